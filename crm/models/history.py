@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .users import Role
+
+if TYPE_CHECKING:
+    from .users import User
+
+
+class ChangeLog(models.Model):
+    """Who changed what in a client or a deal, field by field."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    by = models.ForeignKey("crm.User", verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("change history")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="changelog_target")]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model}#{self.object_id} {self.action}"
+
+
+class OwnershipChangeQuerySet(models.QuerySet["OwnershipChange"]):
+    def visible_to(self, user: User) -> OwnershipChangeQuerySet:
+        if user.sees_everything or user.role in (Role.VIP_HEAD, Role.BASE_MANAGER):
+            return self
+        if user.is_seller:
+            return self.filter(user.owner_q("client__owner"))
+        return self.none()
+
+
+class OwnershipChange(models.Model):
+    """Every change of a client's owner: who, when, from, to, why. The 3-month rule reads this."""
+
+    client = models.ForeignKey("crm.Client", verbose_name=_("client"), on_delete=models.CASCADE, related_name="ownership_changes")
+    from_owner = models.ForeignKey(
+        "crm.User", verbose_name=_("from"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_owner = models.ForeignKey(
+        "crm.User", verbose_name=_("to"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    by = models.ForeignKey("crm.User", verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    objects = OwnershipChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ownership change")
+        verbose_name_plural = _("ownership history")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["client", "at"], name="ownership_client_at")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.from_owner_id} -> {self.to_owner_id}"

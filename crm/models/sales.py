@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .users import Role
+
+if TYPE_CHECKING:
+    from .users import User
+
+
+class SaleLineQuerySet(models.QuerySet["SaleLine"]):
+    def visible_to(self, user: User) -> SaleLineQuerySet:
+        """A manager sees the history of the clients he owns and the lines he sold himself."""
+        if user.sees_everything or user.role == Role.VIP_HEAD:
+            return self
+        if user.is_seller:
+            return self.filter(user.owner_q("client__owner") | user.owner_q("manager"))
+        return self.none()
+
+    def paid(self) -> SaleLineQuerySet:
+        return self.filter(is_paid=True)
+
+
+class SaleLine(models.Model):
+    """One line of a sales document (реализация) as 1C exports it; what planning and analytics read."""
+
+    date = models.DateField(_("date"))
+    document_number = models.CharField(_("document number"), max_length=64)
+    line_no = models.PositiveIntegerField(_("line"), default=1)
+    client = models.ForeignKey("crm.Client", verbose_name=_("client"), on_delete=models.PROTECT, related_name="sales")
+    product = models.ForeignKey(
+        "crm.Product", verbose_name=_("product"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3, default=1)
+    amount = models.DecimalField(_("amount, ₽"), max_digits=14, decimal_places=2)
+    margin = models.DecimalField(_("margin, ₽"), max_digits=14, decimal_places=2, null=True, blank=True)
+    is_paid = models.BooleanField(_("paid"), default=False)
+    paid_date = models.DateField(_("paid on"), null=True, blank=True)
+    manager = models.ForeignKey(
+        "crm.User", verbose_name=_("manager"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    import_job = models.ForeignKey(
+        "crm.ImportJob", verbose_name=_("import"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    objects = SaleLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sales line")
+        verbose_name_plural = _("sales history")
+        ordering = ["-date", "document_number", "line_no"]
+        constraints = [
+            # The natural key of a 1C document line: re-importing a file adds nothing.
+            models.UniqueConstraint(fields=["document_number", "date", "line_no"], name="saleline_document_line"),
+            models.CheckConstraint(
+                condition=Q(is_paid=False) | Q(paid_date__isnull=False), name="saleline_paid_has_date"
+            ),
+        ]
+        indexes = [
+            # The monthly and 12-month windows filter by client or manager and a date range.
+            models.Index(fields=["client", "date"], name="saleline_client_date"),
+            models.Index(fields=["manager", "date"], name="saleline_manager_date"),
+            models.Index(fields=["date"], name="saleline_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_number}/{self.line_no} {self.date:%d.%m.%Y}"

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    MANAGER = "manager", _("Sales manager")
+    TEAM_LEAD = "team_lead", _("Team lead")
+    HEAD = "head", _("Sales head")
+    VIP_HEAD = "vip_head", _("VIP programme head")
+    SERVICE = "service", _("Service owner")
+    BASE_MANAGER = "base_manager", _("Client base manager")
+    ADMIN = "admin", _("Administrator")
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    lead = models.ForeignKey(
+        "crm.User", verbose_name=_("team lead"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def visible_to(self, user: User) -> UserQuerySet:
+        if user.sees_everything:
+            return self
+        if user.role == Role.TEAM_LEAD and user.team_id:
+            return self.filter(Q(team_id=user.team_id) | Q(pk=user.pk))
+        return self.filter(pk=user.pk)
+
+    def sellers(self) -> UserQuerySet:
+        """People who own clients and deals."""
+        return self.filter(is_active=True, role__in=[Role.MANAGER, Role.TEAM_LEAD])
+
+
+class CrmUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    middle_name = models.CharField(_("middle name"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MANAGER, db_index=True)
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    objects = CrmUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def sees_everything(self) -> bool:
+        """The head and the admin see and change everything in sales."""
+        return self.is_superuser or self.role in (Role.HEAD, Role.ADMIN)
+
+    @property
+    def is_head(self) -> bool:
+        return self.sees_everything
+
+    @property
+    def is_seller(self) -> bool:
+        return self.role in (Role.MANAGER, Role.TEAM_LEAD)
+
+    def owner_q(self, path: str) -> Q:
+        """Rows owned (through `path`, a user FK) by this user, or by the team for a team lead."""
+        if self.role == Role.TEAM_LEAD and self.team_id:
+            return Q(**{f"{path}__team_id": self.team_id}) | Q(**{path: self.pk})
+        return Q(**{path: self.pk})

@@ -1,0 +1,59 @@
+"""Writes to calls, meetings, e-mails and tasks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.models import Activity, Client, Deal, User
+
+
+def _check(activity: Activity, by: User) -> None:
+    if not Client.objects.visible_to(by).filter(pk=activity.client_id).exists() or by.role == "service":
+        raise PermissionDenied(_("You may not work with this client."))
+    if activity.deal_id is not None:
+        deal = Deal.objects.filter(pk=activity.deal_id).only("client_id").first()
+        if deal is None or deal.client_id != activity.client_id:
+            raise ValidationError({"deal": [_("The deal belongs to another client.")]})
+    if activity.kind == Activity.Kind.TASK and activity.due_at is None:
+        raise ValidationError({"due_at": [_("A task needs a due time.")]})
+    if activity.kind != Activity.Kind.CALL and (activity.call_result or activity.duration_seconds):
+        raise ValidationError({"call_result": [_("Only calls have a result and a duration.")]})
+    if activity.done_at is None and activity.due_at is None:
+        raise ValidationError({"due_at": [_("Give either the time it is due or the time it was done.")]})
+
+
+@transaction.atomic
+def activity_create(*, by: User, data: dict[str, Any]) -> Activity:
+    """Log a call, meeting or e-mail, or plan a task, on a client the user may work."""
+    activity = Activity(owner=by, **data)
+    _check(activity, by)
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, by: User, data: dict[str, Any]) -> Activity:
+    if not Activity.objects.visible_to(by).filter(pk=activity.pk).exists():
+        raise PermissionDenied(_("You may not change this activity."))
+    for field, value in data.items():
+        setattr(activity, field, value)
+    _check(activity, by)
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_complete(*, activity: Activity, by: User, done_at: datetime | None = None, note: str = "") -> Activity:
+    """Mark a task, call or meeting done."""
+    data: dict[str, Any] = {"done_at": done_at or timezone.now()}
+    if note:
+        data["note"] = (activity.note + "\n" + note).strip()
+    return activity_update(activity=activity, by=by, data=data)

@@ -1,0 +1,140 @@
+"""Writes to clients and contact persons."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.models import ChangeLog, Client, ContactPerson, OwnershipChange, Role, User
+from crm.validators import normalize_name, normalize_phone
+
+from .history import changelog_record, snapshot
+
+OWNER_FIELDS = {"owner", "owner_id", "owned_since"}
+
+
+def can_change_client(user: User, client: Client) -> bool:
+    if user.sees_everything:
+        return True
+    if user.is_seller:
+        return Client.objects.visible_to(user).filter(pk=client.pk).exists()
+    return False
+
+
+def can_change_contacts(user: User, client: Client) -> bool:
+    """Key persons are also kept up to date by the base manager and the VIP head, who meet them."""
+    return can_change_client(user, client) or user.role in (Role.BASE_MANAGER, Role.VIP_HEAD)
+
+
+def _normalise(data: dict[str, Any], phone_fields: tuple[str, ...] = ("phone", "phone_extra")) -> dict[str, Any]:
+    """Phones to +7XXXXXXXXXX, identifiers trimmed; every bad phone reported under its field."""
+    data = dict(data)
+    errors = {}
+    for field in phone_fields:
+        if field in data:
+            try:
+                data[field] = normalize_phone(data[field] or "")
+            except ValidationError as exc:
+                errors[field] = exc.messages
+    for field in ("inn", "kpp"):
+        if field in data:
+            data[field] = (data[field] or "").strip()
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _full_clean(client: Client) -> None:
+    client.normalized_name = normalize_name(client.name)
+    client.full_clean(exclude=["normalized_name"])
+
+
+@transaction.atomic
+def client_create(*, by: User, data: dict[str, Any], today: date | None = None) -> Client:
+    """Create a client; a manager becomes its owner, the head may name one."""
+    if not (by.sees_everything or by.is_seller or by.role == Role.BASE_MANAGER):
+        raise PermissionDenied(_("You may not add clients."))
+    data = _normalise(data)
+    owner = data.pop("owner", None)
+    data.pop("owned_since", None)
+    if by.is_seller and owner is None:
+        owner = by
+    if owner is not None and not (by.sees_everything or owner == by or (by.role == Role.TEAM_LEAD and owner.team_id == by.team_id)):
+        raise ValidationError({"owner": [_("You may not give a client to this manager.")]})
+    if owner is not None and not owner.is_seller:
+        raise ValidationError({"owner": [_("Only a sales manager or a team lead can own clients.")]})
+    client = Client(**data, owner=owner, owned_since=(today or timezone.localdate()) if owner else None)
+    _full_clean(client)
+    client.save()
+    changelog_record(obj=client, by=by, action=ChangeLog.Action.CREATE)
+    if owner is not None:
+        OwnershipChange.objects.create(client=client, from_owner=None, to_owner=owner, by=by, reason=_("Client created"))
+    return client
+
+
+@transaction.atomic
+def client_update(*, client: Client, by: User, data: dict[str, Any]) -> Client:
+    """Change a client's details; the owner changes only through `client_reassign`."""
+    if not can_change_client(by, client):
+        raise PermissionDenied(_("You may not change this client."))
+    if OWNER_FIELDS & set(data):
+        raise ValidationError({"owner": [_("The owner changes only by reassignment.")]})
+    data = _normalise(data)
+    before = snapshot(client)
+    for field, value in data.items():
+        setattr(client, field, value)
+    _full_clean(client)
+    client.save()
+    changelog_record(obj=client, by=by, action=ChangeLog.Action.UPDATE, before=before)
+    return client
+
+
+@transaction.atomic
+def client_reassign(*, client: Client, to_owner: User, by: User, reason: str, today: date | None = None) -> Client:
+    """Give a client to another manager (the head's decision); the new owner's clock starts today."""
+    if not by.sees_everything:
+        raise PermissionDenied(_("Only the sales head reassigns clients."))
+    if not to_owner.is_seller or not to_owner.is_active:
+        raise ValidationError({"owner": [_("Only an active sales manager or team lead can own clients.")]})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Say why the client is reassigned.")]})
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if client.owner_id == to_owner.pk:
+        raise ValidationError({"owner": [_("The client already belongs to this manager.")]})
+    before = snapshot(client, ["owner_id", "owned_since"])
+    previous = client.owner
+    client.owner = to_owner
+    client.owned_since = today or timezone.localdate()
+    client.save(update_fields=["owner", "owned_since", "updated_at"])
+    OwnershipChange.objects.create(client=client, from_owner=previous, to_owner=to_owner, by=by, reason=reason.strip())
+    changelog_record(obj=client, by=by, action=ChangeLog.Action.UPDATE, before=before)
+    return client
+
+
+@transaction.atomic
+def contact_create(*, by: User, client: Client, data: dict[str, Any]) -> ContactPerson:
+    if not can_change_contacts(by, client):
+        raise PermissionDenied(_("You may not change this client."))
+    data = _normalise(data, phone_fields=("phone", "mobile"))
+    contact = ContactPerson(client=client, **data)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact: ContactPerson, by: User, data: dict[str, Any]) -> ContactPerson:
+    if not can_change_contacts(by, contact.client):
+        raise PermissionDenied(_("You may not change this client."))
+    data = _normalise(data, phone_fields=("phone", "mobile"))
+    data.pop("client", None)
+    for field, value in data.items():
+        setattr(contact, field, value)
+    contact.full_clean()
+    contact.save()
+    return contact

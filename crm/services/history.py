@@ -1,0 +1,46 @@
+"""Recording who changed what: one place for the change log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from crm.models import ChangeLog, User
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (Decimal, date, datetime)):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of `obj`, as JSON-safe values, to diff after a change."""
+    names = fields or [f.attname for f in obj._meta.concrete_fields if f.attname not in ("updated_at", "created_at")]
+    return {name: _plain(getattr(obj, name)) for name in names}
+
+
+def changelog_record(
+    *, obj: models.Model, by: User | None, action: str, before: dict[str, Any] | None = None
+) -> ChangeLog | None:
+    """Write the field-by-field difference between `before` and the object now; nothing if nothing changed."""
+    after = snapshot(obj, list(before) if before else None)
+    if action == ChangeLog.Action.UPDATE:
+        changes = {k: [before.get(k) if before else None, v] for k, v in after.items() if not before or before.get(k) != v}
+        if not changes:
+            return None
+    else:
+        changes = {k: [None, v] for k, v in after.items()}
+    return ChangeLog.objects.create(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=obj.pk,
+        action=action,
+        changes=changes,
+        by=by if by is not None and by.pk else None,
+    )
