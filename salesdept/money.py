@@ -30,7 +30,7 @@ def format_rub(value: Decimal | int | None) -> str:
     amount = to_money(value)
     sign = "-" if amount < 0 else ""
     whole, frac = f"{abs(amount):.2f}".split(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

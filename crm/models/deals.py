@@ -76,10 +76,10 @@ class DealQuerySet(models.QuerySet["Deal"]):
         )
 
     def without_open_task(self, now: datetime) -> DealQuerySet:
-        return self.active().with_hygiene(now).filter(has_open_task=False)
+        return self.active().with_hygiene(now).filter(has_open_task=False)  # type: ignore[misc]
 
     def with_overdue_task(self, now: datetime) -> DealQuerySet:
-        return self.active().with_hygiene(now).filter(has_overdue_task=True)
+        return self.active().with_hygiene(now).filter(has_overdue_task=True)  # type: ignore[misc]
 
 
 class Deal(models.Model):

@@ -59,7 +59,7 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
-    objects = CrmUserManager()
+    objects = CrmUserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("user")

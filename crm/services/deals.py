@@ -421,4 +421,4 @@ def deal_register_payment(
 
 
 def pipeline_stages() -> list[tuple[str, str]]:
-    return [(code, Stage(code).label) for code in PIPELINE]
+    return [(code, str(Stage(code).label)) for code in PIPELINE]
