@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.stages import ACTIVE_STAGES, CONCLUDED_STAGES, OPEN_STAGES, ORDER, WON_STAGES, Stage
@@ -87,7 +88,7 @@ class Deal(models.Model):
     owner = models.ForeignKey("crm.User", verbose_name=_("manager"), on_delete=models.PROTECT, related_name="deals")
     title = models.CharField(_("title"), max_length=255)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.GOAL)
-    stage_changed_at = models.DateTimeField(_("stage changed"), auto_now_add=True)
+    stage_changed_at = models.DateTimeField(_("stage changed"), default=timezone.now)
     amount = models.DecimalField(_("amount, ₽"), max_digits=14, decimal_places=2, default=Decimal("0"))
     probability = models.PositiveSmallIntegerField(
         _("probability, %"), default=5, validators=[MinValueValidator(0), MaxValueValidator(100)]
