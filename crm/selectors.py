@@ -36,7 +36,9 @@ class BoardColumn:
 def board_columns(*, deals: QuerySet[Deal], now: datetime, per_column: int = 30) -> list[BoardColumn]:
     """The 14 stages and `lost` with totals over all `deals`, and the `per_column` most recently changed cards."""
     columns = {code: BoardColumn(stage=code, label=str(Stage(code).label)) for code in [*PIPELINE, Stage.LOST]}
-    for row in deals.order_by().values("stage").annotate(count=Count("pk"), total=Sum("amount"), total_weighted=Sum(WEIGHTED)):
+    for row in (
+        deals.order_by().values("stage").annotate(count=Count("pk"), total=Sum("amount"), total_weighted=Sum(WEIGHTED))
+    ):
         column = columns[row["stage"]]
         column.count, column.amount = row["count"], row["total"] or ZERO
         column.weighted = to_money(row["total_weighted"] or ZERO)
@@ -82,7 +84,12 @@ class PipelineReview:
 
 
 def pipeline_review(
-    *, deals: QuerySet[Deal], managers: QuerySet[User], today: date, now: datetime, small_share: Decimal = Decimal("0.5")
+    *,
+    deals: QuerySet[Deal],
+    managers: QuerySet[User],
+    today: date,
+    now: datetime,
+    small_share: Decimal = Decimal("0.5"),
 ) -> PipelineReview:
     """Per manager: open deals by stage with amounts, hygiene counts; the payment plan by day for this month.
 
@@ -127,7 +134,9 @@ def pipeline_review(
     expected = deals.filter(stage__in=[Stage.CONTRACT, Stage.PAYMENT], owner_id__in=people).order_by()
     by_day: dict[date, Decimal] = defaultdict(lambda: ZERO)
     for row in (
-        expected.filter(expected_close_date__gte=min(month_start, week_start), expected_close_date__lt=max(next_month, week_end))
+        expected.filter(
+            expected_close_date__gte=min(month_start, week_start), expected_close_date__lt=max(next_month, week_end)
+        )
         .values("expected_close_date")
         .annotate(total=Sum(EXPECTED_PAYMENT))
     ):

@@ -8,9 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.ru import inn as stdnum_inn
 
-LEGAL_FORMS = re.compile(
-    r"\b(ооо|оао|зао|пао|ао|ип|нко|ано|гуп|муп|фгуп|llc|ltd|jsc|inc)\b", re.IGNORECASE
-)
+LEGAL_FORMS = re.compile(r"\b(ооо|оао|зао|пао|ао|ип|нко|ано|гуп|муп|фгуп|llc|ltd|jsc|inc)\b", re.IGNORECASE)
 
 
 def validate_inn(value: str) -> None:
@@ -19,12 +17,18 @@ def validate_inn(value: str) -> None:
     try:
         stdnum_inn.validate(value)
     except StdnumError as exc:
-        raise ValidationError(_("INN %(value)s is not valid (10 digits for a company, 12 for a person, with a correct check digit)."), params={"value": value}, code="invalid_inn") from exc
+        raise ValidationError(
+            _("INN %(value)s is not valid (10 digits for a company, 12 for a person, with a correct check digit)."),
+            params={"value": value},
+            code="invalid_inn",
+        ) from exc
 
 
 def validate_kpp(value: str) -> None:
     if value and not re.fullmatch(r"\d{4}[\dA-Z]{2}\d{3}", value):
-        raise ValidationError(_("KPP must be 9 characters: 4 digits, 2 digits or letters, 3 digits."), code="invalid_kpp")
+        raise ValidationError(
+            _("KPP must be 9 characters: 4 digits, 2 digits or letters, 3 digits."), code="invalid_kpp"
+        )
 
 
 def normalize_phone(value: str) -> str:
@@ -35,9 +39,13 @@ def normalize_phone(value: str) -> str:
     try:
         number = phonenumbers.parse(value, "RU")
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError(_("Phone %(value)s is not a phone number."), params={"value": value}, code="invalid_phone") from exc
+        raise ValidationError(
+            _("Phone %(value)s is not a phone number."), params={"value": value}, code="invalid_phone"
+        ) from exc
     if not phonenumbers.is_possible_number(number):
-        raise ValidationError(_("Phone %(value)s is not a phone number."), params={"value": value}, code="invalid_phone")
+        raise ValidationError(
+            _("Phone %(value)s is not a phone number."), params={"value": value}, code="invalid_phone"
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

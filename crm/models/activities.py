@@ -52,7 +52,9 @@ class Activity(models.Model):
         WRONG_NUMBER = "wrong_number", _("Wrong number")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    client = models.ForeignKey("crm.Client", verbose_name=_("client"), on_delete=models.CASCADE, related_name="activities")
+    client = models.ForeignKey(
+        "crm.Client", verbose_name=_("client"), on_delete=models.CASCADE, related_name="activities"
+    )
     deal = models.ForeignKey(
         "crm.Deal", verbose_name=_("deal"), null=True, blank=True, on_delete=models.CASCADE, related_name="activities"
     )

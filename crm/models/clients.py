@@ -108,9 +108,7 @@ class Client(models.Model):
         verbose_name_plural = _("clients")
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["inn", "kpp"], condition=~Q(inn=""), name="client_unique_inn_kpp"
-            ),
+            models.UniqueConstraint(fields=["inn", "kpp"], condition=~Q(inn=""), name="client_unique_inn_kpp"),
         ]
         indexes = [models.Index(fields=["owner", "status"], name="client_owner_status")]
 

@@ -72,9 +72,7 @@ class DealQuerySet(models.QuerySet["Deal"]):
         from .activities import Activity
 
         planned = Activity.objects.filter(deal=OuterRef("pk"), due_at__isnull=False, done_at__isnull=True)
-        return self.annotate(
-            has_open_task=Exists(planned), has_overdue_task=Exists(planned.filter(due_at__lt=now))
-        )
+        return self.annotate(has_open_task=Exists(planned), has_overdue_task=Exists(planned.filter(due_at__lt=now)))
 
     def without_open_task(self, now: datetime) -> DealQuerySet:
         return self.active().with_hygiene(now).filter(has_open_task=False)  # type: ignore[misc]
@@ -98,7 +96,9 @@ class Deal(models.Model):
     plan_month = models.DateField(_("plan month"), null=True, blank=True, help_text=_("First day of the month."))
     meeting_prep_note = models.TextField(_("meeting preparation"), blank=True)
     needs = models.TextField(_("needs"), blank=True)
-    proposal_amount = models.DecimalField(_("proposal amount, ₽"), max_digits=14, decimal_places=2, null=True, blank=True)
+    proposal_amount = models.DecimalField(
+        _("proposal amount, ₽"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     proposal_document = models.CharField(_("proposal document"), max_length=255, blank=True)
     proposal_sent_on = models.DateField(_("proposal sent"), null=True, blank=True)
     agreed_amount = models.DecimalField(_("agreed price, ₽"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -108,7 +108,9 @@ class Deal(models.Model):
     invoice_number = models.CharField(_("invoice number"), max_length=64, blank=True)
     invoice_date = models.DateField(_("invoice date"), null=True, blank=True)
     invoice_amount = models.DecimalField(_("invoice amount, ₽"), max_digits=14, decimal_places=2, null=True, blank=True)
-    paid_amount = models.DecimalField(_("paid, ₽"), max_digits=14, decimal_places=2, default=Decimal("0"), editable=False)
+    paid_amount = models.DecimalField(
+        _("paid, ₽"), max_digits=14, decimal_places=2, default=Decimal("0"), editable=False
+    )
     fulfilled_on = models.DateField(_("fulfilled on"), null=True, blank=True)
     closing_document_number = models.CharField(_("closing documents"), max_length=128, blank=True)
     closing_signed_on = models.DateField(_("closing documents signed"), null=True, blank=True)
@@ -210,7 +212,9 @@ class DealPayment(models.Model):
     paid_on = models.DateField(_("paid on"))
     amount = models.DecimalField(_("amount, ₽"), max_digits=14, decimal_places=2)
     document_number = models.CharField(_("payment document"), max_length=64, blank=True)
-    by = models.ForeignKey("crm.User", verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        "crm.User", verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

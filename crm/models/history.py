@@ -26,7 +26,9 @@ class ChangeLog(models.Model):
     target = GenericForeignKey("content_type", "object_id")
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    by = models.ForeignKey("crm.User", verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        "crm.User", verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
@@ -51,7 +53,9 @@ class OwnershipChangeQuerySet(models.QuerySet["OwnershipChange"]):
 class OwnershipChange(models.Model):
     """Every change of a client's owner: who, when, from, to, why. The 3-month rule reads this."""
 
-    client = models.ForeignKey("crm.Client", verbose_name=_("client"), on_delete=models.CASCADE, related_name="ownership_changes")
+    client = models.ForeignKey(
+        "crm.Client", verbose_name=_("client"), on_delete=models.CASCADE, related_name="ownership_changes"
+    )
     from_owner = models.ForeignKey(
         "crm.User", verbose_name=_("from"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -59,7 +63,9 @@ class OwnershipChange(models.Model):
         "crm.User", verbose_name=_("to"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    by = models.ForeignKey("crm.User", verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        "crm.User", verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
     objects = OwnershipChangeQuerySet.as_manager()

@@ -12,7 +12,12 @@ if TYPE_CHECKING:
 class ProductCategory(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent category"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
@@ -48,7 +53,12 @@ class Product(models.Model):
     sku = models.CharField(_("SKU"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=255)
     category = models.ForeignKey(
-        ProductCategory, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT, related_name="products"
+        ProductCategory,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="products",
     )
     brand = models.ForeignKey(
         Brand, verbose_name=_("brand"), null=True, blank=True, on_delete=models.PROTECT, related_name="products"

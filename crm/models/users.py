@@ -16,6 +16,14 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+class TeamQuerySet(models.QuerySet["Team"]):
+    def visible_to(self, user: User) -> TeamQuerySet:
+        """The head and the admin see every team; anyone else sees their own."""
+        if user.sees_everything:
+            return self
+        return self.filter(pk=user.team_id) if user.team_id else self.none()
+
+
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     lead = models.ForeignKey(
@@ -23,6 +31,8 @@ class Team(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("team")

@@ -64,7 +64,9 @@ def client_create(*, by: User, data: dict[str, Any], today: date | None = None) 
     data.pop("owned_since", None)
     if by.is_seller and owner is None:
         owner = by
-    if owner is not None and not (by.sees_everything or owner == by or (by.role == Role.TEAM_LEAD and owner.team_id == by.team_id)):
+    if owner is not None and not (
+        by.sees_everything or owner == by or (by.role == Role.TEAM_LEAD and owner.team_id == by.team_id)
+    ):
         raise ValidationError({"owner": [_("You may not give a client to this manager.")]})
     if owner is not None and not owner.is_seller:
         raise ValidationError({"owner": [_("Only a sales manager or a team lead can own clients.")]})
@@ -73,7 +75,9 @@ def client_create(*, by: User, data: dict[str, Any], today: date | None = None) 
     client.save()
     changelog_record(obj=client, by=by, action=ChangeLog.Action.CREATE)
     if owner is not None:
-        OwnershipChange.objects.create(client=client, from_owner=None, to_owner=owner, by=by, reason=_("Client created"))
+        OwnershipChange.objects.create(
+            client=client, from_owner=None, to_owner=owner, by=by, reason=_("Client created")
+        )
     return client
 
 
@@ -138,3 +142,14 @@ def contact_update(*, contact: ContactPerson, by: User, data: dict[str, Any]) ->
     contact.full_clean()
     contact.save()
     return contact
+
+
+@transaction.atomic
+def client_delete(*, client: Client, by: User) -> None:
+    """Delete a client entered by mistake: only the head, and only while it has no deals or sales history."""
+    if not by.sees_everything:
+        raise PermissionDenied(_("Only the sales head deletes clients."))
+    if client.deals.exists() or client.sales.exists():
+        raise ValidationError({"non_field_errors": [_("The client has deals or sales history and cannot be deleted.")]})
+    changelog_record(obj=client, by=by, action=ChangeLog.Action.DELETE)
+    client.delete()

@@ -208,7 +208,10 @@ def stage_move_problems(*, deal: Deal, to_stage: str, by: User, reason: str = ""
         return {}
     if ORDER[to_stage] < ORDER[deal.stage]:
         if not by.is_head:
-            return {"stage": _("Deals do not move back: only the sales head can return a deal to “%(stage)s”.") % {"stage": target}}
+            return {
+                "stage": _("Deals do not move back: only the sales head can return a deal to “%(stage)s”.")
+                % {"stage": target}
+            }
         if not reason.strip():
             return {"reason": _("Say why the deal goes back to “%(stage)s”.") % {"stage": target}}
         return {}
@@ -221,7 +224,9 @@ def stage_move_problems(*, deal: Deal, to_stage: str, by: User, reason: str = ""
     return GATES[deal.stage](deal)
 
 
-def _record_stage_change(*, deal: Deal, from_stage: str, to_stage: str, by: User, at: datetime, reason: str = "", backward: bool = False) -> None:
+def _record_stage_change(
+    *, deal: Deal, from_stage: str, to_stage: str, by: User, at: datetime, reason: str = "", backward: bool = False
+) -> None:
     DealStageChange.objects.create(
         deal=deal, from_stage=from_stage, to_stage=to_stage, by=by, at=at, reason=reason, is_backward=backward
     )
@@ -335,7 +340,10 @@ def deal_move_stage(
     extra = set(data) - set(allowed)
     if extra:
         raise ValidationError(
-            {field: [_("This field is not filled in when leaving “%(stage)s”.") % {"stage": Stage(deal.stage).label}] for field in sorted(extra)}
+            {
+                field: [_("This field is not filled in when leaving “%(stage)s”.") % {"stage": Stage(deal.stage).label}]
+                for field in sorted(extra)
+            }
         )
     for field, value in data.items():
         setattr(deal, field, value)
@@ -362,7 +370,9 @@ def deal_move_stage(
         deal.closed_at = None
     deal.full_clean()
     deal.save()
-    _record_stage_change(deal=deal, from_stage=from_stage, to_stage=to_stage, by=by, at=now, reason=reason.strip(), backward=backward)
+    _record_stage_change(
+        deal=deal, from_stage=from_stage, to_stage=to_stage, by=by, at=now, reason=reason.strip(), backward=backward
+    )
     changelog_record(obj=deal, by=by, action=ChangeLog.Action.UPDATE, before=before)
     return deal
 
@@ -414,7 +424,9 @@ def deal_register_payment(
         raise ValidationError(
             {"amount": [_("The payment exceeds what is due on the invoice (%(due)s).") % {"due": due}]}
         )
-    payment = DealPayment.objects.create(deal=deal, amount=amount, paid_on=paid_on, by=by, document_number=document_number)
+    payment = DealPayment.objects.create(
+        deal=deal, amount=amount, paid_on=paid_on, by=by, document_number=document_number
+    )
     deal.paid_amount = deal.paid_amount + amount
     deal.save(update_fields=["paid_amount", "updated_at"])
     return payment
@@ -422,3 +434,14 @@ def deal_register_payment(
 
 def pipeline_stages() -> list[tuple[str, str]]:
     return [(code, str(Stage(code).label)) for code in PIPELINE]
+
+
+@transaction.atomic
+def deal_delete(*, deal: Deal, by: User) -> None:
+    """Delete a deal entered by mistake: only the head, and only while no payment is recorded on it."""
+    if not by.is_head:
+        raise PermissionDenied(_("Only the sales head deletes deals."))
+    if deal.payments.exists() or deal.paid_amount:
+        raise ValidationError({"non_field_errors": [_("Payments are recorded on this deal: it cannot be deleted.")]})
+    changelog_record(obj=deal, by=by, action=ChangeLog.Action.DELETE)
+    deal.delete()

@@ -32,7 +32,9 @@ def changelog_record(
     """Write the field-by-field difference between `before` and the object now; nothing if nothing changed."""
     after = snapshot(obj, list(before) if before else None)
     if action == ChangeLog.Action.UPDATE:
-        changes = {k: [before.get(k) if before else None, v] for k, v in after.items() if not before or before.get(k) != v}
+        changes = {
+            k: [before.get(k) if before else None, v] for k, v in after.items() if not before or before.get(k) != v
+        }
         if not changes:
             return None
     else:

@@ -1,19 +1,20 @@
 """Tests run against real PostgreSQL and Redis, as production does."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import BASE_DIR, env
 
 DATABASES = {"default": env.db("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/salesdept")}
 REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/5")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
-# Most tests call tasks in-process; tests/test_celery_worker.py drives a real worker through Redis.
-CELERY_TASK_ALWAYS_EAGER = True
+# Most tests call tasks in-process; tests/test_celery_worker.py drives a real worker through Redis
+# (the worker it starts runs with CELERY_TASK_ALWAYS_EAGER=false).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default="/tmp/salesdept-test-media")
+MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / ".test-media"))
 LANGUAGE_CODE = "ru"

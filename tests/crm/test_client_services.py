@@ -85,12 +85,19 @@ def test_only_the_head_reassigns_and_the_new_clock_starts_with_the_reason_kept(m
     with pytest.raises(ValidationError):
         client_reassign(client=client, to_owner=other_manager, by=head, reason="")
 
-    client_reassign(client=client, to_owner=other_manager, by=head, reason="3 месяца без сделки", today=date(2026, 4, 2))
+    client_reassign(
+        client=client, to_owner=other_manager, by=head, reason="3 месяца без сделки", today=date(2026, 4, 2)
+    )
 
     client.refresh_from_db()
     assert (client.owner, client.owned_since) == (other_manager, date(2026, 4, 2))
     change = OwnershipChange.objects.get(client=client)
-    assert (change.from_owner, change.to_owner, change.by, change.reason) == (manager, other_manager, head, "3 месяца без сделки")
+    assert (change.from_owner, change.to_owner, change.by, change.reason) == (
+        manager,
+        other_manager,
+        head,
+        "3 месяца без сделки",
+    )
 
 
 def test_contact_phones_are_normalised(manager):

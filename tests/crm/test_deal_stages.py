@@ -35,9 +35,13 @@ def fill_stage(deal: Deal, stage: str) -> None:
         client.save()
     elif stage == Stage.FIRST_CONTACT:
         ContactPerson.objects.create(client=client, full_name="Иванов Иван", decision_role="decision_maker")
-        Activity.objects.create(kind="call", client=client, deal=deal, owner=deal.owner, subject="Звонок ЛПР", done_at=NOW)
+        Activity.objects.create(
+            kind="call", client=client, deal=deal, owner=deal.owner, subject="Звонок ЛПР", done_at=NOW
+        )
     elif stage == Stage.MEETING_PREP:
-        Activity.objects.create(kind="meeting", client=client, deal=deal, owner=deal.owner, subject="Встреча", due_at=NOW)
+        Activity.objects.create(
+            kind="meeting", client=client, deal=deal, owner=deal.owner, subject="Встреча", due_at=NOW
+        )
         deal.meeting_prep_note = "Узнать объёмы закупок"
     elif stage == Stage.FIRST_MEETING:
         deal.activities.filter(kind="meeting").update(done_at=NOW)
@@ -61,7 +65,9 @@ def fill_stage(deal: Deal, stage: str) -> None:
 def deal_at(stage: str, owner, *, complete: bool) -> Deal:
     """A deal standing at `stage`, with every earlier stage done (and this one too when `complete`)."""
     client = ClientFactory(owner=owner, email="", phone="", address="", source="")
-    deal = Deal.objects.create(client=client, owner=owner, title="Видеонаблюдение", stage=stage, amount=Decimal("480000"))
+    deal = Deal.objects.create(
+        client=client, owner=owner, title="Видеонаблюдение", stage=stage, amount=Decimal("480000")
+    )
     done_through = ORDER[stage] if complete else ORDER[stage] - 1
     for code in PIPELINE[:done_through]:
         fill_stage(deal, code)
@@ -83,7 +89,11 @@ def test_a_done_stage_moves_to_the_next_and_records_who_when_from_to(stage, mana
     assert moved.stage == target
     change = DealStageChange.objects.get(deal=deal)
     assert (change.from_stage, change.to_stage, change.by, change.at, change.is_backward) == (
-        stage, target, manager, NOW, False
+        stage,
+        target,
+        manager,
+        NOW,
+        False,
     )
     assert moved.probability == StageProbability.objects.get(stage=target).probability
 
@@ -174,7 +184,9 @@ def test_skipping_a_stage_is_refused_for_everyone(stage, who, request):
     with pytest.raises(ValidationError) as exc:
         deal_move_stage(deal=deal, to_stage=skip_to, by=user, reason="спешим", now=NOW)
 
-    assert "cannot be skipped" in exc.value.message_dict["stage"][0] or "пропускать" in exc.value.message_dict["stage"][0]
+    assert (
+        "cannot be skipped" in exc.value.message_dict["stage"][0] or "пропускать" in exc.value.message_dict["stage"][0]
+    )
     deal.refresh_from_db()
     assert deal.stage == stage
 
@@ -275,7 +287,9 @@ def test_lost_is_not_a_stage_to_move_to(manager):
 
 
 def test_only_the_head_reopens_a_lost_deal_at_or_before_the_stage_it_was_lost(manager, head):
-    deal = deal_lose(deal=deal_at(Stage.PROPOSAL, manager, complete=False), reason=LostReasonFactory(), by=manager, now=NOW)
+    deal = deal_lose(
+        deal=deal_at(Stage.PROPOSAL, manager, complete=False), reason=LostReasonFactory(), by=manager, now=NOW
+    )
 
     with pytest.raises(ValidationError):
         deal_move_stage(deal=deal, to_stage=Stage.PROPOSAL, by=manager, reason="вернулся", now=NOW)
@@ -299,7 +313,12 @@ def test_partial_payments_add_up_until_the_invoice_is_paid_in_full(manager):
     deal_register_payment(deal=deal, amount=Decimal("280000"), paid_on=date(2026, 11, 12), by=manager)
     moved = deal_move_stage(deal=deal, to_stage=Stage.FULFILMENT, by=manager, now=NOW)
 
-    assert (moved.paid_amount, moved.stage, moved.won_at, moved.is_won) == (Decimal("480000"), Stage.FULFILMENT, NOW, True)
+    assert (moved.paid_amount, moved.stage, moved.won_at, moved.is_won) == (
+        Decimal("480000"),
+        Stage.FULFILMENT,
+        NOW,
+        True,
+    )
     assert deal.payments.count() == 2
 
 
@@ -330,7 +349,9 @@ def test_a_deal_is_concluded_only_past_the_contract_stage(manager):
 def test_deal_create_starts_at_goal_with_history_and_the_managers_own_client(manager, other_manager):
     client = ClientFactory(owner=manager)
 
-    deal = deal_create(by=manager, client=client, title="Камеры", amount=Decimal("10"), now=NOW, plan_month=date(2026, 12, 15))
+    deal = deal_create(
+        by=manager, client=client, title="Камеры", amount=Decimal("10"), now=NOW, plan_month=date(2026, 12, 15)
+    )
 
     assert (deal.stage, deal.owner, deal.plan_month) == (Stage.GOAL, manager, date(2026, 12, 1))
     assert DealStageChange.objects.get(deal=deal).to_stage == Stage.GOAL
@@ -342,8 +363,12 @@ def test_deal_hygiene_finds_deals_without_a_task_and_with_an_overdue_task(manage
     quiet = deal_at(Stage.PROPOSAL, manager, complete=False)
     late = deal_at(Stage.PROPOSAL, manager, complete=False)
     fine = deal_at(Stage.PROPOSAL, manager, complete=False)
-    Activity.objects.create(kind="task", client=late.client, deal=late, owner=manager, subject="КП", due_at=NOW - timedelta(days=1))
-    Activity.objects.create(kind="task", client=fine.client, deal=fine, owner=manager, subject="КП", due_at=NOW + timedelta(days=1))
+    Activity.objects.create(
+        kind="task", client=late.client, deal=late, owner=manager, subject="КП", due_at=NOW - timedelta(days=1)
+    )
+    Activity.objects.create(
+        kind="task", client=fine.client, deal=fine, owner=manager, subject="КП", due_at=NOW + timedelta(days=1)
+    )
 
     without = set(Deal.objects.without_open_task(NOW).values_list("pk", flat=True))
     overdue = set(Deal.objects.with_overdue_task(NOW).values_list("pk", flat=True))

@@ -13,7 +13,14 @@ TODAY = date(2026, 11, 23)  # a Monday
 
 
 def deal(owner, stage, amount, probability, **extra):
-    return DealFactory(client=ClientFactory(owner=owner), owner=owner, stage=stage, amount=Decimal(amount), probability=probability, **extra)
+    return DealFactory(
+        client=ClientFactory(owner=owner),
+        owner=owner,
+        stage=stage,
+        amount=Decimal(amount),
+        probability=probability,
+        **extra,
+    )
 
 
 def test_board_totals_count_amount_and_weighted_amount_per_stage(manager, other_manager):
@@ -25,9 +32,11 @@ def test_board_totals_count_amount_and_weighted_amount_per_stage(manager, other_
 
     columns = {c.stage: c for c in board_columns(deals=Deal.objects.visible_to(manager), now=NOW)}
 
-    assert [c for c in columns] == [*PIPELINE, Stage.LOST]
+    assert list(columns) == [*PIPELINE, Stage.LOST]
     assert (columns["proposal"].count, columns["proposal"].amount, columns["proposal"].weighted) == (
-        2, Decimal("150000.50"), Decimal("45000.15")
+        2,
+        Decimal("150000.50"),
+        Decimal("45000.15"),
     )
     assert (columns["contract"].count, columns["contract"].weighted) == (1, Decimal("160000.00"))
     assert columns["lost"].count == 1 and columns["lost"].deals[0].lost_reason is not None
@@ -53,19 +62,33 @@ def test_pipeline_review_per_manager_with_hygiene_and_the_small_pipeline_flag(ma
     big = deal(manager, Stage.REPEAT_MEETING, "400000", 50)
     deal(manager, Stage.PROPOSAL, "200000", 30)
     small = deal(other_manager, Stage.PROPOSAL, "10000", 30)
-    Activity.objects.create(kind="task", client=big.client, deal=big, owner=manager, subject="x", due_at=NOW - timedelta(hours=1))
-    Activity.objects.create(kind="task", client=small.client, deal=small, owner=other_manager, subject="x", due_at=NOW + timedelta(days=1))
+    Activity.objects.create(
+        kind="task", client=big.client, deal=big, owner=manager, subject="x", due_at=NOW - timedelta(hours=1)
+    )
+    Activity.objects.create(
+        kind="task", client=small.client, deal=small, owner=other_manager, subject="x", due_at=NOW + timedelta(days=1)
+    )
 
     review = pipeline_review(
-        deals=Deal.objects.all(), managers=User.objects.filter(pk__in=[manager.pk, other_manager.pk]), today=TODAY, now=NOW
+        deals=Deal.objects.all(),
+        managers=User.objects.filter(pk__in=[manager.pk, other_manager.pk]),
+        today=TODAY,
+        now=NOW,
     )
 
     first, second = review.managers
     assert first.manager == manager
     assert (first.open_count, first.open_amount, first.open_weighted, first.average_deal) == (
-        2, Decimal("600000"), Decimal("260000.00"), Decimal("300000.00")
+        2,
+        Decimal("600000"),
+        Decimal("260000.00"),
+        Decimal("300000.00"),
     )
-    assert first.by_stage["repeat_meeting"] == {"count": 1, "amount": Decimal("400000"), "weighted": Decimal("200000.00")}
+    assert first.by_stage["repeat_meeting"] == {
+        "count": 1,
+        "amount": Decimal("400000"),
+        "weighted": Decimal("200000.00"),
+    }
     assert (first.without_task, first.overdue_task, first.too_small) == (1, 1, False)
     assert (second.without_task, second.overdue_task, second.too_small) == (0, 0, True)
     assert review.average_deal == Decimal("203333.33")
@@ -73,14 +96,23 @@ def test_pipeline_review_per_manager_with_hygiene_and_the_small_pipeline_flag(ma
 
 def test_payment_plan_by_day_counts_what_is_still_due_on_contract_and_payment_deals(manager):
     deal(manager, Stage.CONTRACT, "100000", 80, expected_close_date=date(2026, 11, 25))
-    deal(manager, Stage.PAYMENT, "300000", 90, invoice_amount=Decimal("300000"), paid_amount=Decimal("120000"),
-         expected_close_date=date(2026, 11, 25))
+    deal(
+        manager,
+        Stage.PAYMENT,
+        "300000",
+        90,
+        invoice_amount=Decimal("300000"),
+        paid_amount=Decimal("120000"),
+        expected_close_date=date(2026, 11, 25),
+    )
     deal(manager, Stage.PAYMENT, "50000", 90, invoice_amount=Decimal("50000"), expected_close_date=date(2026, 11, 30))
     deal(manager, Stage.PAYMENT, "70000", 90, invoice_amount=Decimal("70000"), expected_close_date=date(2026, 11, 20))
     deal(manager, Stage.PROPOSAL, "999999", 30, expected_close_date=date(2026, 11, 25))
     deal(manager, Stage.CONTRACT, "5000", 80, expected_close_date=date(2026, 12, 1))
 
-    review = pipeline_review(deals=Deal.objects.all(), managers=User.objects.filter(pk=manager.pk), today=TODAY, now=NOW)
+    review = pipeline_review(
+        deals=Deal.objects.all(), managers=User.objects.filter(pk=manager.pk), today=TODAY, now=NOW
+    )
 
     assert review.payments_by_day == {
         date(2026, 11, 20): Decimal("70000"),
