@@ -1,0 +1,150 @@
+"""The home page: what each role needs to see first thing in the morning."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from crm.models import Activity, Client, Deal, Role, User
+
+TABLE_ROWS = 10
+
+
+def day_bounds(now: datetime) -> tuple[datetime, datetime]:
+    """The start of the local day of `now` and of the next day."""
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + timedelta(days=1)
+
+
+def pipeline_overview(user: User, now: datetime) -> dict[str, Any]:
+    """Clients, open deals, deal hygiene and due tasks visible to `user`: counts and the first rows."""
+    deals = Deal.objects.visible_to(user).select_related("client", "owner")
+    open_deals = deals.open()
+    without_task = deals.without_open_task(now)
+    overdue_deals = deals.with_overdue_task(now)
+    _, day_end = day_bounds(now)
+    planned = Activity.objects.visible_to(user).planned()
+    due = planned.filter(due_at__lt=day_end).select_related("client", "deal", "owner")
+    open_totals = open_deals.aggregate(count=Count("pk"), amount=Sum("amount"))
+    return {
+        "clients_count": Client.objects.visible_to(user).count(),
+        "open_deals_count": open_totals["count"],
+        "open_deals_amount": open_totals["amount"] or Decimal("0"),
+        "open_deals": open_deals.order_by("expected_close_date", "-updated_at", "-id")[:TABLE_ROWS],
+        "without_task_count": without_task.count(),
+        "without_task": without_task.order_by("stage_changed_at", "id")[:TABLE_ROWS],
+        "overdue_deals_count": overdue_deals.count(),
+        "overdue_deals": overdue_deals.order_by("-updated_at", "-id")[:TABLE_ROWS],
+        "overdue_tasks_count": planned.overdue(now).count(),
+        "today_tasks_count": planned.filter(due_at__gte=now, due_at__lt=day_end).count(),
+        "due_tasks": due.order_by("due_at", "id")[:TABLE_ROWS],
+        "due_tasks_count": due.count(),
+    }
+
+
+def _count_per_owner(rows: QuerySet[Any], owner_field: str = "owner") -> Coalesce:
+    counted = rows.filter(**{owner_field: OuterRef("pk")}).order_by().values(owner_field).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+
+
+def managers_overview(user: User, now: datetime) -> QuerySet[User]:
+    """One row per visible seller with their figures, computed in one query (correlated subqueries)."""
+    deals = Deal.objects.visible_to(user)
+    open_amount = (
+        deals.open()
+        .filter(owner=OuterRef("pk"))
+        .order_by()
+        .values("owner")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    activities = Activity.objects.visible_to(user)
+    return (
+        User.objects.visible_to(user)
+        .sellers()
+        .select_related("team")
+        .annotate(
+            clients_count=_count_per_owner(Client.objects.visible_to(user)),
+            open_deals_count=_count_per_owner(deals.open()),
+            open_deals_amount=Coalesce(
+                Subquery(open_amount, output_field=DecimalField(max_digits=16, decimal_places=2)),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=16, decimal_places=2),
+            ),
+            without_task_count=_count_per_owner(deals.without_open_task(now)),
+            overdue_deals_count=_count_per_owner(deals.with_overdue_task(now)),
+            overdue_tasks_count=_count_per_owner(activities.overdue(now)),
+        )
+        .order_by("team__name", "last_name", "first_name", "username")
+    )
+
+
+def _labelled(rows: list[dict[str, Any]], field: str, choices: Any) -> list[dict[str, Any]]:
+    labels = dict(choices)
+    return [{"label": labels.get(row[field]) or _("Not set"), "count": row["n"]} for row in rows]
+
+
+def clients_overview(user: User) -> dict[str, Any]:
+    """Client counts by category, source and status, and the gaps a base manager fills."""
+    clients = Client.objects.visible_to(user)
+    by = {
+        field: list(clients.order_by(field).values(field).annotate(n=Count("pk")))
+        for field in ("category", "source", "status")
+    }
+    totals = clients.aggregate(
+        total=Count("pk"),
+        without_owner=Count("pk", filter=Q(owner__isnull=True)),
+        without_contacts=Count("pk", filter=Q(phone="", email="")),
+    )
+    return {
+        "clients_total": totals["total"],
+        "clients_without_owner": totals["without_owner"],
+        "clients_without_contacts": totals["without_contacts"],
+        "by_category": _labelled(by["category"], "category", Client.Category.choices),
+        "by_source": _labelled(by["source"], "source", Client.Source.choices),
+        "by_status": _labelled(by["status"], "status", Client.Status.choices),
+    }
+
+
+def dashboard_kind(user: User) -> str:
+    if user.sees_everything:
+        return "department"
+    if user.role == Role.TEAM_LEAD:
+        return "team"
+    if user.role == Role.MANAGER:
+        return "own"
+    if user.role in (Role.VIP_HEAD, Role.BASE_MANAGER):
+        return "clients"
+    return "service"
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "crm/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user: User = self.request.user  # type: ignore[assignment]
+        now = timezone.now()
+        kind = dashboard_kind(user)
+        context.update(kind=kind, now=now, today=timezone.localdate(now))
+        if kind in ("department", "team", "own"):
+            context.update(pipeline_overview(user, now))
+            context["show_owner"] = kind != "own"
+        if kind in ("department", "team"):
+            context["managers"] = managers_overview(user, now)
+        if kind in ("department", "clients"):
+            context.update(clients_overview(user))
+        if kind == "clients":
+            planned = Activity.objects.visible_to(user).planned().select_related("client", "deal", "owner")
+            _, day_end = day_bounds(now)
+            due = planned.filter(due_at__lt=day_end)
+            context.update(due_tasks=due.order_by("due_at", "id")[:TABLE_ROWS], due_tasks_count=due.count())
+        return context

@@ -1,0 +1,218 @@
+"""Users and teams pages for the sales head and the admin; every write goes through crm.services.people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from crm.forms import TeamForm, UserCreateForm, UserFilterForm, UserUpdateForm, add_service_errors
+from crm.models import Team, User
+from crm.services.people import (
+    can_manage_people,
+    may_manage_admins,
+    team_create,
+    team_update,
+    user_create,
+    user_set_active,
+    user_update,
+)
+
+PAGE_SIZE = 50
+
+
+class PeopleManagerRequiredMixin(LoginRequiredMixin):
+    """Anonymous visitors go to the login page; everyone but the head and the admin gets 403."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not can_manage_people(request.user):  # type: ignore[arg-type]
+            raise PermissionDenied(_("Only the sales head or the administrator manages users and teams."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _visible_users(request: HttpRequest) -> QuerySet[User]:
+    return User.objects.visible_to(request.user)  # type: ignore[arg-type]
+
+
+class UserListView(PeopleManagerRequiredMixin, TemplateView):
+    template_name = "crm/user_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        users = _visible_users(self.request).select_related("team")
+        filters = UserFilterForm(self.request.GET or None)
+        if filters.is_valid():
+            data = filters.cleaned_data
+            if data["q"]:
+                q = data["q"].strip()
+                users = users.filter(
+                    Q(username__icontains=q)
+                    | Q(last_name__icontains=q)
+                    | Q(first_name__icontains=q)
+                    | Q(email__icontains=q)
+                )
+            if data["role"]:
+                users = users.filter(role=data["role"])
+            if data["team"]:
+                users = users.filter(team=data["team"])
+            if data["active"]:
+                users = users.filter(is_active=data["active"] == "1")
+        page = Paginator(users.order_by("-is_active", "last_name", "first_name", "username"), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filters=filters,
+            page=page,
+            users=page.object_list,
+            query=query.urlencode(),
+            may_manage_admins=may_manage_admins(self.request.user),  # type: ignore[arg-type]
+        )
+        return context
+
+
+class UserCreateView(PeopleManagerRequiredMixin, FormView):
+    template_name = "crm/user_form.html"
+    form_class = UserCreateForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "by": self.request.user}
+
+    def form_valid(self, form: UserCreateForm) -> HttpResponse:
+        data = dict(form.cleaned_data)
+        data.pop("password_confirm")
+        try:
+            user = user_create(by=self.request.user, **data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("User %(name)s is created.") % {"name": user})
+        return redirect("user_list")
+
+
+class UserUpdateView(PeopleManagerRequiredMixin, FormView):
+    template_name = "crm/user_form.html"
+    form_class = UserUpdateForm
+
+    @cached_property
+    def object(self) -> User:
+        return get_object_or_404(_visible_users(self.request).select_related("team"), pk=self.kwargs["pk"])
+
+    def get_initial(self) -> dict[str, Any]:
+        user = self.object
+        return {
+            "last_name": user.last_name,
+            "first_name": user.first_name,
+            "middle_name": user.middle_name,
+            "email": user.email,
+            "phone": user.phone,
+            "role": user.role,
+            "team": user.team,
+            "is_active": user.is_active,
+        }
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "by": self.request.user}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs, object=self.object)
+
+    def form_valid(self, form: UserUpdateForm) -> HttpResponse:
+        try:
+            user = user_update(by=self.request.user, user=self.object, data=form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("User %(name)s is saved.") % {"name": user})
+        return redirect("user_list")
+
+
+class UserSetActiveView(PeopleManagerRequiredMixin, View):
+    """POST `is_active=1|0`: let a user log in again, or stop them without deleting their data."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = get_object_or_404(_visible_users(request), pk=pk)
+        is_active = request.POST.get("is_active") == "1"
+        try:
+            user = user_set_active(by=request.user, user=user, is_active=is_active)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            if is_active:
+                messages.success(request, _("User %(name)s is active again.") % {"name": user})
+            else:
+                messages.success(request, _("User %(name)s is deactivated.") % {"name": user})
+        next_url = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return HttpResponseRedirect(next_url)
+        return redirect("user_list")
+
+
+class TeamListView(PeopleManagerRequiredMixin, TemplateView):
+    template_name = "crm/team_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        teams = Team.objects.select_related("lead").annotate(
+            members_count=Count("members", filter=Q(members__is_active=True)),
+        )
+        return super().get_context_data(**kwargs, teams=teams.order_by("name"))
+
+
+class TeamCreateView(PeopleManagerRequiredMixin, FormView):
+    template_name = "crm/team_form.html"
+    form_class = TeamForm
+
+    def form_valid(self, form: TeamForm) -> HttpResponse:
+        try:
+            team = team_create(by=self.request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Team %(name)s is created.") % {"name": team})
+        return redirect("team_list")
+
+
+class TeamUpdateView(PeopleManagerRequiredMixin, FormView):
+    template_name = "crm/team_form.html"
+    form_class = TeamForm
+
+    @cached_property
+    def object(self) -> Team:
+        return get_object_or_404(Team.objects.select_related("lead"), pk=self.kwargs["pk"])
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"name": self.object.name, "lead": self.object.lead}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "team": self.object}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        members = self.object.members.select_related("team").order_by("-is_active", "last_name", "first_name")
+        return super().get_context_data(**kwargs, object=self.object, members=members)
+
+    def form_valid(self, form: TeamForm) -> HttpResponse:
+        try:
+            team = team_update(by=self.request.user, team=self.object, data=form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Team %(name)s is saved.") % {"name": team})
+        return redirect(reverse("team_list"))
