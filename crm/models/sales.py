@@ -31,7 +31,11 @@ class SaleLine(models.Model):
     date = models.DateField(_("date"))
     document_number = models.CharField(_("document number"), max_length=64)
     line_no = models.PositiveIntegerField(_("line"), default=1)
-    client = models.ForeignKey("crm.Client", verbose_name=_("client"), on_delete=models.PROTECT, related_name="sales")
+    # No single-column indexes on client and manager: the (client, date) and (manager, date) indexes cover them,
+    # and every index slows the import of millions of lines.
+    client = models.ForeignKey(
+        "crm.Client", verbose_name=_("client"), on_delete=models.PROTECT, related_name="sales", db_index=False
+    )
     product = models.ForeignKey(
         "crm.Product", verbose_name=_("product"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -41,10 +45,22 @@ class SaleLine(models.Model):
     is_paid = models.BooleanField(_("paid"), default=False)
     paid_date = models.DateField(_("paid on"), null=True, blank=True)
     manager = models.ForeignKey(
-        "crm.User", verbose_name=_("manager"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "crm.User",
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     import_job = models.ForeignKey(
-        "crm.ImportJob", verbose_name=_("import"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "crm.ImportJob",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)

@@ -31,7 +31,9 @@ def can_change_contacts(user: User, client: Client) -> bool:
     return can_change_client(user, client) or user.role in (Role.BASE_MANAGER, Role.VIP_HEAD)
 
 
-def _normalise(data: dict[str, Any], phone_fields: tuple[str, ...] = ("phone", "phone_extra")) -> dict[str, Any]:
+def normalise_client_data(
+    data: dict[str, Any], phone_fields: tuple[str, ...] = ("phone", "phone_extra")
+) -> dict[str, Any]:
     """Phones to +7XXXXXXXXXX, identifiers trimmed; every bad phone reported under its field."""
     data = dict(data)
     errors = {}
@@ -59,7 +61,7 @@ def client_create(*, by: User, data: dict[str, Any], today: date | None = None) 
     """Create a client; a manager becomes its owner, the head may name one."""
     if not (by.sees_everything or by.is_seller or by.role == Role.BASE_MANAGER):
         raise PermissionDenied(_("You may not add clients."))
-    data = _normalise(data)
+    data = normalise_client_data(data)
     owner = data.pop("owner", None)
     data.pop("owned_since", None)
     if by.is_seller and owner is None:
@@ -88,7 +90,7 @@ def client_update(*, client: Client, by: User, data: dict[str, Any]) -> Client:
         raise PermissionDenied(_("You may not change this client."))
     if OWNER_FIELDS & set(data):
         raise ValidationError({"owner": [_("The owner changes only by reassignment.")]})
-    data = _normalise(data)
+    data = normalise_client_data(data)
     before = snapshot(client)
     for field, value in data.items():
         setattr(client, field, value)
@@ -124,7 +126,7 @@ def client_reassign(*, client: Client, to_owner: User, by: User, reason: str, to
 def contact_create(*, by: User, client: Client, data: dict[str, Any]) -> ContactPerson:
     if not can_change_contacts(by, client):
         raise PermissionDenied(_("You may not change this client."))
-    data = _normalise(data, phone_fields=("phone", "mobile"))
+    data = normalise_client_data(data, phone_fields=("phone", "mobile"))
     contact = ContactPerson(client=client, **data)
     contact.full_clean()
     contact.save()
@@ -135,7 +137,7 @@ def contact_create(*, by: User, client: Client, data: dict[str, Any]) -> Contact
 def contact_update(*, contact: ContactPerson, by: User, data: dict[str, Any]) -> ContactPerson:
     if not can_change_contacts(by, contact.client):
         raise PermissionDenied(_("You may not change this client."))
-    data = _normalise(data, phone_fields=("phone", "mobile"))
+    data = normalise_client_data(data, phone_fields=("phone", "mobile"))
     data.pop("client", None)
     for field, value in data.items():
         setattr(contact, field, value)

@@ -1,0 +1,17 @@
+"""Background work of the CRM app; each task loads ids and calls one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from crm.models import ImportJob, User
+from crm.services.imports import import_execute
+
+
+@shared_task(acks_late=True)
+def run_import_task(job_id: int, user_id: int) -> str:
+    """Run a queued import; a job already running or finished is left as it is, so a redelivery is harmless."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return "missing"
+    return import_execute(job=job, by=User.objects.get(pk=user_id)).status
