@@ -1,0 +1,1 @@
+"""Benchmarks, and the seeded data generator they share with the demo data (see bench/README.md)."""

@@ -1,0 +1,90 @@
+"""`python -m bench [--scale small|full|huge] [--only import|deals] [--regenerate]`: run the benchmarks.
+
+Against the database in DATABASE_URL (PostgreSQL for figures that mean something). The data set of the scale is
+generated once and kept; each benchmark runs in its own process so that its peak memory is its own. Prints a
+table and writes bench/results/<benchmark>-<scale>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from bench.harness import SCALES, database_label, django_setup, ensure_dataset, write_result
+
+BENCHMARKS = ("import", "deals")
+
+
+def child(module: str, *args: str) -> dict[str, Any]:
+    """Run `python -m bench.<module> ...` and read the JSON object it prints last."""
+    completed = subprocess.run(
+        [sys.executable, "-m", f"bench.{module}", *args], capture_output=True, text=True, check=False
+    )
+    if completed.returncode != 0:
+        sys.stderr.write(completed.stderr)
+        raise SystemExit(f"bench.{module} failed ({completed.returncode})")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def print_import(report: dict[str, Any]) -> None:
+    validate, run, again = report["validate"], report["run"], report["reimport"]
+    traced = report.get("traced", {})
+    print(f"\nImport of {report['file']['lines']} sales lines (cp1251 CSV, {report['file']['bytes'] // 1024} KB)")
+    print(f"{'step':<22}{'seconds':>10}{'lines/s':>10}{'RSS peak, MB':>15}{'tracemalloc peak, MB':>24}")
+    lines = report["file"]["lines"]
+    rows = [
+        ("check (validate)", validate["seconds"], validate["rss_peak_mb"], traced.get("validate", {})),
+        ("import (run)", run["seconds"], run["rss_peak_mb"], traced.get("run", {})),
+    ]
+    for label, seconds, rss, memory in rows:
+        peak = memory.get("tracemalloc_peak_mb", "-")
+        print(f"{label:<22}{seconds:>10.2f}{round(lines / seconds):>10}{rss:>15}{peak:>24}")
+    print(
+        f"{'re-import, same file':<22}{again['seconds']:>10.2f}{'':>10}   added {again['created']}, "
+        f"already present {again['skipped']}"
+    )
+    print(f"(process RSS before the import: {report['rss_before_mb']} MB)")
+
+
+def print_deals(report: dict[str, Any]) -> None:
+    print(f"\nGET /api/v1/deals/ with {report['deals_in_db']} deals, median of {report['runs']} requests")
+    print(f"{'case':<36}{'median ms':>10}{'min':>8}{'max':>8}{'queries':>9}{'count':>9}{'rows':>6}{'KB':>8}")
+    for label, case in report["cases"].items():
+        print(
+            f"{label:<36}{case['median_ms']:>10}{case['min_ms']:>8}{case['max_ms']:>8}{case['queries']:>9}"
+            f"{case['count']:>9}{case['rows']:>6}{case['kb']:>8}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run the benchmarks against DATABASE_URL.")
+    parser.add_argument("--scale", choices=sorted(SCALES), default="full")
+    parser.add_argument("--only", choices=BENCHMARKS, action="append", help="Run only this benchmark (repeatable).")
+    parser.add_argument("--regenerate", action="store_true", help="Wipe and generate the data set even if present.")
+    args = parser.parse_args()
+    scale = SCALES[args.scale]
+    django_setup()
+    print(f"scale '{scale.name}' on {database_label()}")
+    dataset = ensure_dataset(scale, regenerate=args.regenerate)
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    if dataset.get("generated"):
+        path = write_result("generate", scale, {"at": stamp, "database": database_label(), **dataset})
+        print(f"generation: {dataset['seconds']} s -> {path}")
+    for name in args.only or BENCHMARKS:
+        if name == "import":
+            report = child("bench_import", "--scale", scale.name)
+            report["traced"] = child("bench_import", "--scale", scale.name, "--trace")
+            print_import(report)
+        else:
+            report = child("bench_deals_api", "--scale", scale.name)
+            print_deals(report)
+        path = write_result(name, scale, {"at": stamp, **report})
+        print(f"-> {path}")
+
+
+if __name__ == "__main__":
+    main()

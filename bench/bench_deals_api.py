@@ -1,0 +1,106 @@
+"""Benchmark: `GET /api/v1/deals/` over the bench department (100 000 deals at the full scale).
+
+`python -m bench.bench_deals_api --scale full` prints one JSON object: for each case (the head's first page, a
+deep page, a stage filter, the hygiene filter, a manager's and a team lead's first page) the median and the spread of N
+requests after a warm-up, the SQL query count, the rows counted and the size of the answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+from bench.harness import SCALES, Scale, database_label, django_setup, median_ms
+
+URL = "/api/v1/deals/"
+
+
+def cases() -> list[tuple[str, str, dict[str, str]]]:
+    """(label, username, query) for each request measured."""
+    from django.db.models import Count
+
+    from crm.models import Deal, Role, User
+
+    head_total = Deal.objects.count()
+    deep_page = max(1, head_total // 50 - 1)
+    busiest = (
+        User.objects.filter(role=Role.MANAGER)
+        .annotate(deal_count=Count("deals"))
+        .order_by("-deal_count", "username")
+        .values_list("username", flat=True)
+        .first()
+    ) or "manager01"
+    return [
+        ("head, page 1", "head", {}),
+        (f"head, page {deep_page} (deep)", "head", {"page": str(deep_page)}),
+        ("head, stage=proposal", "head", {"stage": "proposal"}),
+        ("head, open deals without a task", "head", {"no_open_task": "true"}),
+        ("head, page_size=500", "head", {"page_size": "500"}),
+        ("manager, page 1", busiest, {}),
+        ("team lead, page 1", "lead1", {}),
+    ]
+
+
+def measure(username: str, query: dict[str, str], runs: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from crm.models import User
+
+    client = APIClient()
+    client.force_authenticate(User.objects.get(username=username))
+    response = client.get(URL, query)  # warm-up: caches, the first connection, the plan cache
+    if response.status_code != 200:
+        raise SystemExit(f"{URL} {query} as {username}: {response.status_code} {response.content[:300]!r}")
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(URL, query)
+        samples.append(time.perf_counter() - started)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, query)
+    body = response.json()
+    return {
+        "median_ms": median_ms(samples),
+        "min_ms": round(min(samples) * 1000, 1),
+        "max_ms": round(max(samples) * 1000, 1),
+        "queries": len(queries.captured_queries),
+        "count": body.get("count"),
+        "rows": len(body.get("results", [])),
+        "kb": round(len(response.content) / 1024, 1),
+        "slowest_query_ms": max((float(q["time"]) * 1000 for q in queries.captured_queries), default=0.0),
+    }
+
+
+def run(scale: Scale, *, runs: int | None = None) -> dict[str, Any]:
+    from django.test import override_settings
+
+    from crm.models import Deal
+
+    report: dict[str, Any] = {
+        "database": database_label(),
+        "scale": scale.name,
+        "deals_in_db": Deal.objects.count(),
+        "runs": runs or scale.runs,
+        "cases": {},
+    }
+    with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver", "localhost"]):
+        for label, username, query in cases():
+            report["cases"][label] = {"user": username, "query": query, **measure(username, query, runs or scale.runs)}
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="full")
+    parser.add_argument("--runs", type=int, default=None, help="Requests per case (default: the scale's).")
+    args = parser.parse_args()
+    django_setup()
+    print(json.dumps(run(SCALES[args.scale], runs=args.runs), ensure_ascii=False, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""What every CRM view shares: rows through `visible_to`, writes through a service, answers in the read shape."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.db.models import Model, QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from crm.api.permissions import NoServiceWrites
+from crm.models import User
+
+
+def write_schema(read: type[BaseSerializer], write: type[BaseSerializer]) -> Any:
+    """Document that writes take the write shape and answer with the read shape."""
+    return extend_schema_view(
+        create=extend_schema(request=write, responses={201: read}),
+        update=extend_schema(request=write, responses={200: read}),
+        partial_update=extend_schema(request=write, responses={200: read}),
+    )
+
+
+class VisibleViewSet(viewsets.GenericViewSet):
+    """Rows the user may see (`Model.objects.visible_to(user)`), with the joins its list needs."""
+
+    model: type[Model]
+    permission_classes = [IsAuthenticated, NoServiceWrites]
+    write_serializer_class: type[BaseSerializer] | None = None
+    ordering_fields: list[str] = ["id", "updated_at"]
+
+    @property
+    def user(self) -> User:
+        """The requesting user; every CRM view requires authentication."""
+        return cast(User, self.request.user)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.optimise(self.model.objects.visible_to(self.user))  # type: ignore[attr-defined]
+
+    def optimise(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        if self.action in ("create", "update", "partial_update") and self.write_serializer_class is not None:
+            return self.write_serializer_class
+        return super().get_serializer_class()
+
+    def read(self, obj: Model, status_code: int = status.HTTP_200_OK) -> Response:
+        """The object as the list shows it, read again through the view's queryset."""
+        fresh = self.get_queryset().filter(pk=obj.pk).first() or obj
+        serializer_class = cast(type[BaseSerializer], self.serializer_class)
+        return Response(serializer_class(fresh, context=self.get_serializer_context()).data, status=status_code)
+
+
+class ReadOnlyVisibleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, VisibleViewSet):
+    pass
+
+
+class ServiceWriteViewSet(ReadOnlyVisibleViewSet):
+    """Create and update call `perform_service_create` / `perform_service_update` with the validated data."""
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        obj = self.perform_service_create(dict(serializer.validated_data))
+        return self.read(obj, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=kwargs.pop("partial", False))
+        serializer.is_valid(raise_exception=True)
+        obj = self.perform_service_update(instance, dict(serializer.validated_data))
+        return self.read(obj)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def perform_service_create(self, data: dict[str, Any]) -> Model:
+        raise MethodNotAllowed(self.request.method or "POST")
+
+    def perform_service_update(self, instance: Any, data: dict[str, Any]) -> Model:
+        raise MethodNotAllowed(self.request.method or "PATCH")

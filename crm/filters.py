@@ -1,0 +1,212 @@
+"""One FilterSet per list, shared by the pages and the API. Every list filters by `updated_since` for mobile sync."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from crm.models import (
+    Activity,
+    Brand,
+    Client,
+    ContactPerson,
+    Deal,
+    LostReason,
+    MarketSegment,
+    Product,
+    ProductCategory,
+    Role,
+    SaleLine,
+    Team,
+    User,
+)
+from crm.stages import Stage
+from crm.validators import phone_digits
+
+TRUE_VALUES = ("true", "1", "yes")
+FALSE_VALUES = ("false", "0", "no")
+
+
+class StrictBooleanField(forms.Field):
+    """`true`/`false` (or 1/0); anything else is an error rather than silently no filter."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: object) -> bool | None:
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in TRUE_VALUES:
+            return True
+        if text in FALSE_VALUES:
+            return False
+        raise ValidationError(_("Enter true or false."), code="invalid")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+
+class SyncFilterSet(filters.FilterSet):
+    """Rows changed at or after `updated_since` (ISO 8601), for incremental sync."""
+
+    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+
+class ClientFilterSet(SyncFilterSet):
+    q = filters.CharFilter(method="filter_q", label=_("Name, INN or phone"))
+    owner = filters.NumberFilter(field_name="owner_id")
+    segment = filters.NumberFilter(field_name="segment_id")
+    status = filters.ChoiceFilter(choices=Client.Status.choices)
+    category = filters.ChoiceFilter(choices=Client.Category.choices)
+    source = filters.ChoiceFilter(choices=Client.Source.choices)
+    channel = filters.ChoiceFilter(choices=Client.Channel.choices)
+    region = filters.CharFilter(lookup_expr="iexact")
+
+    class Meta:
+        model = Client
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[Client], name: str, value: str) -> QuerySet[Client]:
+        """Name contains the term, INN starts with it, or a phone contains its digits (8... read as +7...)."""
+        term = value.strip()
+        if not term:
+            return queryset
+        condition = Q(name__icontains=term) | Q(inn__startswith=term)
+        digits = phone_digits(term)
+        if len(digits) >= 3:
+            condition |= Q(phone__contains=digits) | Q(phone_extra__contains=digits)
+        return queryset.filter(condition)
+
+
+class ContactFilterSet(SyncFilterSet):
+    q = filters.CharFilter(method="filter_q", label=_("Name or phone"))
+    client = filters.NumberFilter(field_name="client_id")
+    decision_role = filters.ChoiceFilter(choices=ContactPerson.DecisionRole.choices)
+
+    class Meta:
+        model = ContactPerson
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[ContactPerson], name: str, value: str) -> QuerySet[ContactPerson]:
+        term = value.strip()
+        if not term:
+            return queryset
+        condition = Q(full_name__icontains=term)
+        digits = phone_digits(term)
+        if len(digits) >= 3:
+            condition |= Q(phone__contains=digits) | Q(mobile__contains=digits)
+        return queryset.filter(condition)
+
+
+class ProductFilterSet(SyncFilterSet):
+    q = filters.CharFilter(method="filter_q", label=_("Name or SKU"))
+    category = filters.NumberFilter(field_name="category_id")
+    brand = filters.NumberFilter(field_name="brand_id")
+    is_active = StrictBooleanFilter()
+
+    class Meta:
+        model = Product
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[Product], name: str, value: str) -> QuerySet[Product]:
+        term = value.strip()
+        return queryset.filter(Q(name__icontains=term) | Q(sku__istartswith=term)) if term else queryset
+
+
+class ProductCategoryFilterSet(SyncFilterSet):
+    parent = filters.NumberFilter(field_name="parent_id")
+
+    class Meta:
+        model = ProductCategory
+        fields: list[str] = []
+
+
+class BrandFilterSet(SyncFilterSet):
+    class Meta:
+        model = Brand
+        fields: list[str] = []
+
+
+class SegmentFilterSet(SyncFilterSet):
+    class Meta:
+        model = MarketSegment
+        fields: list[str] = []
+
+
+class LostReasonFilterSet(SyncFilterSet):
+    is_active = StrictBooleanFilter()
+
+    class Meta:
+        model = LostReason
+        fields: list[str] = []
+
+
+class DealFilterSet(SyncFilterSet):
+    stage = filters.MultipleChoiceFilter(choices=Stage.choices)
+    owner = filters.NumberFilter(field_name="owner_id")
+    client = filters.NumberFilter(field_name="client_id")
+    team = filters.NumberFilter(field_name="owner__team_id")
+    no_open_task = StrictBooleanFilter(method="filter_no_open_task", label=_("Open deals without a next task"))
+    overdue_task = StrictBooleanFilter(method="filter_overdue_task", label=_("Open deals with an overdue task"))
+
+    class Meta:
+        model = Deal
+        fields: list[str] = []
+
+    def filter_no_open_task(self, queryset: QuerySet[Deal], name: str, value: bool | None) -> QuerySet[Deal]:
+        return queryset.without_open_task(timezone.now()) if value else queryset  # type: ignore[attr-defined]
+
+    def filter_overdue_task(self, queryset: QuerySet[Deal], name: str, value: bool | None) -> QuerySet[Deal]:
+        return queryset.with_overdue_task(timezone.now()) if value else queryset  # type: ignore[attr-defined]
+
+
+class ActivityFilterSet(SyncFilterSet):
+    kind = filters.ChoiceFilter(choices=Activity.Kind.choices)
+    client = filters.NumberFilter(field_name="client_id")
+    deal = filters.NumberFilter(field_name="deal_id")
+    owner = filters.NumberFilter(field_name="owner_id")
+    done = StrictBooleanFilter(field_name="done_at", lookup_expr="isnull", exclude=True)
+    due_before = filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
+    due_after = filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
+
+    class Meta:
+        model = Activity
+        fields: list[str] = []
+
+
+class SaleLineFilterSet(SyncFilterSet):
+    client = filters.NumberFilter(field_name="client_id")
+    manager = filters.NumberFilter(field_name="manager_id")
+    product = filters.NumberFilter(field_name="product_id")
+    date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
+    is_paid = StrictBooleanFilter()
+
+    class Meta:
+        model = SaleLine
+        fields: list[str] = []
+
+
+class UserFilterSet(SyncFilterSet):
+    role = filters.ChoiceFilter(choices=Role.choices)
+    team = filters.NumberFilter(field_name="team_id")
+    is_active = StrictBooleanFilter()
+
+    class Meta:
+        model = User
+        fields: list[str] = []
+
+
+class TeamFilterSet(SyncFilterSet):
+    class Meta:
+        model = Team
+        fields: list[str] = []

@@ -1,0 +1,68 @@
+"""`manage.py seed_demo`: makes the demo department once, prints the logins, and refuses to double it."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from crm.models import Client, Deal, SaleLine, User
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", "--clients", "60", "--as-of", "2026-11-23", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> tuple[int, int, int, int]:
+    return User.objects.count(), Client.objects.count(), Deal.objects.count(), SaleLine.objects.count()
+
+
+@pytest.mark.django_db
+def test_seed_demo_makes_the_department_and_prints_working_logins():
+    output = seed()
+    assert "Вход: head / demo12345 (руководитель отдела продаж)" in output
+    assert "Вход: manager01 / demo12345 (менеджер по продажам)" in output
+    assert Client.objects.count() == 60
+    assert Deal.objects.count() == 30
+    assert SaleLine.objects.exists()
+    assert authenticate(username="head", password="demo12345") == User.objects.get(username="head")
+    assert authenticate(username="manager01", password="demo12345") is not None
+
+
+@pytest.mark.django_db
+def test_seed_demo_run_twice_changes_nothing_and_still_prints_the_logins():
+    seed()
+    before = counts()
+    output = seed()
+    assert "уже загружены" in output
+    assert "Вход: head / demo12345" in output
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_seed_demo_reset_replaces_the_demo_data_instead_of_adding_to_it():
+    seed()
+    before = counts()
+    first_head = User.objects.get(username="head").pk
+    output = seed("--reset")
+    assert "Вход: head / demo12345" in output
+    assert counts() == before
+    assert User.objects.get(username="head").pk != first_head
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_a_date_that_is_not_a_date():
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--clients", "10", "--as-of", "23.11.2026", stdout=StringIO())
+    assert not Client.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_keeps_an_admin_made_before_it_with_its_own_password():
+    User.objects.create_superuser(username="admin", email="admin@example.ru", password="own-secret-1")
+    output = seed()
+    assert "Вход: head / demo12345" in output
+    assert Client.objects.count() == 60
+    assert authenticate(username="admin", password="own-secret-1") is not None
