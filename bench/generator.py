@@ -311,6 +311,8 @@ def wipe(*, usernames: Iterable[str] | None = None) -> None:
     if connection.vendor == "postgresql":
         tables = [m._meta.db_table for m in (Client, Product, Brand, ProductCategory, ChangeLog, ImportJob)]
         with connection.cursor() as cursor:
+            # Inside a transaction (tests, or after the status refresh) deferred FK checks must fire first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     else:
         for model in (SaleLine, DealPayment, DealProduct, DealStageChange, Activity, ChangeLog, OwnershipChange):

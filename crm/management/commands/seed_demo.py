@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from bench.generator import DEMO_PASSWORD, demo_usernames, generate, is_generated, wipe
+from crm.nightly import client_statuses_refresh
 
 DEMO_MANAGERS = 12
 DEMO_TEAMS = 2
@@ -72,6 +73,8 @@ class Command(BaseCommand):
             as_of=as_of,
             progress=lambda message: self.stdout.write(f"  {message}") if options["verbosity"] > 1 else None,
         )
+        # Statuses follow the generated sales history exactly as the nightly job would set them.
+        client_statuses_refresh(as_of)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Готово за {result.seconds:.1f} с: {result.users} пользователей, {result.clients} клиентов, "
