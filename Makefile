@@ -66,8 +66,8 @@ run: $(VENV)/.requirements
 
 test: $(VENV)/.requirements-dev
 	scripts/ensure_services.sh
-	@$(MAKE) --no-print-directory chromium
-	@$(MAKE) --no-print-directory messages
+	@$(MAKE) --no-print-directory chromium gettext
+	$(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules -v 0
 	$(VENV)/bin/pytest --create-db
 
 # The browser tests drive Debian's chromium (/usr/bin/chromium) through Playwright.
@@ -82,6 +82,18 @@ chromium:
 		fi; \
 	fi
 
+# The Russian catalog is compiled by the test command with GNU gettext from Debian.
+.PHONY: gettext
+gettext:
+	@if ! command -v msgfmt >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update && apt-get install -y gettext; \
+		else \
+			echo "The tests need GNU gettext (msgfmt): sudo apt-get install -y gettext" >&2; \
+			exit 1; \
+		fi; \
+	fi
+
 lint: $(VENV)/.requirements-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -91,8 +103,14 @@ check: $(VENV)/.requirements-dev
 	DJANGO_SETTINGS_MODULE=salesdept.settings.production DJANGO_SECRET_KEY=$(CHECK_SECRET_KEY) \
 		DATABASE_URL=$(CHECK_DATABASE_URL) $(MANAGE) check --deploy --fail-level WARNING
 
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/salesdept_bench
 bench: $(VENV)/.requirements-dev
-	$(PY) -m bench
+	scripts/ensure_services.sh
+	@$(PY) -c 'import psycopg; c = psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True); \
+		c.execute("SELECT 1 FROM pg_database WHERE datname = %s", ["salesdept_bench"]).fetchone() \
+		or c.execute("CREATE DATABASE salesdept_bench")'
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) migrate --noinput -v 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench --scale $(or $(SCALE),full)
 
 worker: $(VENV)/.requirements
 	@$(MANAGE) shell -v 0 -c $(NEEDS_REDIS)
