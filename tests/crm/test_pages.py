@@ -196,8 +196,8 @@ def test_the_vip_head_home_counts_clients_by_category_and_source(client, vip_hea
     assert ctx["clients_total"] == 4
     assert ctx["clients_without_owner"] == 1
     assert ctx["clients_without_contacts"] == 1
-    assert {row["label"]: row["count"] for row in ctx["by_category"]} == {"VIP": 2, "B": 1, "Not set": 1}
-    assert {str(row["label"]): row["count"] for row in ctx["by_source"]} == {"Warm": 2, "Cold": 2}
+    assert {str(row["label"]): row["count"] for row in ctx["by_category"]} == {"VIP": 2, "B": 1, "Не указано": 1}
+    assert {str(row["label"]): row["count"] for row in ctx["by_source"]} == {"Тёплый": 2, "Холодный": 2}
     assert "open_deals" not in ctx
 
 
