@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from crm.views import auth, home, people
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("teams/", people.TeamListView.as_view(), name="team_list"),
     path("teams/new/", people.TeamCreateView.as_view(), name="team_create"),
     path("teams/<int:pk>/edit/", people.TeamUpdateView.as_view(), name="team_update"),
+    path("", include("crm.urls_imports")),
 ]
