@@ -17,7 +17,7 @@ CHECK_DATABASE_URL := postgres://salesdept:salesdept@127.0.0.1:5432/salesdept
 # A real worker and beat need a broker: REDIS_URL from the environment or .env.
 NEEDS_REDIS := 'import sys; from django.conf import settings; settings.REDIS_URL or sys.exit("Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) in the environment or .env first.")'
 
-.PHONY: help run test lint check bench worker beat messages clean
+.PHONY: help run test lint check bench worker beat messages clean screenshots
 
 help:
 	@echo "make run     set up (.venv, SQLite, demo data) and start the app on http://localhost:$(PORT)/"
@@ -25,6 +25,7 @@ help:
 	@echo "make lint    ruff check + ruff format --check"
 	@echo "make check   makemigrations --check and check --deploy on the production settings"
 	@echo "make bench   run the benchmarks (python -m bench)"
+	@echo "make screenshots  My day, the board and the head's review in ru and en, into screenshots/"
 	@echo "make worker  a Celery worker (needs REDIS_URL)"
 	@echo "make beat    Celery beat with the schedule in the database (needs REDIS_URL)"
 
@@ -119,6 +120,12 @@ worker: $(VENV)/.requirements
 beat: $(VENV)/.requirements
 	@$(MANAGE) shell -v 0 -c $(NEEDS_REDIS)
 	$(VENV)/bin/celery -A salesdept beat --loglevel INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+# My day, the board and the head's review at 1280x800 in Russian and English, into screenshots/.
+screenshots: $(VENV)/.requirements-dev
+	@$(MAKE) --no-print-directory chromium gettext
+	$(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules -v 0
+	$(PY) scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -16,7 +16,7 @@ from typing import Any
 
 from bench.harness import SCALES, database_label, django_setup, ensure_dataset, write_result
 
-BENCHMARKS = ("import", "deals")
+BENCHMARKS = ("import", "deals", "pages")
 
 
 def child(module: str, *args: str) -> dict[str, Any]:
@@ -60,6 +60,18 @@ def print_deals(report: dict[str, Any]) -> None:
         )
 
 
+def print_pages(report: dict[str, Any]) -> None:
+    print(
+        f"\nPages with {report['deals_in_db']} deals and {report['clients_in_db']} clients, "
+        f"median of {report['runs']} renders"
+    )
+    print(f"{'page':<32}{'median ms':>10}{'min':>8}{'max':>8}{'queries':>9}{'KB':>8}")
+    for label, case in report["cases"].items():
+        print(
+            f"{label:<32}{case['median_ms']:>10}{case['min_ms']:>8}{case['max_ms']:>8}{case['queries']:>9}{case['kb']:>8}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run the benchmarks against DATABASE_URL.")
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
@@ -79,9 +91,12 @@ def main() -> None:
             report = child("bench_import", "--scale", scale.name)
             report["traced"] = child("bench_import", "--scale", scale.name, "--trace")
             print_import(report)
-        else:
+        elif name == "deals":
             report = child("bench_deals_api", "--scale", scale.name)
             print_deals(report)
+        else:
+            report = child("bench_pages", "--scale", scale.name)
+            print_pages(report)
         path = write_result(name, scale, {"at": stamp, **report})
         print(f"-> {path}")
 

@@ -1,0 +1,99 @@
+"""Benchmark: the server-rendered pages at the bench scale (100 000 deals, 10 000 clients at `full`).
+
+`python -m bench.bench_pages --scale full` prints one JSON object: for the board, the head's pipeline review,
+My day and the clients list, the median of N renders after a warm-up (full Django request through the test
+client, session login), the SQL query count and the page size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+from bench.harness import SCALES, Scale, database_label, django_setup, median_ms
+
+
+def cases() -> list[tuple[str, str, str]]:
+    """(label, username, path) for each page measured."""
+    from django.db.models import Count
+
+    from crm.models import Role, User
+
+    busiest = (
+        User.objects.filter(role=Role.MANAGER)
+        .annotate(deal_count=Count("deals"))
+        .order_by("-deal_count", "username")
+        .values_list("username", flat=True)
+        .first()
+    ) or "manager01"
+    return [
+        ("board, head (all deals)", "head", "/pipeline/"),
+        ("board, manager", busiest, "/pipeline/"),
+        ("pipeline review, head", "head", "/pipeline/review/"),
+        ("pipeline review, team lead", "lead1", "/pipeline/review/"),
+        ("my day, manager", busiest, "/"),
+        ("clients list, head", "head", "/clients/"),
+    ]
+
+
+def measure(username: str, path: str, runs: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from crm.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    response = client.get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"{path} as {username}: {response.status_code}")
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(path)
+        samples.append(time.perf_counter() - started)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    return {
+        "median_ms": median_ms(samples),
+        "min_ms": round(min(samples) * 1000, 1),
+        "max_ms": round(max(samples) * 1000, 1),
+        "queries": len(queries.captured_queries),
+        "kb": round(len(response.content) / 1024, 1),
+        "slowest_query_ms": round(max((float(q["time"]) * 1000 for q in queries.captured_queries), default=0.0), 1),
+    }
+
+
+def run(scale: Scale, *, runs: int | None = None) -> dict[str, Any]:
+    from django.test import override_settings
+
+    from crm.models import Client, Deal
+
+    report: dict[str, Any] = {
+        "database": database_label(),
+        "scale": scale.name,
+        "deals_in_db": Deal.objects.count(),
+        "clients_in_db": Client.objects.count(),
+        "runs": runs or scale.runs,
+        "cases": {},
+    }
+    with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver", "localhost"]):
+        for label, username, path in cases():
+            report["cases"][label] = {"user": username, "path": path, **measure(username, path, runs or scale.runs)}
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="full")
+    parser.add_argument("--runs", type=int, default=None, help="Renders per page (default: the scale's).")
+    args = parser.parse_args()
+    django_setup()
+    print(json.dumps(run(SCALES[args.scale], runs=args.runs), ensure_ascii=False, default=str))
+
+
+if __name__ == "__main__":
+    main()
