@@ -81,6 +81,8 @@ class PipelineReview:
     month_total: Decimal
     overdue_payments: Decimal
     average_deal: Decimal
+    # This week's days (Monday to Sunday), which may reach into the next month.
+    week_by_day: dict[date, Decimal] = field(default_factory=dict)
 
 
 def pipeline_review(
@@ -151,4 +153,5 @@ def pipeline_review(
         month_total=sum((v for d, v in by_day.items() if month_start <= d < next_month), ZERO),
         overdue_payments=overdue,
         average_deal=money_div(total_open, total_count) if total_count else ZERO,
+        week_by_day={day: by_day.get(day, ZERO) for day in (week_start + timedelta(days=n) for n in range(7))},
     )

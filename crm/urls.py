@@ -13,5 +13,6 @@ urlpatterns = [
     path("teams/", people.TeamListView.as_view(), name="team_list"),
     path("teams/new/", people.TeamCreateView.as_view(), name="team_create"),
     path("teams/<int:pk>/edit/", people.TeamUpdateView.as_view(), name="team_update"),
+    path("", include("crm.urls_pipeline")),
     path("", include("crm.urls_imports")),
 ]

@@ -1,0 +1,152 @@
+"""The head's pipeline review (DOMAIN.md section 7, pipeline control): per manager, the payment plan, charts."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from crm.exports import Column, xlsx_response
+from crm.forms_pipeline import ReviewFilterForm
+from crm.models import Deal, Role, StageProbability, User
+from crm.selectors import ManagerPipeline, PipelineReview, pipeline_review
+from crm.stages import DEFAULT_PROBABILITY, OPEN_STAGES, PIPELINE, Stage
+
+REVIEW_STAGES = [code for code in PIPELINE if code in OPEN_STAGES]
+ZERO = Decimal("0")
+
+
+def may_review_pipeline(user: User) -> bool:
+    return user.is_head or user.role == Role.TEAM_LEAD
+
+
+class ReviewRequiredMixin(LoginRequiredMixin):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not may_review_pipeline(request.user):  # type: ignore[arg-type]
+            raise PermissionDenied(_("The pipeline review is for the sales head and team leads."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def stage_probabilities() -> dict[str, int]:
+    """The head's probabilities per stage, the defaults where none is set."""
+    stored = dict(StageProbability.objects.values_list("stage", "probability"))
+    return {code: stored.get(code, DEFAULT_PROBABILITY[code]) for code in REVIEW_STAGES}
+
+
+def review_for(request: HttpRequest) -> tuple[ReviewFilterForm, PipelineReview, date]:
+    """The review of what the filters show, through visible_to."""
+    user: User = request.user  # type: ignore[assignment]
+    now = timezone.now()
+    today = timezone.localdate(now)
+    filters = ReviewFilterForm(request.GET or None, by=user)
+    managers = User.objects.visible_to(user).sellers()
+    if filters.is_valid() and filters.cleaned_data.get("team"):
+        managers = managers.filter(team=filters.cleaned_data["team"])
+    review = pipeline_review(
+        deals=Deal.objects.visible_to(user), managers=managers.select_related("team"), today=today, now=now
+    )
+    return filters, review, today
+
+
+def stage_cells(person: ManagerPipeline) -> list[dict[str, Any]]:
+    empty = {"count": 0, "amount": ZERO, "weighted": ZERO}
+    return [{"stage": code, **person.by_stage.get(code, empty)} for code in REVIEW_STAGES]
+
+
+def chart_data(review: PipelineReview, today: date) -> dict[str, Any]:
+    """What review.js draws: the month's payment plan by day and the weighted pipeline by manager and stage."""
+    month_start = today.replace(day=1)
+    days = [month_start.replace(day=n) for n in range(1, calendar.monthrange(today.year, today.month)[1] + 1)]
+    return {
+        "payments": {
+            "days": [day.strftime("%d.%m") for day in days],
+            "amounts": [float(review.payments_by_day.get(day, ZERO)) for day in days],
+            "today": today.strftime("%d.%m"),
+            "title": _("Expected payments by day"),
+        },
+        "weighted": {
+            "managers": [str(p.manager) for p in review.managers],
+            "stages": [str(Stage(code).label) for code in REVIEW_STAGES],
+            "series": [
+                [float(p.by_stage.get(code, {}).get("weighted", ZERO)) for p in review.managers]
+                for code in REVIEW_STAGES
+            ],
+            "title": _("Weighted pipeline by manager and stage"),
+        },
+    }
+
+
+class PipelineReviewView(ReviewRequiredMixin, TemplateView):
+    template_name = "crm/pipeline/review.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        filters, review, today = review_for(self.request)
+        probabilities = stage_probabilities()
+        context.update(
+            filters=filters,
+            review=review,
+            today=today,
+            stages=[(code, Stage(code).label, probabilities[code]) for code in REVIEW_STAGES],
+            rows=[{"person": p, "cells": stage_cells(p)} for p in review.managers],
+            charts=chart_data(review, today),
+            query=self.request.GET.urlencode(),
+            month_days=[(day, amount) for day, amount in review.payments_by_day.items() if amount],
+        )
+        return context
+
+
+class PipelineReviewPrintView(PipelineReviewView):
+    template_name = "crm/pipeline/review_print.html"
+
+
+def _stage_value(code: str, key: str) -> Callable[[ManagerPipeline], Decimal | int]:
+    def value(person: ManagerPipeline) -> Decimal | int:
+        return person.by_stage.get(code, {}).get(key, 0)
+
+    return value
+
+
+def review_columns() -> list[Column]:
+    columns = [
+        Column(gettext_lazy("Manager"), lambda p: str(p.manager), width=28),
+        Column(gettext_lazy("Team"), lambda p: str(p.manager.team or ""), width=16),
+    ]
+    for code in REVIEW_STAGES:
+        label = Stage(code).label
+        columns.append(Column(f"{label}: {_('deals')}", _stage_value(code, "count"), width=10))
+        columns.append(Column(f"{label}: {_('amount')}", _stage_value(code, "amount"), money=True))
+    columns += [
+        Column(gettext_lazy("Open deals"), lambda p: p.open_count, width=10),
+        Column(gettext_lazy("Open amount"), lambda p: p.open_amount, money=True),
+        Column(gettext_lazy("Weighted amount"), lambda p: p.open_weighted, money=True),
+        Column(gettext_lazy("Average deal"), lambda p: p.average_deal, money=True),
+        Column(gettext_lazy("Without a next task"), lambda p: p.without_task, width=12),
+        Column(gettext_lazy("With an overdue task"), lambda p: p.overdue_task, width=12),
+        Column(gettext_lazy("Pipeline too small"), lambda p: _("yes") if p.too_small else "", width=12),
+    ]
+    return columns
+
+
+class PipelineReviewExportView(ReviewRequiredMixin, View):
+    """The per-manager table as XLSX, exactly what the filters show."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _filters, review, today = review_for(request)
+        return xlsx_response(
+            filename=f"pipeline-review-{today:%Y-%m-%d}",
+            title=_("Pipeline review"),
+            columns=review_columns(),
+            rows=review.managers,
+        )
