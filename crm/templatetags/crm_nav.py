@@ -5,8 +5,11 @@ from __future__ import annotations
 from django import template
 from django.http import HttpRequest
 
+from crm.forms_imports import import_kinds
 from crm.models import User
 from crm.services.people import can_manage_people
+from crm.views.board import may_use_pipeline
+from crm.views.review import may_review_pipeline
 
 register = template.Library()
 
@@ -23,3 +26,21 @@ def nav_active(context: template.Context, *url_names: str) -> str:
     request: HttpRequest | None = context.get("request")
     match = getattr(request, "resolver_match", None)
     return "active" if match is not None and match.url_name in url_names else ""
+
+
+@register.filter
+def uses_pipeline(user: User) -> bool:
+    """Sellers and the head work the pipeline board."""
+    return bool(user.is_authenticated and may_use_pipeline(user))
+
+
+@register.filter
+def reviews_pipeline(user: User) -> bool:
+    """The head and team leads review the managers' pipelines."""
+    return bool(user.is_authenticated and may_review_pipeline(user))
+
+
+@register.filter
+def imports_files(user: User) -> bool:
+    """Whoever may import clients or sales sees the import page."""
+    return bool(user.is_authenticated and import_kinds(user))
