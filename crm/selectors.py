@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value, Window
-from django.db.models.functions import Coalesce, Greatest, RowNumber
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 
-from crm.models import Deal, User
+from crm.models import Activity, Deal, User
 from crm.stages import ACTIVE_STAGES, OPEN_STAGES, PIPELINE, Stage
 from salesdept.money import money_div, to_money
 
@@ -42,10 +42,13 @@ def board_columns(*, deals: QuerySet[Deal], now: datetime, per_column: int = 30)
         column = columns[row["stage"]]
         column.count, column.amount = row["count"], row["total"] or ZERO
         column.weighted = to_money(row["total_weighted"] or ZERO)
-    ranked = deals.order_by().annotate(
-        rank=Window(RowNumber(), partition_by=[F("stage")], order_by=[F("stage_changed_at").desc(), F("pk").desc()])
-    )
-    ids = list(ranked.filter(rank__lte=per_column).values_list("pk", flat=True))
+    # One index scan per stage (deal_stage_recent) in a UNION ALL: a window over every deal costs ~100 ms at 100k.
+    stages = list(columns)
+    parts = [
+        deals.filter(stage=code).order_by("-stage_changed_at", "-pk").values_list("pk", flat=True)[:per_column]
+        for code in stages
+    ]
+    ids = list(parts[0].union(*parts[1:], all=True))
     cards = (
         Deal.objects.filter(pk__in=ids)
         .with_hygiene(now)
@@ -95,35 +98,44 @@ def pipeline_review(
 ) -> PipelineReview:
     """Per manager: open deals by stage with amounts, hygiene counts; the payment plan by day for this month.
 
+    Hygiene counts cover every active deal of `managers` (who are chosen through visible_to by the caller).
     A pipeline is flagged too small when its weighted amount is below `small_share` of the average per manager.
     """
     people = {user.pk: ManagerPipeline(manager=user) for user in managers}
     rows = (
-        deals.filter(stage__in=OPEN_STAGES, owner_id__in=people)
+        deals.filter(stage__in=ACTIVE_STAGES, owner_id__in=people)
         .order_by()
         .values("owner_id", "stage")
         .annotate(count=Count("pk"), total=Sum("amount"), total_weighted=Sum(WEIGHTED))
     )
+    active: dict[int, int] = defaultdict(int)
     for row in rows:
+        active[row["owner_id"]] += row["count"]
+        if row["stage"] not in OPEN_STAGES:
+            continue
         person = people[row["owner_id"]]
         amount, weighted = row["total"] or ZERO, to_money(row["total_weighted"] or ZERO)
         person.by_stage[row["stage"]] = {"count": row["count"], "amount": amount, "weighted": weighted}
         person.open_count += row["count"]
         person.open_amount += amount
         person.open_weighted += weighted
-    hygiene = (
-        deals.filter(stage__in=ACTIVE_STAGES, owner_id__in=people)
-        .with_hygiene(now)
+    # Hygiene from the planned activities side: far fewer rows than an EXISTS probe per deal at 100 000 deals.
+    planned = (
+        Activity.objects.planned()
+        .filter(deal__stage__in=ACTIVE_STAGES, deal__owner_id__in=people)
         .order_by()
-        .values("owner_id")
+        .values("deal__owner_id")
         .annotate(
-            without_task=Count("pk", filter=Q(has_open_task=False)),
-            overdue_task=Count("pk", filter=Q(has_overdue_task=True)),
+            with_task=Count("deal_id", distinct=True),
+            overdue=Count("deal_id", distinct=True, filter=Q(due_at__lt=now)),
         )
     )
-    for row in hygiene:
-        people[row["owner_id"]].without_task = row["without_task"]
-        people[row["owner_id"]].overdue_task = row["overdue_task"]
+    for row in planned:
+        person = people[row["deal__owner_id"]]
+        person.overdue_task = row["overdue"]
+        active[person.manager.pk] -= row["with_task"]
+    for pk, count in active.items():
+        people[pk].without_task = count
     if people:
         average = sum((p.open_weighted for p in people.values()), ZERO) / len(people)
         for person in people.values():

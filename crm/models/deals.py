@@ -135,6 +135,8 @@ class Deal(models.Model):
             models.Index(fields=["stage", "expected_close_date"], name="deal_stage_close"),
             # The lists' default order: the first page reads the index instead of sorting every deal.
             models.Index(fields=["-updated_at", "-id"], name="deal_recent"),
+            # The board's columns: the most recently moved deals of each stage.
+            models.Index(fields=["stage", "-stage_changed_at", "-id"], name="deal_stage_recent"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="deal_amount_not_negative"),
