@@ -15,4 +15,5 @@ urlpatterns = [
     path("teams/<int:pk>/edit/", people.TeamUpdateView.as_view(), name="team_update"),
     path("", include("crm.urls_pipeline")),
     path("", include("crm.urls_imports")),
+    path("", include("crm.urls_clients")),
 ]

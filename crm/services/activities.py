@@ -57,3 +57,62 @@ def activity_complete(*, activity: Activity, by: User, done_at: datetime | None 
     if note:
         data["note"] = (activity.note + "\n" + note).strip()
     return activity_update(activity=activity, by=by, data=data)
+
+
+@transaction.atomic
+def call_log_with_next_task(
+    *,
+    by: User,
+    client: Client,
+    deal: Deal | None = None,
+    direction: str,
+    call_result: str,
+    duration_minutes: int | None = None,
+    note: str = "",
+    next_subject: str,
+    next_due_at: datetime | None,
+    now: datetime | None = None,
+) -> tuple[Activity, Activity]:
+    """Log a call that just ended and plan the next task in one go: both rows are saved, or neither."""
+    now = now or timezone.now()
+    errors: dict[str, list[str]] = {}
+    if not call_result:
+        errors["call_result"] = [_("Choose the result of the call.")]
+    if not direction:
+        errors["direction"] = [_("Choose whether the call was incoming or outgoing.")]
+    if duration_minutes is not None and duration_minutes < 0:
+        errors["duration_minutes"] = [_("The duration cannot be negative.")]
+    if not (next_subject or "").strip():
+        errors["next_subject"] = [_("Say what the next step is.")]
+    if next_due_at is None:
+        errors["next_due_at"] = [_("Give the date and time of the next step.")]
+    elif next_due_at < now:
+        errors["next_due_at"] = [_("The next task cannot be due in the past.")]
+    if errors:
+        raise ValidationError(errors)
+    result_label = Activity.CallResult(call_result).label if call_result in Activity.CallResult.values else call_result
+    call = activity_create(
+        by=by,
+        data={
+            "kind": Activity.Kind.CALL,
+            "client": client,
+            "deal": deal,
+            "subject": f"{_('Call')}: {result_label}"[:255],
+            "note": note,
+            "direction": direction,
+            "call_result": call_result,
+            "duration_seconds": None if duration_minutes is None else duration_minutes * 60,
+            "done_at": now,
+        },
+    )
+    task = activity_create(
+        by=by,
+        data={
+            "kind": Activity.Kind.TASK,
+            "client": client,
+            "deal": deal,
+            "subject": next_subject.strip(),
+            "due_at": next_due_at,
+        },
+    )
+    return call, task

@@ -6,7 +6,7 @@ from django import template
 from django.http import HttpRequest
 
 from crm.forms_imports import import_kinds
-from crm.models import User
+from crm.models import Role, User
 from crm.services.people import can_manage_people
 from crm.views.board import may_use_pipeline
 from crm.views.review import may_review_pipeline
@@ -44,3 +44,9 @@ def reviews_pipeline(user: User) -> bool:
 def imports_files(user: User) -> bool:
     """Whoever may import clients or sales sees the import page."""
     return bool(user.is_authenticated and import_kinds(user))
+
+
+@register.filter
+def sees_clients(user: User) -> bool:
+    """Everyone whose role reads clients (the service owner does not)."""
+    return bool(user.is_authenticated and user.role != Role.SERVICE)

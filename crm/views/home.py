@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from crm.models import Activity, Client, Deal, Role, User
+from crm.views.myday import my_day_context
 
 TABLE_ROWS = 10
 
@@ -115,31 +116,38 @@ def clients_overview(user: User) -> dict[str, Any]:
 
 
 def dashboard_kind(user: User) -> str:
+    """What the home page shows a role that does not sell (sellers get My day)."""
     if user.sees_everything:
         return "department"
-    if user.role == Role.TEAM_LEAD:
-        return "team"
-    if user.role == Role.MANAGER:
-        return "own"
     if user.role in (Role.VIP_HEAD, Role.BASE_MANAGER):
         return "clients"
     return "service"
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
+    """Sellers (managers, team leads) land on My day (crm.views.myday); the other roles on their overview."""
+
     template_name = "crm/home.html"
+
+    def get_template_names(self) -> list[str]:
+        if self.request.user.is_seller:  # type: ignore[union-attr]
+            return ["crm/myday/myday.html"]
+        return [self.template_name]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user: User = self.request.user  # type: ignore[assignment]
         now = timezone.now()
+        context.update(now=now, today=timezone.localdate(now))
+        if user.is_seller:
+            context.update(my_day_context(self.request, now))
+            if user.role == Role.TEAM_LEAD:
+                context["managers"] = managers_overview(user, now)
+            return context
         kind = dashboard_kind(user)
-        context.update(kind=kind, now=now, today=timezone.localdate(now))
-        if kind in ("department", "team", "own"):
-            context.update(pipeline_overview(user, now))
-            context["show_owner"] = kind != "own"
-        if kind in ("department", "team"):
-            context["managers"] = managers_overview(user, now)
+        context["kind"] = kind
+        if kind == "department":
+            context.update(pipeline_overview(user, now), show_owner=True, managers=managers_overview(user, now))
         if kind in ("department", "clients"):
             context.update(clients_overview(user))
         if kind == "clients":

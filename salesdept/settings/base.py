@@ -68,8 +68,16 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+def database(url: str) -> dict:
+    """A DATABASES entry; PostgreSQL runs with JIT off (its compile time dwarfs our sub-second report queries)."""
+    config = env.db_url_config(url)
+    if config["ENGINE"].endswith("postgresql"):
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    return config
+
+
+DATABASES = {"default": database(env("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,11 +1,11 @@
 """Production: PostgreSQL, Redis, a real secret, HTTPS."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import database, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": database(env("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

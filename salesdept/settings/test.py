@@ -1,9 +1,9 @@
 """Tests run against real PostgreSQL and Redis, as production does."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, database, env
 
-DATABASES = {"default": env.db("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/salesdept")}
+DATABASES = {"default": database(env("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/salesdept"))}
 REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/5")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 CELERY_BROKER_URL = REDIS_URL

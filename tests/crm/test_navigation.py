@@ -12,12 +12,30 @@ def logged_in(client, user):
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        ("manager", {"/pipeline/": True, "/pipeline/review/": False, "/imports/": True, "/users/": False}),
-        ("team_lead", {"/pipeline/": True, "/pipeline/review/": True, "/imports/": True, "/users/": False}),
-        ("head", {"/pipeline/": True, "/pipeline/review/": True, "/imports/": True, "/users/": True}),
-        ("vip_head", {"/pipeline/": False, "/pipeline/review/": False, "/imports/": False, "/users/": False}),
-        ("service_owner", {"/pipeline/": False, "/pipeline/review/": False, "/imports/": False, "/users/": False}),
-        ("base_manager", {"/pipeline/": False, "/pipeline/review/": False, "/imports/": True, "/users/": False}),
+        (
+            "manager",
+            {"/clients/": True, "/pipeline/": True, "/pipeline/review/": False, "/imports/": True, "/users/": False},
+        ),
+        (
+            "team_lead",
+            {"/clients/": True, "/pipeline/": True, "/pipeline/review/": True, "/imports/": True, "/users/": False},
+        ),
+        (
+            "head",
+            {"/clients/": True, "/pipeline/": True, "/pipeline/review/": True, "/imports/": True, "/users/": True},
+        ),
+        (
+            "vip_head",
+            {"/clients/": True, "/pipeline/": False, "/pipeline/review/": False, "/imports/": False, "/users/": False},
+        ),
+        (
+            "service_owner",
+            {"/clients/": False, "/pipeline/": False, "/pipeline/review/": False, "/imports/": False, "/users/": False},
+        ),
+        (
+            "base_manager",
+            {"/clients/": True, "/pipeline/": False, "/pipeline/review/": False, "/imports/": True, "/users/": False},
+        ),
     ],
 )
 def test_the_navigation_offers_each_role_exactly_the_pages_it_may_open(db, client, request, role, links):

@@ -112,7 +112,9 @@ def test_the_home_page_renders_for_every_role_with_name_and_role_in_the_top_bar(
     assert 'hx-headers=\'{"X-CSRFToken": "' in html
 
 
-def test_a_manager_home_counts_only_own_work_and_never_shows_another_managers_deals(client, manager, other_manager):
+def test_a_manager_home_is_my_day_counting_only_own_work_and_never_another_managers_deals(
+    client, manager, other_manager
+):
     now = timezone.now()
     own, _, _ = make_pipeline(manager, title_prefix="Моя", now=now)
     later_today = min(now + timedelta(minutes=1), day_bounds(now)[1] - timedelta(microseconds=1))
@@ -123,23 +125,28 @@ def test_a_manager_home_counts_only_own_work_and_never_shows_another_managers_de
     response = client.get(reverse("home"))
 
     ctx = response.context
-    assert ctx["kind"] == "own"
-    assert ctx["clients_count"] == 1
-    assert ctx["open_deals_count"] == 2
-    assert ctx["open_deals_amount"] == Decimal("200000.00")
-    assert ctx["without_task_count"] == 1
-    assert [d.title for d in ctx["without_task"]] == ["Моя без задачи"]
-    assert ctx["overdue_deals_count"] == 1
-    assert [d.title for d in ctx["overdue_deals"]] == ["Моя просрочена"]
-    assert ctx["overdue_tasks_count"] == 1
-    assert ctx["due_tasks_count"] == 2
+    assert ctx["kind"] == "my_day"
+    assert ctx["show_owner"] is False
+    assert "managers" not in ctx
+    day = ctx["day"]
+    assert day.clients_count == 1
+    assert day.open_deals_count == 2
+    assert day.open_deals_amount == Decimal("200000.00")
+    assert day.without_task_count == 1
+    assert [d.title for d in day.without_task] == ["Моя без задачи"]
+    assert day.overdue_deals_count == 1
+    assert [d.title for d in day.overdue_deals] == ["Моя просрочена"]
+    assert day.overdue_tasks_count == 1
+    assert day.today_tasks_count == 1
+    assert day.due_tasks_count == 2
+    assert [t.subject for t in day.due_tasks] == ["Моя позвонить", "Сегодня встреча"]
     html = response.content.decode()
     assert "Моя без задачи" in html and "Моя позвонить" in html and "Сегодня встреча" in html
     assert "Чужая" not in html
     assert "200\u00a0000,00\u00a0₽" in html
 
 
-def test_a_team_lead_home_covers_the_team_and_not_other_teams(client, team_lead, manager, other_manager):
+def test_a_team_lead_home_is_my_day_for_the_team_and_not_other_teams(client, team_lead, manager, other_manager):
     now = timezone.now()
     make_pipeline(manager, title_prefix="Командная", now=now)
     make_pipeline(other_manager, title_prefix="Чужая", now=now)
@@ -148,8 +155,9 @@ def test_a_team_lead_home_covers_the_team_and_not_other_teams(client, team_lead,
     response = client.get(reverse("home"))
 
     ctx = response.context
-    assert ctx["kind"] == "team"
-    assert ctx["open_deals_count"] == 2
+    assert ctx["kind"] == "my_day"
+    assert ctx["show_owner"] is True
+    assert ctx["day"].open_deals_count == 2
     assert {m.username for m in ctx["managers"]} == {"lead", "ivanov"}
     html = response.content.decode()
     assert "Командная без задачи" in html

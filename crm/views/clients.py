@@ -1,0 +1,297 @@
+"""The clients list (filters, sort, Excel, print) and the client card (contacts, sales, deals, activities, history)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from crm.exports import Column, xlsx_response
+from crm.filters import ClientFilterSet
+from crm.forms import add_service_errors
+from crm.forms_workspace import CLIENT_FIELDS, ClientFilterForm, ClientForm, ContactForm
+from crm.models import Client, Role, User
+from crm.selectors_clients import (
+    CLIENT_SORTS,
+    DEFAULT_CLIENT_SORT,
+    change_rows,
+    client_card,
+    client_filter_choices,
+    client_rows,
+)
+from crm.services.clients import can_change_client, can_change_contacts, client_update, contact_create
+
+PER_PAGE = 50
+PRINT_ROWS = 1000
+
+
+def sees_owners(user: User) -> bool:
+    """Managers only ever see their own clients, so the owner filter and column are for everyone else."""
+    return user.role != Role.MANAGER
+
+
+class ClientQuery:
+    """The list as the request asks for it: ClientFilterSet (shared with the API) on the visible clients, sorted."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.user: User = request.user  # type: ignore[assignment]
+        data = request.GET.copy()
+        if not sees_owners(self.user):
+            data.pop("owner", None)
+        self.data = data
+        self.filterset = ClientFilterSet(data, queryset=Client.objects.visible_to(self.user), request=request)
+        sort = data.get("sort") or DEFAULT_CLIENT_SORT
+        self.sort = sort if sort in CLIENT_SORTS else DEFAULT_CLIENT_SORT
+
+    @cached_property
+    def is_valid(self) -> bool:
+        return self.filterset.is_valid()
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"{self.label(name)}: {' '.join(messages)}" for name, messages in self.filterset.errors.items()]
+
+    def label(self, name: str) -> str:
+        labels = {"q": _("Search"), "segment": _("Segment"), "owner": _("Manager"), "region": _("Region")}
+        return str(labels.get(name, name))
+
+    def rows(self) -> QuerySet[Client]:
+        clients = self.filterset.qs if self.is_valid else Client.objects.none()
+        return client_rows(clients, user=self.user, today=timezone.localdate(), sort=self.sort)
+
+    def querystring(self, **changes: str | None) -> str:
+        """The current filters as a query string, with `changes` applied (None removes a key); never the page."""
+        query = QueryDict(mutable=True)
+        for key, values in self.data.lists():
+            if key != "page" and any(values):
+                query.setlist(key, [v for v in values if v])
+        for key, value in changes.items():
+            if value is None:
+                query.pop(key, None)
+            else:
+                query[key] = value
+        return query.urlencode()
+
+
+def client_columns(show_owner: bool) -> list[Column]:
+    columns = [
+        Column(gettext_lazy("Client"), lambda c: c.name, width=40),
+        Column(gettext_lazy("INN"), lambda c: c.inn, width=14),
+        Column(gettext_lazy("KPP"), lambda c: c.kpp, width=12),
+        Column(gettext_lazy("Phone"), lambda c: c.phone, width=16),
+        Column(gettext_lazy("E-mail"), lambda c: c.email, width=24),
+        Column(gettext_lazy("Region"), lambda c: c.region),
+        Column(gettext_lazy("Segment"), lambda c: c.segment.name if c.segment else ""),
+        Column(gettext_lazy("Category"), lambda c: c.get_category_display(), width=10),
+        Column(gettext_lazy("Source"), lambda c: c.get_source_display(), width=10),
+        Column(gettext_lazy("Status"), lambda c: c.get_status_display(), width=12),
+    ]
+    if show_owner:
+        columns.append(Column(gettext_lazy("Manager"), lambda c: str(c.owner) if c.owner else "", width=24))
+    columns += [
+        Column(gettext_lazy("Owned since"), lambda c: c.owned_since, width=12),
+        Column(gettext_lazy("Last contact"), lambda c: c.last_contact),
+        Column(gettext_lazy("Last purchase"), lambda c: c.last_purchase, width=14),
+        Column(gettext_lazy("Turnover, 12 months"), lambda c: c.turnover_12m, money=True),
+    ]
+    return columns
+
+
+class ClientReaderMixin(LoginRequiredMixin):
+    """The client base is closed to roles that read no clients (the service owner): 403, not an empty list."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and request.user.role == Role.SERVICE:
+            raise PermissionDenied(_("Your role does not work with clients and deals."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ClientListView(ClientReaderMixin, TemplateView):
+    template_name = "crm/clients/client_list.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.query = ClientQuery(request)
+        response = super().get(request, *args, **kwargs)
+        if not self.query.is_valid:
+            response.status_code = 400
+        return response
+
+    def filter_context(self) -> dict[str, Any]:
+        user = self.query.user
+        choices = client_filter_choices(user=user)
+        show_owner = sees_owners(user)
+        form = ClientFilterForm(
+            self.query.data,
+            segments=choices["segments"],
+            regions=choices["regions"],
+            owners=choices["owners"] if show_owner else None,
+        )
+        return {"filter_form": form, "filter_errors": self.query.errors, "show_owner": show_owner}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(**self.filter_context(), **self.rows_context(), now=timezone.now())
+        return context
+
+    def rows_context(self) -> dict[str, Any]:
+        """One page of rows, the sortable headers' links and the query string that pages and exports keep."""
+        query = self.query
+        page = Paginator(query.rows(), PER_PAGE).get_page(self.request.GET.get("page"))
+        sort_base = query.sort.lstrip("-")
+        headers = {}
+        for key in ("name", "owner", "last_purchase", "turnover", "last_contact"):
+            ascending = query.sort == key
+            headers[key] = {
+                "url": "?" + query.querystring(sort=f"-{key}" if ascending else key),
+                "state": ("asc" if ascending else "desc") if sort_base == key else "",
+            }
+        return {
+            "page": page,
+            "clients": page.object_list,
+            "headers": headers,
+            "query": query.querystring(),
+            "export_query": query.querystring(),
+        }
+
+
+class ClientListPrintView(ClientListView):
+    """The filtered list on A4 (landscape), every row up to PRINT_ROWS rather than one page."""
+
+    template_name = "crm/clients/client_list_print.html"
+
+    def rows_context(self) -> dict[str, Any]:
+        rows = self.query.rows()
+        clients = list(rows[:PRINT_ROWS])
+        return {"clients": clients, "total": rows.count() if len(clients) == PRINT_ROWS else len(clients)}
+
+
+class ClientExportView(ClientReaderMixin, View):
+    """Exactly the rows the list shows for these filters (every page), in the list's order."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        query = ClientQuery(request)
+        if not query.is_valid:
+            return HttpResponse("\n".join(query.errors), status=400, content_type="text/plain; charset=utf-8")
+        return xlsx_response(
+            filename="clients",
+            title=_("Clients"),
+            columns=client_columns(sees_owners(query.user)),
+            rows=query.rows().iterator(chunk_size=2000),
+        )
+
+
+# --- the client card ---------------------------------------------------------------------------------------------
+
+
+def visible_client(request: HttpRequest, pk: int) -> Client:
+    """The client if the user may see it; 404 otherwise (never 403 for someone else's client)."""
+    clients = Client.objects.visible_to(request.user).select_related("owner", "segment")  # type: ignore[arg-type]
+    return get_object_or_404(clients, pk=pk)
+
+
+class ClientDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "crm/clients/client_detail.html"
+
+    @cached_property
+    def client_obj(self) -> Client:
+        return visible_client(self.request, self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user: User = self.request.user  # type: ignore[assignment]
+        now = timezone.now()
+        client = self.client_obj
+        card = client_card(client=client, user=user, now=now)
+        chart = {
+            "title": _("Sales, ₽"),
+            "months": [s.month.strftime("%m.%Y") for s in card.sales_by_month],
+            "amounts": [float(s.amount) for s in card.sales_by_month],
+        }
+        context.update(
+            client=client,
+            card=card,
+            changes=change_rows(card.changes),
+            chart=chart,
+            chart_json=json.dumps(chart),
+            may_edit=can_change_client(user, client),
+            may_add_contact=can_change_contacts(user, client),
+            may_log_call=user.role != Role.SERVICE,
+            contact_form=kwargs.get("contact_form") or ContactForm(),
+            show_owner=sees_owners(user),
+            next_url=self.request.get_full_path(),
+            now=now,
+        )
+        return context
+
+
+class ClientPrintView(ClientDetailView):
+    template_name = "crm/clients/client_print.html"
+
+
+class ClientUpdateView(LoginRequiredMixin, View):
+    """Edit the client's details through crm.services.clients.client_update; errors keep what was typed."""
+
+    template_name = "crm/clients/client_form.html"
+
+    def setup_client(self, request: HttpRequest, pk: int) -> Client:
+        client = visible_client(request, pk)
+        if not can_change_client(request.user, client):  # type: ignore[arg-type]
+            raise PermissionDenied(_("You may not change this client."))
+        return client
+
+    def render(self, request: HttpRequest, client: Client, form: ClientForm, status: int = 200) -> HttpResponse:
+        return TemplateResponse(request, self.template_name, {"client": client, "form": form}, status=status)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        client = self.setup_client(request, pk)
+        return self.render(request, client, ClientForm(initial=ClientForm.initial_for(client)))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        client = self.setup_client(request, pk)
+        form = ClientForm(request.POST)
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in CLIENT_FIELDS}
+            try:
+                client_update(client=client, by=request.user, data=data)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                client.refresh_from_db()
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The client is saved."))
+                return redirect("client_detail", pk=client.pk)
+        return self.render(request, client, form, status=400)
+
+
+class ContactCreateView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        client = visible_client(request, pk)
+        form = ContactForm(request.POST)
+        if form.is_valid():
+            try:
+                contact_create(by=request.user, client=client, data=form.cleaned_data)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The contact person is added."))
+                return redirect("client_detail", pk=client.pk)
+        view = ClientDetailView(request=request, kwargs={"pk": pk}, args=())
+        response = TemplateResponse(
+            request, view.template_name, view.get_context_data(contact_form=form, contact_form_open=True), status=400
+        )
+        return response.render()

@@ -1,0 +1,160 @@
+"""My day, the sellers' home page: tasks due, clients to call, deals to fix; logging a call with its next task."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from crm.exports import Column, xlsx_response
+from crm.forms import add_service_errors
+from crm.forms_workspace import CallLogForm
+from crm.models import Activity, Client, Deal, Role, User
+from crm.selectors_clients import REGULAR_MIN_MONTHS, calls_due, my_day
+from crm.services.activities import activity_complete, call_log_with_next_task
+
+ROWS = 30
+
+
+def my_day_context(request: HttpRequest, now: datetime) -> dict[str, Any]:
+    """What the home page shows a sales manager or a team lead (the team lead sees the team's work)."""
+    user: User = request.user  # type: ignore[assignment]
+    regular_only = request.GET.get("calls") == "regular"
+    day = my_day(user=user, now=now, rows=ROWS, regular_only=regular_only)
+    context: dict[str, Any] = {
+        "kind": "my_day",
+        "day": day,
+        "regular_only": regular_only,
+        "regular_min_months": REGULAR_MIN_MONTHS,
+        "show_owner": user.role == Role.TEAM_LEAD,
+        "next_url": request.get_full_path(),
+    }
+    return context
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The `next` parameter if it points into this site, else `fallback`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+def default_next_due(now: datetime) -> datetime:
+    """The next working day at 10:00 local time: the usual moment to call back."""
+    day = timezone.localdate(now) + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(10, 0)))
+
+
+class CallLogView(LoginRequiredMixin, View):
+    """Log a call on a client (optionally on one of its deals) and plan the next task; htmx gets the bare form."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated:
+            self.client_obj = get_object_or_404(Client.objects.visible_to(request.user), pk=kwargs["pk"])  # type: ignore[arg-type]
+            self.deals = Deal.objects.visible_to(request.user).open().filter(client=self.client_obj)  # type: ignore[arg-type]
+        return super().dispatch(request, *args, **kwargs)
+
+    def make_form(self, data: Any = None) -> CallLogForm:
+        initial = {
+            "next_due_at": timezone.localtime(default_next_due(timezone.now())),
+            "next_subject": _("Call back"),
+            "deal": self.request.GET.get("deal") or None,
+        }
+        return CallLogForm(data, deals=self.deals, initial=initial)
+
+    def render(self, form: CallLogForm, status: int = 200) -> HttpResponse:
+        template = "crm/myday/_call_form.html" if self.request.htmx else "crm/myday/call_log.html"  # type: ignore[attr-defined]
+        context = {
+            "form": form,
+            "client": self.client_obj,
+            "action": self.request.get_full_path(),
+            "next_url": safe_next(self.request, reverse("home")),
+        }
+        return TemplateResponse(self.request, template, context, status=status)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.render(self.make_form())
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                call_log_with_next_task(
+                    by=request.user,  # type: ignore[arg-type]
+                    client=self.client_obj,
+                    deal=data["deal"],
+                    direction=data["direction"],
+                    call_result=data["call_result"],
+                    duration_minutes=data["duration_minutes"],
+                    note=data["note"],
+                    next_subject=data["next_subject"],
+                    next_due_at=data["next_due_at"],
+                    now=timezone.now(),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc) or _("You may not work with this client."))
+            else:
+                messages.success(request, _("The call is logged and the next task is planned."))
+                target = safe_next(request, reverse("home"))
+                if request.htmx:  # type: ignore[attr-defined]
+                    return HttpResponse(status=204, headers={"HX-Redirect": target})
+                return redirect(target)
+        return self.render(form, status=400)
+
+
+class ActivityCompleteView(LoginRequiredMixin, View):
+    """Tick a planned task, call or meeting as done."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        activity = get_object_or_404(Activity.objects.visible_to(request.user).planned(), pk=pk)  # type: ignore[arg-type]
+        try:
+            activity_complete(activity=activity, by=request.user, done_at=timezone.now())  # type: ignore[arg-type]
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Done: %(subject)s") % {"subject": activity.subject})
+        return redirect(safe_next(request, reverse("home")))
+
+
+CALLS_COLUMNS = [
+    Column(gettext_lazy("Client"), lambda c: c.name, width=40),
+    Column(gettext_lazy("INN"), lambda c: c.inn, width=14),
+    Column(gettext_lazy("Phone"), lambda c: c.phone, width=16),
+    Column(gettext_lazy("Manager"), lambda c: str(c.owner) if c.owner else "", width=24),
+    Column(gettext_lazy("Status"), lambda c: c.get_status_display()),
+    Column(gettext_lazy("Months bought of the last 4"), lambda c: c.months_bought, width=12),
+    Column(gettext_lazy("Last contact"), lambda c: c.last_contact),
+    Column(gettext_lazy("Last purchase"), lambda c: c.last_purchase),
+    Column(gettext_lazy("Turnover, 12 months"), lambda c: c.turnover_12m, money=True),
+]
+
+
+class CallsExportView(LoginRequiredMixin, View):
+    """The clients to call, as My day lists them, in Excel."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        if not user.is_seller:
+            raise PermissionDenied(_("The list of calls is for sales managers and team leads."))
+        rows = calls_due(user=user, today=timezone.localdate(), regular_only=request.GET.get("calls") == "regular")
+        return xlsx_response(filename="calls", title=_("Calls"), columns=CALLS_COLUMNS, rows=rows)
