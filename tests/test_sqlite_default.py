@@ -1,0 +1,62 @@
+"""`make run` uses SQLite with tasks in-process: every page and list endpoint must work there too."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+PAGES_SCRIPT = r"""
+import json
+import django
+django.setup()
+from django.test import Client
+from django.test.utils import override_settings
+from crm.models import Client as Company, Deal, ImportJob, User
+
+paths = ["/", "/clients/", "/pipeline/", "/pipeline/review/", "/imports/", "/users/", "/teams/",
+         "/clients/export/", "/pipeline/export/", "/api/v1/deals/", "/api/v1/clients/", "/api/v1/sales/",
+         "/api/v1/activities/", "/api/v1/me/", "/api/docs/"]
+result = {}
+with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
+    for username in ["manager01", "lead1", "head", "vip", "service", "base", "admin"]:
+        user = User.objects.get(username=username)
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        own = [f"/clients/{pk}/" for pk in Company.objects.visible_to(user).values_list("pk", flat=True)[:1]]
+        own += [f"/deals/{pk}/" for pk in Deal.objects.visible_to(user).values_list("pk", flat=True)[:1]]
+        result[username] = {path: client.get(path).status_code for path in paths + own}
+print(json.dumps(result))
+"""
+
+
+@pytest.mark.slow_subprocess
+def test_every_page_answers_on_the_sqlite_default_with_demo_data(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "salesdept.settings.local",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    env.pop("REDIS_URL", None)
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, *args], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=600
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout
+
+    run("manage.py", "migrate", "--noinput", "-v", "0")
+    assert "head / demo12345" in run("manage.py", "seed_demo", "--clients", "150", "--deals", "120")
+    statuses = json.loads(run("-c", PAGES_SCRIPT).strip().splitlines()[-1])
+
+    errors = {user: {p: s for p, s in pages.items() if s >= 500} for user, pages in statuses.items()}
+    assert errors == {user: {} for user in statuses}
+    assert all(code == 200 for code in statuses["head"].values()), statuses["head"]
+    manager = statuses["manager01"]
+    assert manager["/"] == manager["/pipeline/"] == manager["/clients/"] == manager["/api/v1/deals/"] == 200
+    assert manager["/pipeline/review/"] == manager["/users/"] == 403
+    assert any(path.startswith("/deals/") and code == 200 for path, code in manager.items())
