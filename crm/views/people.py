@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from crm.exports import Column, xlsx_response
 from crm.forms import TeamForm, UserCreateForm, UserFilterForm, UserUpdateForm, add_service_errors
 from crm.models import Team, User
 from crm.services.people import (
@@ -49,8 +50,8 @@ def _visible_users(request: HttpRequest) -> QuerySet[User]:
 class UserListView(PeopleManagerRequiredMixin, TemplateView):
     template_name = "crm/user_list.html"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def filtered_users(self) -> tuple[UserFilterForm, QuerySet[User]]:
+        """The users the filters select, in the list's order (the page and its Excel export share it)."""
         users = _visible_users(self.request).select_related("team")
         filters = UserFilterForm(self.request.GET or None)
         if filters.is_valid():
@@ -69,9 +70,12 @@ class UserListView(PeopleManagerRequiredMixin, TemplateView):
                 users = users.filter(team=data["team"])
             if data["active"]:
                 users = users.filter(is_active=data["active"] == "1")
-        page = Paginator(users.order_by("-is_active", "last_name", "first_name", "username"), PAGE_SIZE).get_page(
-            self.request.GET.get("page")
-        )
+        return filters, users.order_by("-is_active", "last_name", "first_name", "username")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        filters, users = self.filtered_users()
+        page = Paginator(users, PAGE_SIZE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -166,14 +170,49 @@ class UserSetActiveView(PeopleManagerRequiredMixin, View):
         return redirect("user_list")
 
 
+class UserExportView(UserListView):
+    """The filtered users list as XLSX."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        users = self.filtered_users()[1]
+        columns = [
+            Column(_("Username"), lambda u: u.username),
+            Column(_("Full name"), lambda u: u.get_full_name(), width=30),
+            Column(_("Role"), lambda u: u.get_role_display(), width=28),
+            Column(_("Team"), lambda u: u.team.name if u.team else ""),
+            Column(_("E-mail"), lambda u: u.email, width=26),
+            Column(_("Phone"), lambda u: u.phone),
+            Column(_("Active"), lambda u: _("yes") if u.is_active else _("no"), width=10),
+            Column(_("Last login"), lambda u: u.last_login),
+        ]
+        return xlsx_response(filename="users", title=str(_("Users")), columns=columns, rows=users)
+
+
+def _teams() -> QuerySet[Team]:
+    return (
+        Team.objects.select_related("lead")
+        .annotate(members_count=Count("members", filter=Q(members__is_active=True)))
+        .order_by("name")
+    )
+
+
 class TeamListView(PeopleManagerRequiredMixin, TemplateView):
     template_name = "crm/team_list.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        teams = Team.objects.select_related("lead").annotate(
-            members_count=Count("members", filter=Q(members__is_active=True)),
-        )
-        return super().get_context_data(**kwargs, teams=teams.order_by("name"))
+        return super().get_context_data(**kwargs, teams=_teams())
+
+
+class TeamExportView(PeopleManagerRequiredMixin, View):
+    """The teams list as XLSX."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        columns = [
+            Column(_("Name"), lambda t: t.name, width=30),
+            Column(_("Team lead"), lambda t: str(t.lead) if t.lead else "", width=30),
+            Column(_("Active members"), lambda t: t.members_count),
+        ]
+        return xlsx_response(filename="teams", title=str(_("Teams")), columns=columns, rows=_teams())
 
 
 class TeamCreateView(PeopleManagerRequiredMixin, FormView):
