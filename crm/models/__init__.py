@@ -4,6 +4,15 @@ from .deals import Deal, DealPayment, DealProduct, DealStageChange, LostReason, 
 from .history import ChangeLog, OwnershipChange
 from .imports import ImportJob
 from .products import Brand, Product, ProductCategory
+from .prospects import (
+    ColdCallNorm,
+    DepartmentSettings,
+    LongList,
+    LongListEntry,
+    ProspectEntry,
+    ProspectList,
+    Reassignment,
+)
 from .sales import SaleLine
 from .users import Role, Team, User
 
@@ -12,17 +21,24 @@ __all__ = [
     "Brand",
     "ChangeLog",
     "Client",
+    "ColdCallNorm",
     "ContactPerson",
     "Deal",
     "DealPayment",
     "DealProduct",
     "DealStageChange",
+    "DepartmentSettings",
     "ImportJob",
+    "LongList",
+    "LongListEntry",
     "LostReason",
     "MarketSegment",
     "OwnershipChange",
     "Product",
     "ProductCategory",
+    "ProspectEntry",
+    "ProspectList",
+    "Reassignment",
     "Role",
     "SaleLine",
     "StageProbability",
