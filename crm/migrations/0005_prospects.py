@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
                 ('prospect_list_size', models.PositiveIntegerField(default=100, verbose_name='prospect list size')),
                 ('reassign_after_months', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1)], verbose_name='months without a concluded deal before reassignment')),
                 ('rule_warning_days', models.PositiveSmallIntegerField(default=14, verbose_name='warn this many days before the 3-month rule')),
+                ('reassign_extension_days', models.PositiveSmallIntegerField(default=30, validators=[django.core.validators.MinValueValidator(1)], verbose_name='days a one-time extension adds')),
                 ('new_client_after_months', models.PositiveSmallIntegerField(default=5, verbose_name='months without a purchase that make a client new again')),
                 ('long_list_min', models.PositiveSmallIntegerField(default=50, verbose_name='long list: at least')),
                 ('long_list_max', models.PositiveSmallIntegerField(default=100, verbose_name='long list: at most')),

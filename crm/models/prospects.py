@@ -25,6 +25,9 @@ class DepartmentSettings(models.Model):
         _("months without a concluded deal before reassignment"), default=3, validators=[MinValueValidator(1)]
     )
     rule_warning_days = models.PositiveSmallIntegerField(_("warn this many days before the 3-month rule"), default=14)
+    reassign_extension_days = models.PositiveSmallIntegerField(
+        _("days a one-time extension adds"), default=30, validators=[MinValueValidator(1)]
+    )
     new_client_after_months = models.PositiveSmallIntegerField(
         _("months without a purchase that make a client new again"), default=5
     )
