@@ -16,7 +16,7 @@ from typing import Any
 
 from bench.harness import SCALES, database_label, django_setup, ensure_dataset, write_result
 
-BENCHMARKS = ("import", "deals", "pages")
+BENCHMARKS = ("import", "deals", "pages", "rule")
 
 
 def child(module: str, *args: str) -> dict[str, Any]:
@@ -72,6 +72,21 @@ def print_pages(report: dict[str, Any]) -> None:
         )
 
 
+def print_rule(report: dict[str, Any]) -> None:
+    print(
+        f"\nNightly 3-month rule, {report['clients_in_db']} clients ({report['owned_clients']} owned), "
+        f"{report['managers']} managers"
+    )
+    print(f"{'run':<34}{'seconds':>9}{'queries':>9}{'RSS peak, MB':>14}  counts")
+    for label, key in (("first (empty queue)", "first"), ("second, same day (idempotent)", "second")):
+        run = report[key]
+        print(f"{label:<34}{run['seconds']:>9.2f}{run['queries']:>9}{run['rss_peak_mb']:>14}  {run['counts']}")
+    print(
+        f"(second run changed nothing: {report['second_changed_nothing']}; tracemalloc peak of the first run "
+        f"{report['tracemalloc_peak_mb']} MB; RSS before {report['rss_before_mb']} MB)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run the benchmarks against DATABASE_URL.")
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
@@ -94,6 +109,9 @@ def main() -> None:
         elif name == "deals":
             report = child("bench_deals_api", "--scale", scale.name)
             print_deals(report)
+        elif name == "rule":
+            report = child("bench_rule", "--scale", scale.name)
+            print_rule(report)
         else:
             report = child("bench_pages", "--scale", scale.name)
             print_pages(report)

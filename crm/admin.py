@@ -23,17 +23,24 @@ from crm.models import (
     Brand,
     ChangeLog,
     Client,
+    ColdCallNorm,
     ContactPerson,
     Deal,
     DealPayment,
     DealProduct,
     DealStageChange,
+    DepartmentSettings,
     ImportJob,
+    LongList,
+    LongListEntry,
     LostReason,
     MarketSegment,
     OwnershipChange,
     Product,
     ProductCategory,
+    ProspectEntry,
+    ProspectList,
+    Reassignment,
     SaleLine,
     StageProbability,
     Team,
@@ -444,3 +451,93 @@ class ImportJobAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ImportJob]:
         return super().get_queryset(request).defer("errors")
+
+
+# Hunting new clients (DOMAIN.md section 3)
+
+
+@admin.register(DepartmentSettings)
+class DepartmentSettingsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "prospect_list_size", "reassign_after_months", "potential_threshold", "updated_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        """One row holds the department's numbers (`DepartmentSettings.current()`)."""
+        return not DepartmentSettings.objects.exists()
+
+
+class ProspectEntryInline(admin.TabularInline):
+    model = ProspectEntry
+    extra = 0
+    fields = ("name", "inn", "phone", "email", "address", "check_result", "worked_by", "client")
+    readonly_fields = ("check_result", "worked_by")
+    raw_id_fields = ("client",)
+
+
+@admin.register(ProspectList)
+class ProspectListAdmin(admin.ModelAdmin):
+    list_display = ("name", "owner", "created_by", "created_at")
+    list_filter = ("owner",)
+    search_fields = ("name",)
+    autocomplete_fields = ("owner",)
+    list_select_related = ("owner", "created_by")
+    readonly_fields = ("created_by",)
+    inlines = [ProspectEntryInline]
+
+
+@admin.register(ProspectEntry)
+class ProspectEntryAdmin(admin.ModelAdmin):
+    list_display = ("name", "inn", "phone", "prospect_list", "check_result", "worked_by")
+    list_filter = ("check_result", "matched_by")
+    search_fields = ("name", "inn", "phone")
+    raw_id_fields = ("prospect_list", "client")
+    list_select_related = ("prospect_list", "worked_by")
+    readonly_fields = ("check_result", "matched_by", "worked_by", "checked_at")
+
+
+@admin.register(Reassignment)
+class ReassignmentAdmin(admin.ModelAdmin):
+    """The queue is decided on its page (reassign or extend through the services); here it is read only."""
+
+    list_display = ("client", "owner", "owned_since", "flagged_on", "status", "new_owner", "decided_by")
+    list_filter = ("status",)
+    search_fields = ("client__name", "client__inn")
+    list_select_related = ("client", "owner", "new_owner", "decided_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class LongListEntryInline(admin.TabularInline):
+    model = LongListEntry
+    extra = 0
+    fields = ("client", "reason", "rank", "past_turnover", "called_at", "short_listed", "potential_monthly")
+    raw_id_fields = ("client",)
+
+
+@admin.register(LongList)
+class LongListAdmin(admin.ModelAdmin):
+    list_display = ("owner", "month", "drafted_at")
+    list_filter = ("month",)
+    autocomplete_fields = ("owner",)
+    list_select_related = ("owner",)
+    inlines = [LongListEntryInline]
+
+
+@admin.register(LongListEntry)
+class LongListEntryAdmin(admin.ModelAdmin):
+    list_display = ("client", "long_list", "reason", "rank", "called_at", "short_listed", "not_worth")
+    list_filter = ("reason", "short_listed", "not_worth")
+    search_fields = ("client__name", "client__inn")
+    raw_id_fields = ("long_list", "client")
+    list_select_related = ("client", "long_list__owner")
+
+
+@admin.register(ColdCallNorm)
+class ColdCallNormAdmin(admin.ModelAdmin):
+    list_display = ("manager", "daily_calls", "set_by", "updated_at")
+    autocomplete_fields = ("manager",)
+    list_select_related = ("manager", "set_by")
+    readonly_fields = ("set_by",)

@@ -18,4 +18,7 @@ urlpatterns = [
     path("", include("crm.urls_pipeline")),
     path("", include("crm.urls_imports")),
     path("", include("crm.urls_clients")),
+    path("", include("crm.urls_hunting")),
+    path("", include("crm.urls_prospects")),
+    path("", include("crm.urls_reassignments")),
 ]

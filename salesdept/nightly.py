@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any
 
 from crm.nightly import client_statuses_refresh, deal_hygiene_snapshot
+from crm.nightly_hunting import long_lists_draft
+from crm.nightly_reassignments import reassignment_flags_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +20,8 @@ NightlyJob = Callable[[date], dict[str, Any]]
 NIGHTLY_JOBS: list[tuple[str, NightlyJob]] = [
     ("client_statuses_refresh", client_statuses_refresh),
     ("deal_hygiene_snapshot", deal_hygiene_snapshot),
+    ("long_lists_draft", long_lists_draft),
+    ("reassignment_flags_refresh", reassignment_flags_refresh),
 ]
 
 

@@ -6,6 +6,9 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from crm.api import views
 from crm.api.imports import ImportJobViewSet
+from crm.api.views import hunting
+from crm.api.views.prospects import ProspectEntryViewSet, ProspectListViewSet
+from crm.api.views.reassignments import ReassignmentViewSet
 
 router = DefaultRouter()
 router.register("clients", views.ClientViewSet, basename="client")
@@ -20,6 +23,12 @@ router.register("activities", views.ActivityViewSet, basename="activity")
 router.register("sales", views.SaleLineViewSet, basename="sale")
 router.register("users", views.UserViewSet, basename="user")
 router.register("teams", views.TeamViewSet, basename="team")
+router.register("reassignments", ReassignmentViewSet, basename="reassignment")
+router.register("prospect-lists", ProspectListViewSet, basename="prospect-list")
+router.register("prospect-entries", ProspectEntryViewSet, basename="prospect-entry")
+router.register("long-lists", hunting.LongListViewSet, basename="long-list")
+router.register("long-list-entries", hunting.LongListEntryViewSet, basename="long-list-entry")
+router.register("cold-call-norms", hunting.ColdCallNormViewSet, basename="cold-call-norm")
 
 # --- imports: the import view set lives in crm/api/imports.py, with the importing code --------------------------
 router.register("imports", ImportJobViewSet, basename="import")

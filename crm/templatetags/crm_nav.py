@@ -7,8 +7,13 @@ from django.http import HttpRequest
 
 from crm.forms_imports import import_kinds
 from crm.models import Role, User
+from crm.services.hunting import may_set_norms
 from crm.services.people import can_manage_people
+from crm.services.prospects import works_prospects
 from crm.views.board import may_use_pipeline
+from crm.views.hunting import may_hunt
+from crm.views.prospects import sees_sources_report
+from crm.views.reassignments import may_open_queue
 from crm.views.review import may_review_pipeline
 
 register = template.Library()
@@ -50,3 +55,24 @@ def imports_files(user: User) -> bool:
 def sees_clients(user: User) -> bool:
     """Everyone whose role reads clients (the service owner does not)."""
     return bool(user.is_authenticated and user.role != Role.SERVICE)
+
+
+@register.simple_tag(takes_context=True)
+def hunting_menu(context: template.Context) -> dict[str, bool]:
+    """Which pages of "New clients" (DOMAIN.md section 3) the user may open."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return {}
+    items = {
+        "prospects": works_prospects(user),
+        "long_list": may_hunt(user),
+        "queue": may_open_queue(user),
+        "sources": sees_sources_report(user),
+    }
+    return items if any(items.values()) else {}
+
+
+@register.filter
+def sets_department(user: User) -> bool:
+    """The head and the admin edit the department's numbers and cold-call norms."""
+    return bool(user.is_authenticated and may_set_norms(user))

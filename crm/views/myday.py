@@ -23,6 +23,8 @@ from crm.forms import add_service_errors
 from crm.forms_workspace import CallLogForm
 from crm.models import Activity, Client, Deal, Role, User
 from crm.selectors_clients import REGULAR_MIN_MONTHS, calls_due, my_day
+from crm.selectors_hunting import cold_call_widget
+from crm.selectors_reassignments import clients_near_rule
 from crm.services.activities import activity_complete, call_log_with_next_task
 
 ROWS = 30
@@ -40,6 +42,8 @@ def my_day_context(request: HttpRequest, now: datetime) -> dict[str, Any]:
         "regular_min_months": REGULAR_MIN_MONTHS,
         "show_owner": user.role == Role.TEAM_LEAD,
         "next_url": request.get_full_path(),
+        "cold_calls": cold_call_widget(User.objects.visible_to(user).sellers(), timezone.localdate(now)),
+        "near_rule": clients_near_rule(user, timezone.localdate(now)),
     }
     return context
 

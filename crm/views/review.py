@@ -21,6 +21,7 @@ from crm.exports import Column, xlsx_response
 from crm.forms_pipeline import ReviewFilterForm
 from crm.models import Deal, Role, StageProbability, User
 from crm.selectors import ManagerPipeline, PipelineReview, pipeline_review
+from crm.selectors_hunting import cold_call_widget
 from crm.stages import DEFAULT_PROBABILITY, OPEN_STAGES, PIPELINE, Stage
 
 REVIEW_STAGES = [code for code in PIPELINE if code in OPEN_STAGES]
@@ -103,6 +104,7 @@ class PipelineReviewView(ReviewRequiredMixin, TemplateView):
             charts=chart_data(review, today),
             query=self.request.GET.urlencode(),
             month_days=[(day, amount) for day, amount in review.payments_by_day.items() if amount],
+            cold_calls=cold_call_widget(User.objects.visible_to(self.request.user).sellers(), today),  # type: ignore[arg-type]
         )
         return context
 

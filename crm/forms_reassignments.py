@@ -1,0 +1,68 @@
+"""The reassignment queue's filters (shared by the page and the API) and the head's decision forms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from crm.filters import SyncFilterSet
+from crm.models import Reassignment, User
+
+DECIDED = "decided"
+
+
+class ReassignmentFilterSet(SyncFilterSet):
+    status = filters.ChoiceFilter(choices=Reassignment.Status.choices, label=_("Status"))
+    owner = filters.NumberFilter(field_name="owner_id", label=_("Manager"))
+    client = filters.NumberFilter(field_name="client_id", label=_("Client"))
+
+    class Meta:
+        model = Reassignment
+        fields: list[str] = []
+
+
+class QueueFilterForm(forms.Form):
+    """The page's tabs: waiting for the head, extended, or the history of decisions."""
+
+    status = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            (Reassignment.Status.PENDING, _("Waiting for a decision")),
+            (Reassignment.Status.EXTENDED, _("Extended")),
+            (DECIDED, _("History of decisions")),
+        ],
+    )
+
+
+class ReassignForm(forms.Form):
+    """Choose the new manager among the suggestions (lightest load first) and say why."""
+
+    owner = forms.TypedChoiceField(label=_("New manager"), coerce=int)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.TextInput(attrs={"placeholder": _("Why the client moves")})
+    )
+
+    def __init__(self, *args: Any, suggestions: Sequence[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.suggestions = {user.pk: user for user in suggestions}
+        owner: forms.TypedChoiceField = self.fields["owner"]  # type: ignore[assignment]
+        owner.choices = [("", _("Choose a manager"))] + [
+            (user.pk, _("%(name)s, clients: %(load)s") % {"name": user, "load": getattr(user, "load", 0)})
+            for user in suggestions
+        ]
+
+    def clean_owner(self) -> User:
+        return self.suggestions[self.cleaned_data["owner"]]
+
+
+class ExtendForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the extension"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("Why the manager keeps the client")}),
+    )

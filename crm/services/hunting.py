@@ -1,0 +1,325 @@
+"""Writes for hunting new clients (DOMAIN.md section 3): the monthly long lists, the short list, cold-call norms
+and the head's department settings.
+
+Decisions (documented here because the spec leaves them open):
+- A long-list entry *converted* when its client bought (a sales line dated from the first day of that list's month
+  on) or won a deal (`won_at` from that day on). Entries that did not convert, whose client the manager still owns,
+  carry over to the next month with what was learnt (interest, short list, needs, objections, potential); the call
+  of the new month starts afresh.
+- *Former big buyers*: own clients with no purchase in the `new_client_after_months` full calendar months before
+  the list's month, ranked by their sales (paid and unpaid) in the 24 full months before it; a client whose last
+  purchase is older than 24 months has no turnover to rank by and is left out.
+- *Never bought*: own clients without a single sales line up to the list's month, by name.
+- A client with a deal won in that gap is buying again and is neither.
+- The list holds the carried entries first (in last month's order), then former buyers, then never-bought prospects,
+  up to `long_list_max`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils.translation import gettext as _
+
+from crm.models import Client, ColdCallNorm, Deal, DepartmentSettings, LongList, LongListEntry, SaleLine, User
+from crm.nightly import months_back
+from salesdept.money import to_money
+
+TURNOVER_MONTHS = 24
+MONEY_FIELD: DecimalField = DecimalField(max_digits=16, decimal_places=2)
+ENTRY_FIELDS = ("interested", "short_listed", "needs", "reasons_not_bought", "objections", "potential_monthly")
+SETTINGS_FIELDS = (
+    "prospect_list_size",
+    "reassign_after_months",
+    "rule_warning_days",
+    "reassign_extension_days",
+    "new_client_after_months",
+    "long_list_min",
+    "long_list_max",
+    "potential_threshold",
+    "default_cold_calls",
+)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def may_set_norms(user: User) -> bool:
+    """The head and the administrator set cold-call norms and the department's numbers (DOMAIN.md section 1)."""
+    return user.sees_everything
+
+
+# --- drafting the long lists -------------------------------------------------------------------------------------
+
+
+@dataclass
+class DraftCounts:
+    lists: int = 0
+    entries: int = 0
+    by_reason: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LongListEntry.Reason.values, 0))
+    below_min: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"lists": self.lists, "entries": self.entries, **self.by_reason, "below_min": self.below_min}
+
+
+def _carried(*, owner_ids: list[int], month: date) -> list[LongListEntry]:
+    """Last month's entries that did not convert and whose client the manager still owns, in last month's order."""
+    previous = months_back(month, 1)
+    bought = SaleLine.objects.filter(client=OuterRef("client_id"), date__gte=previous, date__lt=month)
+    won = Deal.objects.filter(client=OuterRef("client_id"), won_at__date__gte=previous)
+    return list(
+        LongListEntry.objects.filter(
+            long_list__month=previous, long_list__owner_id__in=owner_ids, client__owner_id=F("long_list__owner_id")
+        )
+        .exclude(Exists(bought))
+        .exclude(Exists(won))
+        .annotate(owner_id=F("long_list__owner_id"))
+        .order_by("long_list__owner_id", "rank", "id")
+    )
+
+
+def _candidates(*, owner_ids: list[int], month: date, settings: DepartmentSettings) -> list[dict[str, Any]]:
+    """Per manager, the best `long_list_max` former big buyers and never-bought clients: one windowed query."""
+    gap_start = months_back(month, settings.new_client_after_months)
+    history_start = months_back(month, TURNOVER_MONTHS)
+    sales = SaleLine.objects.filter(client=OuterRef("pk"), date__lt=month)
+    turnover = (
+        sales.filter(date__gte=history_start, date__lt=gap_start)
+        .order_by()
+        .values("client")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    kind = Case(
+        When(has_sales=False, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    rows = (
+        Client.objects.filter(owner_id__in=owner_ids)
+        .annotate(
+            has_sales=Exists(sales),
+            recent=Exists(sales.filter(date__gte=gap_start)),
+            won=Exists(Deal.objects.filter(client=OuterRef("pk"), won_at__date__gte=gap_start)),
+            turnover=Coalesce(
+                Subquery(turnover, output_field=MONEY_FIELD), Value(Decimal("0")), output_field=MONEY_FIELD
+            ),
+        )
+        .filter(recent=False, won=False)
+        .filter(Q(has_sales=False) | Q(turnover__gt=0))
+        .annotate(kind=kind)
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("owner_id")],
+                order_by=[F("kind").asc(), F("turnover").desc(), F("name").asc(), F("id").asc()],
+            )
+        )
+        .filter(position__lte=settings.long_list_max)
+        .order_by("owner_id", "position")
+        .values("pk", "owner_id", "kind", "turnover")
+    )
+    return list(rows)
+
+
+def long_lists_draft_for(*, month: date, owners: list[User] | None = None) -> DraftCounts:
+    """Draft the month's long list of every seller in `owners` (all active sellers) who has none yet.
+
+    A constant number of queries whatever the number of managers and clients; a list that exists is never touched.
+    """
+    month = month_start(month)
+    settings = DepartmentSettings.current()
+    sellers = User.objects.sellers() if owners is None else User.objects.filter(pk__in=[u.pk for u in owners])
+    drafted = LongList.objects.filter(month=month).values("owner_id")
+    owner_ids = list(sellers.exclude(pk__in=drafted).order_by("pk").values_list("pk", flat=True))
+    counts = DraftCounts()
+    if not owner_ids:
+        return counts
+    per_owner: dict[int, list[LongListEntry]] = {pk: [] for pk in owner_ids}
+    seen: dict[int, set[int]] = {pk: set() for pk in owner_ids}
+    cap = settings.long_list_max
+
+    def add(owner_id: int, entry: LongListEntry) -> None:
+        entries = per_owner[owner_id]
+        if len(entries) < cap and entry.client_id not in seen[owner_id]:
+            seen[owner_id].add(entry.client_id)
+            entry.rank = len(entries) + 1
+            entries.append(entry)
+
+    for old in _carried(owner_ids=owner_ids, month=month):
+        add(
+            old.owner_id,  # type: ignore[attr-defined]
+            LongListEntry(
+                client_id=old.client_id,
+                reason=LongListEntry.Reason.CARRIED,
+                past_turnover=old.past_turnover,
+                interested=old.interested,
+                short_listed=old.short_listed,
+                potential_monthly=old.potential_monthly,
+                not_worth=old.not_worth,
+                needs=old.needs,
+                reasons_not_bought=old.reasons_not_bought,
+                objections=old.objections,
+            ),
+        )
+    for row in _candidates(owner_ids=owner_ids, month=month, settings=settings):
+        reason = LongListEntry.Reason.FORMER_BUYER if row["kind"] == 0 else LongListEntry.Reason.NEVER_BOUGHT
+        add(row["owner_id"], LongListEntry(client_id=row["pk"], reason=reason, past_turnover=to_money(row["turnover"])))
+
+    lists = LongList.objects.bulk_create([LongList(owner_id=pk, month=month) for pk in owner_ids])
+    new_entries: list[LongListEntry] = []
+    for long_list in lists:
+        entries = per_owner[long_list.owner_id]
+        for entry in entries:
+            entry.long_list = long_list
+            counts.by_reason[entry.reason] += 1
+        new_entries.extend(entries)
+        if len(entries) < settings.long_list_min:
+            counts.below_min += 1
+    LongListEntry.objects.bulk_create(new_entries, batch_size=2000)
+    counts.lists = len(lists)
+    counts.entries = len(new_entries)
+    return counts
+
+
+@transaction.atomic
+def long_list_draft(*, manager: User, month: date, by: User) -> LongList:
+    """Draft one manager's list for `month` now (a new manager, or a list the night did not make); the head's action."""
+    if not may_set_norms(by):
+        raise PermissionDenied(_("Only the sales head drafts long lists by hand."))
+    if not manager.is_seller or not manager.is_active:
+        raise ValidationError({"manager": [_("Long lists are drafted for active sales managers only.")]})
+    long_lists_draft_for(month=month, owners=[manager])
+    return LongList.objects.get(owner=manager, month=month_start(month))
+
+
+# --- the manager's work on an entry --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def long_list_entry_update(*, entry: LongListEntry, by: User, data: dict[str, Any]) -> LongListEntry:
+    """Record the call's outcome: interest, the short list with needs and objections, the monthly potential.
+
+    `not_worth` follows the potential: below the department's threshold the company is not worth the time.
+    """
+    visible = LongList.objects.visible_to(by).filter(pk=entry.long_list_id).exists()
+    if not visible or not (by.is_seller or by.sees_everything):
+        raise PermissionDenied(_("You may not change this long list."))
+    unknown = set(data) - set(ENTRY_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in sorted(unknown)})
+    for name, value in data.items():
+        setattr(entry, name, "" if value is None and name not in ("interested", "potential_monthly") else value)
+    errors: dict[str, list[str]] = {}
+    if entry.short_listed and entry.interested is False:
+        errors["short_listed"] = [_("Only a company that showed interest goes to the short list.")]
+    if entry.short_listed and entry.interested is None:
+        entry.interested = True
+    if entry.potential_monthly is not None:
+        if entry.potential_monthly < 0:
+            errors["potential_monthly"] = [_("The potential cannot be negative.")]
+        else:
+            entry.potential_monthly = to_money(entry.potential_monthly)
+    if errors:
+        raise ValidationError(errors)
+    threshold = DepartmentSettings.current().potential_threshold
+    entry.not_worth = entry.potential_monthly is not None and entry.potential_monthly < threshold
+    entry.full_clean(exclude=["long_list", "client"])
+    entry.save()
+    return entry
+
+
+# --- the head's numbers ------------------------------------------------------------------------------------------
+
+
+def _check_settings(settings: DepartmentSettings) -> None:
+    errors: dict[str, list[str]] = {}
+    if settings.long_list_min > settings.long_list_max:
+        errors["long_list_min"] = [_("The minimum cannot exceed the maximum.")]
+    if settings.long_list_max < 1:
+        errors["long_list_max"] = [_("A long list holds at least one company.")]
+    if settings.potential_threshold is not None and settings.potential_threshold < 0:
+        errors["potential_threshold"] = [_("The threshold cannot be negative.")]
+    if settings.new_client_after_months < 1:
+        errors["new_client_after_months"] = [_("Enter at least one month.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def department_settings_update(*, by: User, data: dict[str, Any], norms: dict[int, int | None]) -> DepartmentSettings:
+    """Save the department's numbers and every seller's daily cold-call norm (None: the department's default)."""
+    if not may_set_norms(by):
+        raise PermissionDenied(_("Only the sales head or the administrator changes the department settings."))
+    settings = DepartmentSettings.current()
+    unknown = set(data) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in sorted(unknown)})
+    for name, value in data.items():
+        setattr(settings, name, value)
+    _check_settings(settings)
+    settings.full_clean()
+    settings.potential_threshold = to_money(settings.potential_threshold)
+    settings.save()
+    cold_call_norms_set(by=by, norms=norms)
+    return settings
+
+
+@transaction.atomic
+def cold_call_norms_set(*, by: User, norms: dict[int, int | None]) -> list[ColdCallNorm]:
+    """Set the daily cold-call norm of each seller (by id); None removes it, so the department's default applies."""
+    if not may_set_norms(by):
+        raise PermissionDenied(_("Only the sales head sets cold-call norms."))
+    if not norms:
+        return []
+    sellers = set(User.objects.sellers().filter(pk__in=list(norms)).values_list("pk", flat=True))
+    errors: dict[str, list[str]] = {}
+    for pk, value in norms.items():
+        if pk not in sellers:
+            errors[f"norm_{pk}"] = [_("Norms are set for active sales managers only.")]
+        elif value is not None and not 0 <= value <= 1000:
+            errors[f"norm_{pk}"] = [_("Enter a number from 0 to 1000.")]
+    if errors:
+        raise ValidationError(errors)
+    ColdCallNorm.objects.filter(manager_id__in=[pk for pk, v in norms.items() if v is None]).delete()
+    rows = [ColdCallNorm(manager_id=pk, daily_calls=v, set_by=by) for pk, v in norms.items() if v is not None]
+    return ColdCallNorm.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["manager"], update_fields=["daily_calls", "set_by", "updated_at"]
+    )
+
+
+@transaction.atomic
+def cold_call_norm_set(*, by: User, manager: User, daily_calls: int) -> ColdCallNorm:
+    """One seller's daily cold-call norm (the API's write)."""
+    if not may_set_norms(by):
+        raise PermissionDenied(_("Only the sales head sets cold-call norms."))
+    if not manager.is_seller or not manager.is_active:
+        raise ValidationError({"manager": [_("Norms are set for active sales managers only.")]})
+    if not 0 <= daily_calls <= 1000:
+        raise ValidationError({"daily_calls": [_("Enter a number from 0 to 1000.")]})
+    norm, _created = ColdCallNorm.objects.update_or_create(
+        manager=manager, defaults={"daily_calls": daily_calls, "set_by": by}
+    )
+    return norm

@@ -1,0 +1,217 @@
+"""The head's reassignment queue (the 3-month rule), the decision page, and a seller's clients near the rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from crm.exports import Column, xlsx_response
+from crm.forms import add_service_errors
+from crm.forms_reassignments import DECIDED, ExtendForm, QueueFilterForm, ReassignForm
+from crm.models import Deal, Reassignment, Role, User
+from crm.selectors_reassignments import attach_suggestions, clients_near_rule, department_settings, queue_rows
+from crm.services.reassignments import may_decide_reassignments, reassignment_extend, reassignment_reassign
+
+ROWS = 30
+DECIDED_STATUSES = (Reassignment.Status.REASSIGNED, Reassignment.Status.RESOLVED)
+
+
+def may_open_queue(user: User) -> bool:
+    """The head and the admin decide; sellers read the flags on their own (a team lead: the team's) clients."""
+    return user.sees_everything or user.is_seller
+
+
+class QueueAccessMixin(LoginRequiredMixin):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not may_open_queue(request.user):  # type: ignore[arg-type]
+            raise PermissionDenied(_("The reassignment queue is for the sales head and sales managers."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def filtered_flags(request: HttpRequest) -> tuple[QueueFilterForm, str, QuerySet[Reassignment]]:
+    """The flags the tab shows, through visible_to: pending (the default), extended, or decided (newest first)."""
+    user: User = request.user  # type: ignore[assignment]
+    form = QueueFilterForm(request.GET or None)
+    status = form.cleaned_data.get("status") if form.is_valid() else ""
+    status = status or Reassignment.Status.PENDING
+    flags = Reassignment.objects.visible_to(user)
+    if status == DECIDED:
+        flags = flags.filter(status__in=DECIDED_STATUSES).order_by("-decided_at", "-id")
+    else:
+        flags = flags.filter(status=status).order_by("flagged_on", "owned_since", "id")
+    return form, status, flags
+
+
+def decision_forms(flag: Reassignment, data: Any = None, which: str = "") -> dict[str, Any]:
+    """The two forms for a pending flag; `which` names the one bound to `data` (after a refused POST)."""
+    suggestions = getattr(flag, "suggestions", [])
+    return {
+        "reassign_form": ReassignForm(
+            data if which == "reassign" else None, suggestions=suggestions, prefix=f"r{flag.pk}"
+        ),
+        "extend_form": ExtendForm(data if which == "extend" else None, prefix=f"e{flag.pk}"),
+    }
+
+
+class ReassignmentQueueView(QueueAccessMixin, View):
+    """Flagged clients with their facts; the head reassigns (among the suggestions) or extends once."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        form, status, flags = filtered_flags(request)
+        page = Paginator(queue_rows(flags=flags, deals=Deal.objects.visible_to(user)), ROWS).get_page(
+            request.GET.get("page")
+        )
+        rows = list(page.object_list)
+        decides = may_decide_reassignments(user) and status == Reassignment.Status.PENDING
+        if decides:
+            attach_suggestions(rows)
+            for row in rows:
+                row.forms = decision_forms(row)  # type: ignore[attr-defined]
+        context = {
+            "filters": form,
+            "status": status,
+            "page": page,
+            "rows": rows,
+            "decides": decides,
+            "decided_tab": status != Reassignment.Status.PENDING,
+            "settings": department_settings(),
+            "query": f"status={status}",
+            "today": timezone.localdate(),
+        }
+        return TemplateResponse(request, "crm/reassignments/queue.html", context)
+
+
+class ReassignmentDetailView(QueueAccessMixin, View):
+    """One flag with its facts and the head's two forms; a refused decision comes back here with its errors."""
+
+    def get_flag(self) -> Reassignment:
+        user: User = self.request.user  # type: ignore[assignment]
+        flags = queue_rows(flags=Reassignment.objects.visible_to(user), deals=Deal.objects.visible_to(user))
+        flag = get_object_or_404(flags, pk=self.kwargs["pk"])
+        if may_decide_reassignments(user) and flag.status == Reassignment.Status.PENDING:
+            attach_suggestions([flag])
+        return flag
+
+    def render(self, flag: Reassignment, forms: dict[str, Any], status: int = 200) -> HttpResponse:
+        context = {
+            "flag": flag,
+            "decides": may_decide_reassignments(self.request.user) and flag.status == Reassignment.Status.PENDING,  # type: ignore[arg-type]
+            "settings": department_settings(),
+            **forms,
+        }
+        return TemplateResponse(self.request, "crm/reassignments/detail.html", context, status=status)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        flag = self.get_flag()
+        return self.render(flag, decision_forms(flag))
+
+
+class DecisionView(ReassignmentDetailView):
+    """POST one decision (`which`: reassign or extend); success goes back to the queue, a refusal shows the flag
+    with what was typed and the reason it was refused."""
+
+    http_method_names = ["post"]
+    which = "reassign"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        flag = self.get_flag()
+        user: User = request.user  # type: ignore[assignment]
+        if not may_decide_reassignments(user):
+            raise PermissionDenied(_("Only the sales head decides on the reassignment queue."))
+        forms = decision_forms(flag, request.POST, self.which)
+        form = forms[f"{self.which}_form"]
+        if form.is_valid():
+            now = timezone.now()
+            try:
+                if self.which == "reassign":
+                    reassignment_reassign(
+                        reassignment=flag,
+                        to_owner=form.cleaned_data["owner"],
+                        by=user,
+                        reason=form.cleaned_data["reason"],
+                        today=timezone.localdate(now),
+                        now=now,
+                    )
+                    message = _("%(client)s now belongs to %(owner)s.") % {
+                        "client": flag.client,
+                        "owner": form.cleaned_data["owner"],
+                    }
+                else:
+                    flag = reassignment_extend(
+                        reassignment=flag,
+                        by=user,
+                        reason=form.cleaned_data["reason"],
+                        today=timezone.localdate(now),
+                        now=now,
+                    )
+                    message = _("%(client)s stays with its manager until %(day)s.") % {
+                        "client": flag.client,
+                        "day": flag.extended_until.strftime("%d.%m.%Y") if flag.extended_until else "",
+                    }
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, message)
+                return redirect(reverse("reassignment_queue"))
+        return self.render(flag, forms, status=400)
+
+
+def _deals_text(flag: Reassignment) -> str:
+    return "; ".join(f"{deal.title} ({deal.get_stage_display()})" for deal in flag.client.queue_deals)  # type: ignore[attr-defined]
+
+
+QUEUE_COLUMNS = [
+    Column(gettext_lazy("Client"), lambda f: f.client.name, width=40),
+    Column(gettext_lazy("INN"), lambda f: f.client.inn, width=14),
+    Column(gettext_lazy("Manager"), lambda f: str(f.owner), width=24),
+    Column(gettext_lazy("Owned since"), lambda f: f.owned_since),
+    Column(gettext_lazy("Flagged on"), lambda f: f.flagged_on),
+    Column(gettext_lazy("Activities during this ownership"), lambda f: f.activities_count, width=12),
+    Column(
+        gettext_lazy("Last contact"), lambda f: timezone.localtime(f.last_contact).date() if f.last_contact else None
+    ),
+    Column(gettext_lazy("Deals and stages"), _deals_text, width=50),
+    Column(gettext_lazy("Status"), lambda f: f.get_status_display(), width=16),
+    Column(gettext_lazy("Extended until"), lambda f: f.extended_until),
+    Column(gettext_lazy("New manager"), lambda f: str(f.new_owner or ""), width=24),
+    Column(gettext_lazy("Reason"), lambda f: f.reason, width=40),
+]
+
+
+class ReassignmentExportView(QueueAccessMixin, View):
+    """Exactly the flags the queue's tab shows, in Excel."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _form, _status, flags = filtered_flags(request)
+        rows = queue_rows(flags=flags, deals=Deal.objects.visible_to(request.user))  # type: ignore[arg-type]
+        return xlsx_response(
+            filename="reassignments", title=_("Reassignment queue"), columns=QUEUE_COLUMNS, rows=list(rows)
+        )
+
+
+class NearRuleView(QueueAccessMixin, View):
+    """The clients the 3-month rule will send to the head's queue within the warning days."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        today = timezone.localdate()
+        context = {
+            "clients": clients_near_rule(request.user, today),  # type: ignore[arg-type]
+            "settings": department_settings(),
+            "today": today,
+            "show_owner": request.user.role != Role.MANAGER,  # type: ignore[union-attr]
+        }
+        return TemplateResponse(request, "crm/reassignments/near_rule.html", context)
