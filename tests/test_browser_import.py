@@ -1,6 +1,5 @@
 """A real browser (Debian's Chromium through Playwright): the head imports clients; a running import shows progress."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -8,63 +7,19 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from crm.models import Client, ImportJob
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls below are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from tests.browser import (  # noqa: F401 - fixtures
+    block_other_hosts,
+    browser_context_args,
+    browser_type_launch_args,
+    log_in,
+)
 
 DATA = Path(__file__).parent / "crm" / "data"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {
-        **browser_context_args,
-        "locale": "ru-RU",
-        "timezone_id": "Europe/Moscow",
-        "viewport": {"width": 1280, "height": 800},
-    }
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def block_other_hosts(page: Page, live_server_url: str) -> list[str]:
-    """Fail nothing silently: record every request that leaves the test server."""
-    leaked: list[str] = []
-
-    def check(route):
-        url = route.request.url
-        if url.startswith(live_server_url) or url.startswith("data:"):
-            route.continue_()
-        else:
-            leaked.append(url)
-            route.abort()
-
-    page.route("**/*", check)
-    return leaked
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + reverse("login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pass12345")
-    page.click("button[type=submit]")
-    expect(page.get_by_test_id("current-user")).to_be_visible()
 
 
 @pytest.mark.browser

@@ -1,6 +1,5 @@
 """A real browser (Debian's Chromium through Playwright): the head logs in, manages users, switches language."""
 
-import os
 import re
 
 import pytest
@@ -10,45 +9,7 @@ from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 
 from crm.models import Role, User
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls below are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    """A Russian-speaking user's browser: Django picks the language from Accept-Language until one is chosen."""
-    return {**browser_context_args, "locale": "ru-RU", "timezone_id": "Europe/Moscow"}
-
-
-def block_other_hosts(page: Page, live_server_url: str) -> list[str]:
-    """Fail nothing silently: record every request that leaves the test server."""
-    leaked: list[str] = []
-
-    def check(route):
-        url = route.request.url
-        if url.startswith(live_server_url) or url.startswith("data:"):
-            route.continue_()
-        else:
-            leaked.append(url)
-            route.abort()
-
-    page.route("**/*", check)
-    return leaked
+from tests.browser import block_other_hosts, browser_context_args, browser_type_launch_args  # noqa: F401 - fixtures
 
 
 def today_heading(language: str) -> str:

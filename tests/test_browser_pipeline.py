@@ -1,6 +1,5 @@
 """A real browser (Debian's Chromium via Playwright): a manager drags a deal along the board; the head reviews it."""
 
-import os
 from decimal import Decimal
 
 import pytest
@@ -11,57 +10,13 @@ from playwright.sync_api import Locator, Page, expect
 from crm.models import Client, Deal, DealStageChange, Role
 from crm.stages import Stage
 from salesdept.money import format_rub
+from tests.browser import (  # noqa: F401 - fixtures
+    block_other_hosts,
+    browser_context_args,
+    browser_type_launch_args,
+    log_in,
+)
 from tests.crm.factories import ClientFactory, ContactFactory, DealFactory, LostReasonFactory, UserFactory
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls below are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {
-        **browser_context_args,
-        "locale": "ru-RU",
-        "timezone_id": "Europe/Moscow",
-        "viewport": {"width": 1600, "height": 900},
-    }
-
-
-def block_other_hosts(page: Page, live_server_url: str) -> list[str]:
-    leaked: list[str] = []
-
-    def check(route):
-        url = route.request.url
-        if url.startswith(live_server_url) or url.startswith("data:"):
-            route.continue_()
-        else:
-            leaked.append(url)
-            route.abort()
-
-    page.route("**/*", check)
-    return leaked
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + reverse("login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pass12345")
-    page.click("button[type=submit]")
-    expect(page.get_by_test_id("current-user")).to_be_visible()
 
 
 def drag(page: Page, card: Locator, column: Locator) -> None:

@@ -5,7 +5,6 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-
 # Lines, KPIs and thresholds are edited inside their plan or pay scheme.
 INLINE_ONLY = {"planline", "paykpi", "paythreshold"}
 MODELS = [m for m in apps.get_app_config("planning").get_models() if m._meta.model_name not in INLINE_ONLY]

@@ -1,6 +1,5 @@
 """My day, the sellers' home page: tasks, calls due, deal hygiene, logging a call with its next task."""
 
-import os
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,6 +18,7 @@ from crm.models import Activity, Client
 from crm.selectors_clients import calls_due, day_bounds
 from crm.services.activities import call_log_with_next_task
 from crm.stages import Stage
+from tests.browser import browser_context_args, browser_type_launch_args  # noqa: F401 - fixtures
 from tests.crm.factories import ActivityFactory, ClientFactory, DealFactory, SaleLineFactory
 
 EXTERNAL = re.compile(
@@ -363,23 +363,6 @@ def test_my_day_and_the_call_form_load_nothing_from_another_host(client, manager
 
 
 # --- in a real browser --------------------------------------------------------------------------------------------
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls below are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-    }
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "ru-RU", "timezone_id": "Europe/Moscow"}
 
 
 @pytest.mark.browser

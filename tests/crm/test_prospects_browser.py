@@ -10,36 +10,10 @@ from playwright.sync_api import Page, expect
 from crm.models import Client
 from crm.services.prospects import prospect_list_create
 from crm.validators import normalize_name
+from tests.browser import browser_context_args, browser_type_launch_args, log_in  # noqa: F401 - fixtures
 from tests.crm.factories import ClientFactory, make_inn
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "ru-RU", "viewport": {"width": 1280, "height": 900}}
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + reverse("login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pass12345")
-    page.click("button[type=submit]")
-    expect(page.get_by_test_id("current-user")).to_be_visible()
 
 
 @pytest.mark.browser
