@@ -16,7 +16,7 @@ from typing import Any
 
 from bench.harness import SCALES, database_label, django_setup, ensure_dataset, write_result
 
-BENCHMARKS = ("import", "deals", "pages", "rule")
+BENCHMARKS = ("import", "deals", "pages", "rule", "plans")
 
 
 def child(module: str, *args: str) -> dict[str, Any]:
@@ -87,6 +87,26 @@ def print_rule(report: dict[str, Any]) -> None:
     )
 
 
+def print_plans(report: dict[str, Any]) -> None:
+    print(
+        f"\nPlans for {report['managers']} managers, month {report['plan_month']}, {report['lines_in_window']} of "
+        f"{report['sales_lines_in_db']} sales lines in the window, {report['regular_lines']} regular-client lines"
+    )
+    print(f"{'run':<40}{'seconds':>9}{'queries':>9}{'RSS peak, MB':>14}")
+    for label, key in (
+        ("plan_generate x managers", "generate"),
+        ("again, same inputs (idempotent)", "again"),
+        ("one plain SQL query, same plans", "sql"),
+        ("nightly drafts, all sellers at once", "nightly"),
+    ):
+        run = report[key]
+        print(f"{label:<40}{run['seconds']:>9.2f}{run['queries']:>9}{run['rss_peak_mb']:>14}")
+    print(
+        f"(same numbers: {report['same_numbers']}; new versions on the second run: {report['again']['new_versions']}; "
+        f"tracemalloc peak of the generation {report['tracemalloc_peak_mb']} MB)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run the benchmarks against DATABASE_URL.")
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
@@ -109,6 +129,9 @@ def main() -> None:
         elif name == "deals":
             report = child("bench_deals_api", "--scale", scale.name)
             print_deals(report)
+        elif name == "plans":
+            report = child("bench_plans", "--scale", scale.name)
+            print_plans(report)
         elif name == "rule":
             report = child("bench_rule", "--scale", scale.name)
             print_rule(report)

@@ -11,6 +11,7 @@ from typing import Any
 from crm.nightly import client_statuses_refresh, deal_hygiene_snapshot
 from crm.nightly_hunting import long_lists_draft
 from crm.nightly_reassignments import reassignment_flags_refresh
+from planning.nightly import plan_drafts_generate
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +23,7 @@ NIGHTLY_JOBS: list[tuple[str, NightlyJob]] = [
     ("deal_hygiene_snapshot", deal_hygiene_snapshot),
     ("long_lists_draft", long_lists_draft),
     ("reassignment_flags_refresh", reassignment_flags_refresh),
+    ("plan_drafts_generate", plan_drafts_generate),
 ]
 
 

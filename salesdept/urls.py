@@ -10,6 +10,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include("crm.api.urls")),
     path("", include("crm.urls")),
+    path("", include("planning.urls_plans")),
+    path("", include("planning.urls_work")),
+    path("", include("planning.urls_pay")),
 ]
 
 if settings.DEBUG:

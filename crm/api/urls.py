@@ -9,6 +9,9 @@ from crm.api.imports import ImportJobViewSet
 from crm.api.views import hunting
 from crm.api.views.prospects import ProspectEntryViewSet, ProspectListViewSet
 from crm.api.views.reassignments import ReassignmentViewSet
+from planning.api import views_work as plan_work
+from planning.api.views_pay import PaySchemeViewSet, PayViewSet
+from planning.api.views_plans import PlanViewSet
 
 router = DefaultRouter()
 router.register("clients", views.ClientViewSet, basename="client")
@@ -29,6 +32,11 @@ router.register("prospect-entries", ProspectEntryViewSet, basename="prospect-ent
 router.register("long-lists", hunting.LongListViewSet, basename="long-list")
 router.register("long-list-entries", hunting.LongListEntryViewSet, basename="long-list-entry")
 router.register("cold-call-norms", hunting.ColdCallNormViewSet, basename="cold-call-norm")
+router.register("plan-fact", plan_work.PlanFactViewSet, basename="plan-fact")
+router.register("cross-sell", plan_work.CrossSellViewSet, basename="cross-sell")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("pay", PayViewSet, basename="pay")
+router.register("pay-schemes", PaySchemeViewSet, basename="pay-scheme")
 
 # --- imports: the import view set lives in crm/api/imports.py, with the importing code --------------------------
 router.register("imports", ImportJobViewSet, basename="import")

@@ -76,3 +76,9 @@ def hunting_menu(context: template.Context) -> dict[str, bool]:
 def sets_department(user: User) -> bool:
     """The head and the admin edit the department's numbers and cold-call norms."""
     return bool(user.is_authenticated and may_set_norms(user))
+
+
+@register.filter
+def plans_in_sales(user: User) -> bool:
+    """Plans, their tools, plan/fact and pay are for sellers and the head (DOMAIN.md sections 4 and 5)."""
+    return bool(user.is_authenticated and (user.is_seller or user.sees_everything))

@@ -26,6 +26,8 @@ from crm.selectors_clients import REGULAR_MIN_MONTHS, calls_due, my_day
 from crm.selectors_hunting import cold_call_widget
 from crm.selectors_reassignments import clients_near_rule
 from crm.services.activities import activity_complete, call_log_with_next_task
+from planning.selectors.factual import plan_fact_widget
+from planning.selectors.pay import my_day_pay
 
 ROWS = 30
 
@@ -44,6 +46,8 @@ def my_day_context(request: HttpRequest, now: datetime) -> dict[str, Any]:
         "next_url": request.get_full_path(),
         "cold_calls": cold_call_widget(User.objects.visible_to(user).sellers(), timezone.localdate(now)),
         "near_rule": clients_near_rule(user, timezone.localdate(now)),
+        "plan_fact": plan_fact_widget(user=user, today=timezone.localdate(now)),
+        "pay": my_day_pay(user, timezone.localdate(now)),
     }
     return context
 

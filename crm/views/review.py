@@ -23,6 +23,7 @@ from crm.models import Deal, Role, StageProbability, User
 from crm.selectors import ManagerPipeline, PipelineReview, pipeline_review
 from crm.selectors_hunting import cold_call_widget
 from crm.stages import DEFAULT_PROBABILITY, OPEN_STAGES, PIPELINE, Stage
+from planning.selectors.factual import plan_fact_widget
 
 REVIEW_STAGES = [code for code in PIPELINE if code in OPEN_STAGES]
 ZERO = Decimal("0")
@@ -105,6 +106,7 @@ class PipelineReviewView(ReviewRequiredMixin, TemplateView):
             query=self.request.GET.urlencode(),
             month_days=[(day, amount) for day, amount in review.payments_by_day.items() if amount],
             cold_calls=cold_call_widget(User.objects.visible_to(self.request.user).sellers(), today),  # type: ignore[arg-type]
+            plan_fact=plan_fact_widget(user=self.request.user, today=today),  # type: ignore[arg-type]
         )
         return context
 

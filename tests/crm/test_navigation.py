@@ -20,15 +20,20 @@ PAGES = [
     "/reassignments/",
     "/reports/sources/",
     "/settings/",
+    "/plans/",
+    "/plans/work/",
+    "/plans/fact/",
+    "/pay/",
+    "/pay/schemes/",
 ]
 # Which of PAGES each role finds in the navigation and may open (1) or neither (0).
 ACCESS = {
-    "manager": [1, 1, 0, 1, 0, 1, 1, 1, 0, 0],
-    "team_lead": [1, 1, 1, 1, 0, 1, 1, 1, 1, 0],
-    "head": [1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
-    "vip_head": [1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-    "service_owner": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-    "base_manager": [1, 0, 0, 1, 0, 1, 0, 0, 0, 0],
+    "manager": [1, 1, 0, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0],
+    "team_lead": [1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0],
+    "head": [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+    "vip_head": [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    "service_owner": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    "base_manager": [1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
 }
 
 

@@ -28,9 +28,7 @@ D = Decimal
 
 
 def sell(manager, client, month, amount, *, paid=True, day=10):
-    return SaleLineFactory(
-        client=client, manager=manager, date=month.replace(day=day), amount=D(amount), is_paid=paid
-    )
+    return SaleLineFactory(client=client, manager=manager, date=month.replace(day=day), amount=D(amount), is_paid=paid)
 
 
 def worked_example(manager):
@@ -211,7 +209,12 @@ def test_a_target_below_the_history_gives_a_negative_gap_with_no_active_split(ma
 
 
 def test_the_window_is_the_four_full_months_before_the_plan_month_across_a_year_end():
-    assert window_months(date(2026, 2, 17)) == [date(2025, 10, 1), date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1)]
+    assert window_months(date(2026, 2, 17)) == [
+        date(2025, 10, 1),
+        date(2025, 11, 1),
+        date(2025, 12, 1),
+        date(2026, 1, 1),
+    ]
     assert window_bounds(date(2026, 3, 1)) == (date(2025, 11, 1), date(2026, 2, 28))
 
 
@@ -358,3 +361,9 @@ def test_the_nightly_reads_the_history_with_a_constant_number_of_queries(head):
         return len(captured)
 
     assert run(2, MAY) == run(12, date(2026, 6, 1))
+
+
+def test_the_plan_drafts_job_is_registered_with_the_nightly_run():
+    from salesdept.nightly import NIGHTLY_JOBS
+
+    assert ("plan_drafts_generate", plan_drafts_generate) in NIGHTLY_JOBS

@@ -1,0 +1,99 @@
+"""Plans through the API: the figures of DOMAIN.md section 4 with the regular-client lines, and generation input."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from crm.api.serializers.fields import name_of
+from crm.models import User
+from planning.models import Plan, PlanLine
+from planning.services.plans import ONE_OFF_SHARE_MIN, gap_percent, gap_warning
+
+
+class PlanLineSerializer(serializers.ModelSerializer):
+    client_name = name_of("client")
+    plan = serializers.DecimalField(source="plan_amount", max_digits=16, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = PlanLine
+        fields = ["client", "client_name", "months_with_purchases", "monthly", "window_total", "plan"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    manager_name = name_of("manager")
+    month = serializers.DateField(format="%Y-%m")
+    gap_percent = serializers.SerializerMethodField()
+    gap_warning = serializers.SerializerMethodField()
+    lines = PlanLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "manager",
+            "manager_name",
+            "month",
+            "version",
+            "status",
+            "target",
+            "one_off_share",
+            "active_existing_share",
+            "window_start",
+            "window_end",
+            "months_worked",
+            "window_total",
+            "regular_total",
+            "average_monthly",
+            "one_off",
+            "active_gap",
+            "gap_percent",
+            "gap_warning",
+            "active_existing",
+            "active_new",
+            "cross_sell_cover",
+            "created_by",
+            "created_at",
+            "approved_by",
+            "approved_at",
+            "lines",
+        ]
+        read_only_fields = fields
+
+    def get_gap_percent(self, plan: Plan) -> Decimal | None:
+        return gap_percent(plan.target, plan.active_gap)
+
+    def get_gap_warning(self, plan: Plan) -> bool:
+        return gap_warning(plan.target, plan.active_gap)
+
+
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "example": "2026-05"})
+class MonthField(serializers.Field):
+    """A month as `YYYY-MM`, read as its first day."""
+
+    default_error_messages = {"invalid": _("Enter the month as YYYY-MM.")}
+
+    def to_internal_value(self, data: Any) -> date:
+        try:
+            return datetime.strptime(str(data), "%Y-%m").date()
+        except ValueError:
+            self.fail("invalid")
+
+    def to_representation(self, value: date) -> str:
+        return f"{value:%Y-%m}"
+
+
+class PlanGenerateSerializer(serializers.Serializer):
+    # Any user id: a seller naming someone else gets 403 from the service, not "does not exist".
+    manager = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    month = MonthField()
+    target = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"))
+    one_off_share = serializers.DecimalField(max_digits=6, decimal_places=4, required=False, default=ONE_OFF_SHARE_MIN)
+    active_existing_share = serializers.DecimalField(
+        max_digits=6, decimal_places=4, required=False, default=Decimal("0.5")
+    )

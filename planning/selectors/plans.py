@@ -1,0 +1,104 @@
+"""Reads for plans: the window's history in one aggregate query, the plan list and the plan page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from crm.models import SaleLine, User
+from planning.models import Plan, PlanLine
+from planning.services.plans import (
+    CROSS_SELL_FACTOR,
+    WINDOW_MONTHS,
+    gap_percent,
+    gap_warning,
+    window_months,
+)
+from salesdept.money import money_div
+
+# Regular clients are asked each week for an order of 1/4 of their monthly plan (DOMAIN.md section 4).
+WEEKS_PER_MONTH = 4
+
+
+def plan_history_rows(*, manager_ids: list[int], start: date, end: date) -> list[tuple[int, int, date, Decimal]]:
+    """`(manager, client, month, net amount)` of the lines the managers sold from `start` to `end`: one query."""
+    return list(
+        SaleLine.objects.filter(manager_id__in=manager_ids, date__gte=start, date__lte=end)
+        .annotate(month=TruncMonth("date"))
+        .values("manager_id", "client_id", "month")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+        .values_list("manager_id", "client_id", "month", "amount")
+    )
+
+
+def plans_with_lines(plans: QuerySet[Plan]) -> QuerySet[Plan]:
+    """Plans with their manager and their lines (each with its client): a constant number of queries."""
+    lines = PlanLine.objects.select_related("client").order_by("-plan_amount", "id")
+    return plans.select_related("manager", "created_by", "approved_by").prefetch_related(
+        Prefetch("lines", queryset=lines)
+    )
+
+
+@dataclass
+class PlanRow:
+    manager: User
+    current: Plan | None
+    approved: Plan | None
+
+
+def plan_month_rows(*, user: User, month: date) -> list[PlanRow]:
+    """Each visible seller with the month's latest draft (if any) and approved version: two queries."""
+    managers = list(User.objects.visible_to(user).sellers().order_by("last_name", "first_name", "pk"))
+    plans = (
+        Plan.objects.visible_to(user)
+        .filter(month=month)
+        .exclude(status=Plan.Status.SUPERSEDED)
+        .select_related("manager")
+        .order_by("manager_id", "-version")
+    )
+    drafts: dict[int, Plan] = {}
+    approved: dict[int, Plan] = {}
+    for plan in plans:
+        target = approved if plan.status == Plan.Status.APPROVED else drafts
+        target.setdefault(plan.manager_id, plan)
+    return [PlanRow(manager=m, current=drafts.get(m.pk), approved=approved.get(m.pk)) for m in managers]
+
+
+def plan_explained(plan: Plan) -> dict[str, Any]:
+    """Every figure of the plan page with what it is computed from, so that a user can check it by hand."""
+    lines = list(plan.lines.all())
+    months = window_months(plan.month)
+    monthly = [[Decimal(str(v)) for v in line.monthly] for line in lines]
+    rows = [
+        {"line": line, "monthly": amounts, "weekly": money_div(line.plan_amount, WEEKS_PER_MONTH)}
+        for line, amounts in zip(lines, monthly, strict=True)
+    ]
+    monthly_totals = [sum((amounts[i] for amounts in monthly), Decimal("0")) for i in range(len(months))]
+    return {
+        "months": months,
+        "rows": rows,
+        "regular_monthly_totals": monthly_totals,
+        "regular_window_total": sum((line.window_total for line in lines), Decimal("0")),
+        "remainder": max(plan.average_monthly - plan.regular_total, Decimal("0")),
+        "one_off_percent": (plan.one_off_share * 100).normalize(),
+        "existing_percent": (plan.active_existing_share * 100).quantize(Decimal("0.01")).normalize(),
+        "gap_percent": gap_percent(plan.target, plan.active_gap),
+        "gap_warning": gap_warning(plan.target, plan.active_gap),
+        "window_months_count": WINDOW_MONTHS,
+        "cover_factor": CROSS_SELL_FACTOR,
+    }
+
+
+def plan_versions(*, plan: Plan, user: User) -> list[Plan]:
+    return list(
+        Plan.objects.visible_to(user)
+        .filter(manager_id=plan.manager_id, month=plan.month)
+        .select_related("created_by", "approved_by")
+        .order_by("-version")
+    )

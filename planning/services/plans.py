@@ -1,0 +1,395 @@
+"""The monthly plan from 4 months of history (DOMAIN.md section 4): generate, version, adjust, approve.
+
+Decisions (the spec leaves them open):
+- *Whose history*: the sales lines the manager SOLD (`SaleLine.manager`), not the clients he owns today. A plan is
+  per person and the history follows who sold: when a client moved between managers inside the window, each
+  manager's plan counts the months he sold to it, so the client may be regular for neither, one or both.
+- *Turnover*: paid AND unpaid lines count. Unpaid lines are orders processed but not yet paid by the end customer,
+  the funnel of the one-off part; leaving them out would plan a month with a shipment as a month without one.
+- *Refunds*: negative lines net within their month; a month whose net turnover is <= 0 is not a month with
+  purchases (neither for a client's regular status nor for `months_worked`). A client's 4-month total is the sum
+  of its monthly nets, and a regular client's plan is not below 0; A and O are not below 0 either.
+- *A target below the history* (G < 0): E, N and the cross-sell cover are 0 and the gap is flagged.
+- *Idempotency*: generating with the same inputs over the same history returns the current version (the latest
+  draft, else the approved one) unchanged; anything different makes version + 1, the previous draft superseded.
+  An approved version is never edited; it stays approved next to the new draft until that draft is approved.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.models import User
+from planning.models import Plan, PlanLine
+from salesdept.money import money_div, money_mul, to_money
+
+WINDOW_MONTHS = 4
+REGULAR_MIN_MONTHS = 3
+CROSS_SELL_FACTOR = 5
+ONE_OFF_SHARE_MIN, ONE_OFF_SHARE_MAX = Decimal("0.20"), Decimal("0.25")
+EXISTING_SHARE_MIN, EXISTING_SHARE_MAX = Decimal("0.5"), Decimal("0.6667")
+GAP_BAND_PERCENT = (Decimal("25"), Decimal("40"))
+ZERO = Decimal("0")
+FIGURES = (
+    "months_worked",
+    "window_total",
+    "regular_total",
+    "average_monthly",
+    "one_off",
+    "active_gap",
+    "active_existing",
+    "active_new",
+    "cross_sell_cover",
+)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(month: date, months: int) -> date:
+    index = month.year * 12 + month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def window_months(month: date) -> list[date]:
+    """The first days of the 4 full calendar months before `month`, oldest first."""
+    first = month_start(month)
+    return [add_months(first, -WINDOW_MONTHS + i) for i in range(WINDOW_MONTHS)]
+
+
+def window_bounds(month: date) -> tuple[date, date]:
+    """The first and the last day of the window of the plan month `month`."""
+    months = window_months(month)
+    return months[0], month_start(month) - timedelta(days=1)
+
+
+def gap_percent(target: Decimal, gap: Decimal) -> Decimal | None:
+    """G as per cent of T, to one decimal; None when T is 0."""
+    if not target:
+        return None
+    return (Decimal(gap) * 100 / Decimal(target)).quantize(Decimal("0.1"))
+
+
+def gap_warning(target: Decimal, gap: Decimal) -> bool:
+    """G outside 25-40 per cent of T (or no T at all) is shown as a warning."""
+    percent = gap_percent(target, gap)
+    low, high = GAP_BAND_PERCENT
+    return percent is None or not (low <= percent <= high)
+
+
+@dataclass(frozen=True)
+class LineFigures:
+    client_id: int
+    monthly: tuple[Decimal, ...]
+    months_with_purchases: int
+    window_total: Decimal
+    plan: Decimal
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    target: Decimal
+    one_off_share: Decimal
+    active_existing_share: Decimal
+    months_worked: int
+    window_total: Decimal
+    regular_total: Decimal
+    average_monthly: Decimal
+    one_off: Decimal
+    active_gap: Decimal
+    active_existing: Decimal
+    active_new: Decimal
+    cross_sell_cover: Decimal
+    lines: tuple[LineFigures, ...] = field(default_factory=tuple)
+
+    @property
+    def gap_percent(self) -> Decimal | None:
+        return gap_percent(self.target, self.active_gap)
+
+    @property
+    def gap_warning(self) -> bool:
+        return gap_warning(self.target, self.active_gap)
+
+
+def compute_plan(
+    rows: Iterable[tuple[int, date, Decimal]],
+    *,
+    months: list[date],
+    target: Decimal,
+    one_off_share: Decimal = ONE_OFF_SHARE_MIN,
+    active_existing_share: Decimal = EXISTING_SHARE_MIN,
+) -> PlanFigures:
+    """DOMAIN.md section 4 on plain rows `(client_id, month's first day, amount)` of one manager's window."""
+    index = {m: i for i, m in enumerate(months)}
+    by_client: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO] * len(months))
+    for client_id, month, amount in rows:
+        by_client[client_id][index[month]] += Decimal(amount)
+    by_month = [sum((amounts[i] for amounts in by_client.values()), ZERO) for i in range(len(months))]
+    window_total = to_money(sum(by_month, ZERO))
+    lines = []
+    for client_id, amounts in by_client.items():
+        bought = sum(1 for amount in amounts if amount > 0)
+        if bought >= REGULAR_MIN_MONTHS:
+            total = to_money(sum(amounts, ZERO))
+            lines.append(
+                LineFigures(
+                    client_id=client_id,
+                    monthly=tuple(to_money(a) for a in amounts),
+                    months_with_purchases=bought,
+                    window_total=total,
+                    plan=money_div(max(total, ZERO), WINDOW_MONTHS),
+                )
+            )
+    lines.sort(key=lambda line: (-line.plan, line.client_id))
+    target = to_money(target)
+    regular = sum((line.plan for line in lines), ZERO)
+    average = money_div(max(window_total, ZERO), WINDOW_MONTHS)
+    one_off = money_mul(max(average - regular, ZERO), one_off_share)
+    gap = target - regular - one_off
+    existing = money_mul(gap, active_existing_share) if gap > 0 else ZERO
+    new = gap - existing if gap > 0 else ZERO
+    return PlanFigures(
+        target=target,
+        one_off_share=Decimal(one_off_share),
+        active_existing_share=Decimal(active_existing_share),
+        months_worked=sum(1 for amount in by_month if amount > 0),
+        window_total=window_total,
+        regular_total=to_money(regular),
+        average_monthly=average,
+        one_off=one_off,
+        active_gap=to_money(gap),
+        active_existing=existing,
+        active_new=to_money(new),
+        cross_sell_cover=money_mul(existing, CROSS_SELL_FACTOR),
+        lines=tuple(lines),
+    )
+
+
+# --- writes ------------------------------------------------------------------------------------------------------
+
+
+def may_approve_plans(user: User) -> bool:
+    """The head and the administrator set T and s and approve plans."""
+    return user.sees_everything
+
+
+def may_generate_for(user: User, manager: User) -> bool:
+    return user.sees_everything or (user.is_seller and user.pk == manager.pk)
+
+
+def validate_inputs(*, manager: User, target: Decimal, one_off_share: Decimal, active_existing_share: Decimal) -> None:
+    errors: dict[str, list[str]] = {}
+    if not manager.is_seller:
+        errors["manager"] = [_("Plans are made for sales managers and team leads.")]
+    if target is None or Decimal(target) < 0:
+        errors["target"] = [_("The target must be zero or more.")]
+    if not (ONE_OFF_SHARE_MIN <= Decimal(one_off_share) <= ONE_OFF_SHARE_MAX):
+        errors["one_off_share"] = [_("Plan 20 to 25 per cent of the one-off remainder (0.20 to 0.25).")]
+    if not (EXISTING_SHARE_MIN <= Decimal(active_existing_share) <= EXISTING_SHARE_MAX):
+        errors["active_existing_share"] = [_("The share of active sales to existing clients is 1/2 to 2/3.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def line_key(lines: Iterable[Any]) -> list[tuple[Any, ...]]:
+    return sorted(
+        (
+            line.client_id,
+            line.months_with_purchases,
+            to_money(line.window_total),
+            tuple(to_money(Decimal(str(v))) for v in line.monthly),
+            to_money(getattr(line, "plan_amount", getattr(line, "plan", ZERO))),
+        )
+        for line in lines
+    )
+
+
+def same_plan(plan: Plan, figures: PlanFigures) -> bool:
+    """The stored version has exactly these inputs, figures and regular-client lines."""
+    if to_money(plan.target) != figures.target:
+        return False
+    if Decimal(plan.one_off_share) != figures.one_off_share.quantize(Decimal("0.0001")):
+        return False
+    if Decimal(plan.active_existing_share) != figures.active_existing_share.quantize(Decimal("0.0001")):
+        return False
+    if any(getattr(plan, name) != getattr(figures, name) for name in FIGURES):
+        return False
+    return line_key(plan.lines.all()) == line_key(figures.lines)
+
+
+def build_plan(
+    *, manager_id: int, month: date, version: int, figures: PlanFigures, by: User | None
+) -> tuple[Plan, list[PlanLine]]:
+    """An unsaved Plan and its lines (the caller saves: one plan or many in bulk)."""
+    start, end = window_bounds(month)
+    plan = Plan(
+        manager_id=manager_id,
+        month=month,
+        version=version,
+        status=Plan.Status.DRAFT,
+        target=figures.target,
+        one_off_share=figures.one_off_share,
+        active_existing_share=figures.active_existing_share,
+        window_start=start,
+        window_end=end,
+        created_by=by,
+        **{name: getattr(figures, name) for name in FIGURES},
+    )
+    lines = [
+        PlanLine(
+            plan=plan,
+            client_id=line.client_id,
+            months_with_purchases=line.months_with_purchases,
+            window_total=line.window_total,
+            monthly=[str(v) for v in line.monthly],
+            plan_amount=line.plan,
+        )
+        for line in figures.lines
+    ]
+    return plan, lines
+
+
+@transaction.atomic
+def plan_generate(
+    *,
+    manager: User,
+    month: date,
+    target: Decimal,
+    by: User,
+    one_off_share: Decimal = ONE_OFF_SHARE_MIN,
+    active_existing_share: Decimal = EXISTING_SHARE_MIN,
+) -> Plan:
+    """The manager's plan for `month` from the 4 months before it: the current version when nothing changed, else
+    a new draft version (the previous draft superseded; an approved version stays as it is)."""
+    from planning.selectors.plans import plan_history_rows
+
+    if not may_generate_for(by, manager):
+        raise PermissionDenied(_("A manager generates only his own plan; the sales head generates anyone's."))
+    validate_inputs(
+        manager=manager, target=target, one_off_share=one_off_share, active_existing_share=active_existing_share
+    )
+    month = month_start(month)
+    # Serialise generations for one manager: the version number and the draft's supersession must not race.
+    User.objects.select_for_update().filter(pk=manager.pk).first()
+    months = window_months(month)
+    rows = plan_history_rows(manager_ids=[manager.pk], start=months[0], end=window_bounds(month)[1])
+    figures = compute_plan(
+        ((client_id, m, amount) for _manager, client_id, m, amount in rows),
+        months=months,
+        target=Decimal(target),
+        one_off_share=Decimal(one_off_share),
+        active_existing_share=Decimal(active_existing_share),
+    )
+    versions = Plan.objects.filter(manager=manager, month=month)
+    current = (
+        versions.filter(status=Plan.Status.DRAFT).order_by("-version").first()
+        or versions.filter(status=Plan.Status.APPROVED).first()
+    )
+    if current is not None and same_plan(current, figures):
+        return current
+    versions.filter(status=Plan.Status.DRAFT).update(status=Plan.Status.SUPERSEDED, updated_at=timezone.now())
+    latest = versions.aggregate(latest=Max("version"))["latest"] or 0
+    plan, lines = build_plan(manager_id=manager.pk, month=month, version=latest + 1, figures=figures, by=by)
+    plan.save()
+    PlanLine.objects.bulk_create(lines)
+    return plan
+
+
+@transaction.atomic
+def plan_adjust(
+    *,
+    plan: Plan,
+    target: Decimal,
+    active_existing_share: Decimal,
+    by: User,
+    one_off_share: Decimal | None = None,
+) -> Plan:
+    """The head sets T and s (and the one-off share): a new version of that manager's month, never an edit."""
+    if not may_approve_plans(by):
+        raise PermissionDenied(_("Only the sales head adjusts plans."))
+    return plan_generate(
+        manager=plan.manager,
+        month=plan.month,
+        target=target,
+        by=by,
+        one_off_share=plan.one_off_share if one_off_share is None else one_off_share,
+        active_existing_share=active_existing_share,
+    )
+
+
+@transaction.atomic
+def plan_approve(*, plan: Plan, by: User) -> Plan:
+    """The head approves a draft; the month's previously approved version becomes superseded."""
+    if not may_approve_plans(by):
+        raise PermissionDenied(_("Only the sales head approves plans."))
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status == Plan.Status.APPROVED:
+        return plan
+    if plan.status != Plan.Status.DRAFT:
+        raise ValidationError({"status": [_("This version was replaced by a newer one; approve the latest draft.")]})
+    now = timezone.now()
+    Plan.objects.filter(manager_id=plan.manager_id, month=plan.month, status=Plan.Status.APPROVED).update(
+        status=Plan.Status.SUPERSEDED, updated_at=now
+    )
+    plan.status = Plan.Status.APPROVED
+    plan.approved_by = by
+    plan.approved_at = now
+    plan.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    return plan
+
+
+def draft_target(*, previous_target: Decimal | None, average_monthly: Decimal) -> Decimal:
+    """The nightly draft's T: last month's approved target, else A rounded half-up to whole thousands of roubles."""
+    if previous_target is not None:
+        return to_money(previous_target)
+    return to_money((Decimal(average_monthly) / 1000).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * 1000)
+
+
+@transaction.atomic
+def plans_draft_for(*, month: date) -> dict[str, int]:
+    """A draft for every active seller without a plan for `month`: one history query, bulk inserts."""
+    from planning.selectors.plans import plan_history_rows
+
+    month = month_start(month)
+    months = window_months(month)
+    planned = Plan.objects.filter(month=month).values("manager_id")
+    manager_ids = list(User.objects.sellers().exclude(pk__in=planned).order_by("pk").values_list("pk", flat=True))
+    if not manager_ids:
+        return {"drafted": 0, "lines": 0}
+    previous = dict(
+        Plan.objects.filter(
+            manager_id__in=manager_ids, month=add_months(month, -1), status=Plan.Status.APPROVED
+        ).values_list("manager_id", "target")
+    )
+    rows_by_manager: dict[int, list[tuple[int, date, Decimal]]] = defaultdict(list)
+    for manager_id, client_id, m, amount in plan_history_rows(
+        manager_ids=manager_ids, start=months[0], end=window_bounds(month)[1]
+    ):
+        rows_by_manager[manager_id].append((client_id, m, amount))
+    plans: list[Plan] = []
+    lines: list[PlanLine] = []
+    for manager_id in manager_ids:
+        rows = rows_by_manager.get(manager_id, [])
+        history = compute_plan(rows, months=months, target=ZERO)
+        target = draft_target(previous_target=previous.get(manager_id), average_monthly=history.average_monthly)
+        figures = compute_plan(rows, months=months, target=target)
+        plan, plan_lines = build_plan(manager_id=manager_id, month=month, version=1, figures=figures, by=None)
+        plans.append(plan)
+        lines.extend(plan_lines)
+    Plan.objects.bulk_create(plans)
+    for line in lines:
+        line.plan_id = line.plan.pk
+    PlanLine.objects.bulk_create(lines, batch_size=2000)
+    return {"drafted": len(plans), "lines": len(lines)}

@@ -1,0 +1,156 @@
+"""Pay pages: a manager's month (the 20-second breakdown), the head's schemes per role, and the KPI results."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from crm.forms import add_service_errors
+from crm.models import Role, User
+from planning.forms_pay import KpiResultsForm, PaySchemeForms
+from planning.models import KpiResult, PayScheme
+from planning.selectors.pay import month_pay, pay_managers
+from planning.services.pay import PAY_ROLES, kpi_results_set, may_edit_pay, pay_scheme_save
+
+
+def parse_month(value: str | None, today: date) -> date:
+    """`YYYY-MM` from the query string; this month when missing or malformed."""
+    try:
+        return datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return today.replace(day=1)
+
+
+def shift_month(month: date, step: int) -> date:
+    """The first day of the month `step` months away (-1 or +1)."""
+    return (month + timedelta(days=32)).replace(day=1) if step > 0 else (month - timedelta(days=1)).replace(day=1)
+
+
+class MyPayView(LoginRequiredMixin, View):
+    """A seller's own pay for a month; the head chooses any seller. Another seller's id is not found."""
+
+    template_name = "planning/pay/pay.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        if not (user.is_seller or user.sees_everything):
+            raise PermissionDenied(_("Pay is computed for sales managers and team leads."))
+        today = timezone.localdate()
+        month = parse_month(request.GET.get("month"), today)
+        managers = pay_managers(user)
+        chosen = request.GET.get("manager") or (str(user.pk) if user.is_seller else "")
+        manager = None
+        if chosen:
+            if not chosen.isdigit():
+                raise Http404
+            manager = managers.filter(pk=int(chosen)).first()
+            if manager is None:
+                raise Http404
+        pay = month_pay(viewer=user, manager=manager, month=month, today=today) if manager else None
+        context = {
+            "pay": pay,
+            "month": month,
+            "manager": manager,
+            "managers": list(managers) if user.sees_everything else [],
+            "previous_month": shift_month(month, -1),
+            "next_month": shift_month(month, 1),
+            "may_edit": may_edit_pay(user),
+        }
+        return TemplateResponse(request, self.template_name, context)
+
+
+class HeadOnlyMixin(LoginRequiredMixin):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not may_edit_pay(request.user):  # type: ignore[arg-type]
+            raise PermissionDenied(_("Pay schemes and KPI results are for the sales head and the administrator."))
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class PaySchemesView(HeadOnlyMixin, View):
+    """One role's scheme at a time (tabs per seller role): fixed, soft, 3-5 KPIs, thresholds with rates."""
+
+    template_name = "planning/pay/schemes.html"
+
+    def role(self) -> str:
+        role = self.request.GET.get("role") or Role.MANAGER
+        return role if role in PAY_ROLES else Role.MANAGER
+
+    def scheme(self, role: str) -> PayScheme | None:
+        return PayScheme.objects.filter(role=role).prefetch_related("kpis", "thresholds").first()
+
+    def render(self, forms: PaySchemeForms, role: str, status: int = 200) -> HttpResponse:
+        tabs = [(value, Role(value).label) for value in PAY_ROLES]
+        context = {"forms": forms, "role": role, "role_label": Role(role).label, "tabs": tabs}
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        role = self.role()
+        return self.render(PaySchemeForms(scheme=self.scheme(role)), role)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        role = self.role()
+        forms = PaySchemeForms(request.POST, scheme=self.scheme(role))
+        if forms.is_valid():
+            try:
+                pay_scheme_save(by=request.user, role=role, **forms.cleaned_data())  # type: ignore[arg-type]
+            except ValidationError as exc:
+                forms.add_errors(exc)
+            else:
+                messages.success(request, _("The pay scheme is saved."))
+                return redirect(f"{reverse('pay_schemes')}?role={role}")
+        return self.render(forms, role, status=400)
+
+
+class KpiResultsView(HeadOnlyMixin, View):
+    """The month's KPI results of every seller against his role's KPIs, in one table."""
+
+    template_name = "planning/pay/kpi_results.html"
+
+    def make_form(self, month: date, data: Any = None) -> KpiResultsForm:
+        managers = list(User.objects.sellers().order_by("last_name", "first_name", "username"))
+        schemes = PayScheme.objects.filter(role__in=PAY_ROLES).prefetch_related("kpis")
+        kpis_by_role = {s.role: list(s.kpis.all()) for s in schemes}
+        achieved = {
+            (m, k): a
+            for m, k, a in KpiResult.objects.filter(month=month, manager__in=managers).values_list(
+                "manager_id", "kpi_id", "achieved"
+            )
+        }
+        return KpiResultsForm(data, managers=managers, kpis_by_role=kpis_by_role, achieved=achieved)
+
+    def render(self, form: KpiResultsForm, month: date, status: int = 200) -> HttpResponse:
+        context = {
+            "form": form,
+            "month": month,
+            "previous_month": shift_month(month, -1),
+            "next_month": shift_month(month, 1),
+        }
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        month = parse_month(request.GET.get("month"), timezone.localdate())
+        return self.render(self.make_form(month), month)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        month = parse_month(request.GET.get("month"), timezone.localdate())
+        form = self.make_form(month, request.POST)
+        if form.is_valid():
+            try:
+                kpi_results_set(by=request.user, month=month, results=form.results())  # type: ignore[arg-type]
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The KPI results are saved."))
+                return redirect(f"{reverse('pay_kpi_results')}?month={month:%Y-%m}")
+        return self.render(form, month, status=400)

@@ -1,0 +1,169 @@
+"""Plan pages (DOMAIN.md section 4): the month's plans with their status, and a plan with every figure explained."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from crm.forms import add_service_errors
+from crm.models import User
+from planning.forms import PlanAdjustForm, PlanGenerateForm
+from planning.models import Plan
+from planning.selectors.plans import plan_explained, plan_month_rows, plan_versions, plans_with_lines
+from planning.services.plans import add_months, may_approve_plans, plan_adjust, plan_approve, plan_generate
+
+
+def may_see_plans(user: User) -> bool:
+    return user.is_seller or user.sees_everything
+
+
+def parse_month(value: str | None, today: date) -> date:
+    """`YYYY-MM` from the query string; next month (the one being planned) when missing or malformed."""
+    try:
+        return datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return add_months(today.replace(day=1), 1)
+
+
+class PlansMixin(LoginRequiredMixin):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not may_see_plans(request.user):  # type: ignore[arg-type]
+            raise PermissionDenied(_("Plans are for sales managers and the sales head."))
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+def visible_sellers(user: User) -> list[User]:
+    return list(User.objects.visible_to(user).sellers().order_by("last_name", "first_name", "pk"))
+
+
+def plannable_for(user: User) -> list[User]:
+    """Whom the user may generate a plan for: the head anyone, a seller only himself."""
+    return visible_sellers(user) if user.sees_everything else [user]
+
+
+class PlanListView(PlansMixin, View):
+    template_name = "planning/plans/plan_list.html"
+
+    def render(self, request: HttpRequest, month: date, form: PlanGenerateForm | None = None, status: int = 200):
+        user: User = request.user  # type: ignore[assignment]
+        managers = plannable_for(user)
+        if form is None:
+            initial = {"month": month, "manager": user.pk if user.is_seller else None}
+            form = PlanGenerateForm(initial=initial, managers=managers)
+        context = {
+            "month": month,
+            "previous_month": add_months(month, -1),
+            "next_month": add_months(month, 1),
+            "rows": plan_month_rows(user=user, month=month),
+            "form": form,
+            "may_approve": may_approve_plans(user),
+        }
+        return TemplateResponse(request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render(request, parse_month(request.GET.get("month"), timezone.localdate()))
+
+
+class PlanGenerateView(PlanListView):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        form = PlanGenerateForm(request.POST, managers=plannable_for(user))
+        month = parse_month(request.POST.get("month"), timezone.localdate())
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                plan = plan_generate(
+                    manager=data["manager"],
+                    month=data["month"],
+                    target=data["target"],
+                    by=user,
+                    one_off_share=data["one_off_share"],
+                    active_existing_share=data["active_existing_share"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Plan version %(version)s is ready.") % {"version": plan.version})
+                return redirect("plan_detail", pk=plan.pk)
+        return self.render(request, month, form=form, status=400)
+
+
+class PlanDetailView(PlansMixin, View):
+    template_name = "planning/plans/plan_detail.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            plans = plans_with_lines(Plan.objects.visible_to(request.user))  # type: ignore[arg-type]
+            self.plan = get_object_or_404(plans, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, request: HttpRequest, form: PlanAdjustForm | None = None, status: int = 200) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        plan = self.plan
+        if form is None:
+            form = PlanAdjustForm(
+                initial={
+                    "target": plan.target,
+                    "active_existing_share": plan.active_existing_share.normalize(),
+                    "one_off_share": plan.one_off_share.normalize(),
+                }
+            )
+        context = {
+            "plan": plan,
+            "explained": plan_explained(plan),
+            "versions": plan_versions(plan=plan, user=user),
+            "form": form,
+            "may_approve": may_approve_plans(user),
+            "now": timezone.now(),
+        }
+        return TemplateResponse(request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.render(request)
+
+
+class PlanPrintView(PlanDetailView):
+    template_name = "planning/plans/plan_print.html"
+
+
+class PlanAdjustView(PlanDetailView):
+    """The head sets T, s and the one-off share: a new version of the plan, never an edit of this one."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = PlanAdjustForm(request.POST)
+        if form.is_valid():
+            try:
+                plan = plan_adjust(plan=self.plan, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Plan version %(version)s is ready.") % {"version": plan.version})
+                return redirect("plan_detail", pk=plan.pk)
+        return self.render(request, form=form, status=400)
+
+
+class PlanApproveView(PlanDetailView):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            plan_approve(plan=self.plan, by=request.user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The plan is approved."))
+        return redirect("plan_detail", pk=self.plan.pk)
