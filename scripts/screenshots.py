@@ -1,4 +1,4 @@
-"""`make screenshots`: My day, the pipeline board and the head's review at 1280x800, in Russian and English.
+"""`make screenshots`: My day, board, review, plans, pay, the queue and the long list at 1280x800, ru and en.
 
 Builds a fresh demo department in its own SQLite file, starts the app on a free port, drives Debian's chromium
 through Playwright and writes PNG files into screenshots/.
@@ -30,10 +30,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 # (file stem, login, path)
+MONTH = time.strftime("%Y-%m")
 SHOTS = [
     ("my-day", "manager01", "/"),
     ("board", "manager01", "/pipeline/"),
     ("review", "head", "/pipeline/review/"),
+    ("plans", "head", f"/plans/?month={MONTH}"),
+    ("pay", "manager01", "/pay/"),
+    ("reassignments", "head", "/reassignments/"),
+    ("long-list", "manager01", "/long-list/"),
 ]
 
 
@@ -70,6 +75,9 @@ def main() -> None:
     env.pop("REDIS_URL", None)
     manage("migrate", "--noinput", "-v", "0", env=env)
     manage("seed_demo", "--clients", "1500", "--deals", "900", env=env)
+    # The nightly jobs of the 1st (plan drafts, long lists) and of today (the 3-month rule) fill the other pages.
+    manage("run_nightly", "--as-of", time.strftime("%Y-%m-01"), env=env)
+    manage("run_nightly", env=env)
     port = free_port()
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "manage.py", "runserver", "--insecure", "--noreload", f"127.0.0.1:{port}"],

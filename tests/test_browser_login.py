@@ -43,7 +43,8 @@ def test_the_head_logs_in_creates_a_user_and_switches_to_english(transactional_d
     assert page.evaluate("typeof window.htmx") == "object"
 
     # Users: create one.
-    page.click(f"a.nav-link[href='{reverse('user_list')}']")
+    page.click("a.dropdown-toggle[href='#navbar-more']")
+    page.click(f"a.dropdown-item[href='{reverse('user_list')}']")
     expect(page).to_have_url(live_server.url + reverse("user_list"))
     page.get_by_test_id("user-create").click()
     form = page.get_by_test_id("user-form")
