@@ -360,3 +360,32 @@ def kpi_results_set(*, by: User, month: date, results: dict[tuple[int, int], int
         rows, update_conflicts=True, unique_fields=["manager", "month", "kpi"], update_fields=["achieved"]
     )
     return len(rows)
+
+
+# A starting point for a new department (seed_demo): a small fixed part, a soft part on 3 KPIs, bonuses at 80/90/100 %.
+DEFAULT_KPIS = [
+    ("Звонки клиентам (норма выполнена)", 40),
+    ("Встречи с клиентами", 30),
+    ("Коммерческие предложения", 30),
+]
+DEFAULT_THRESHOLDS = [(80, Decimal("3.00")), (90, Decimal("4.00")), (100, Decimal("5.00"))]
+DEFAULT_SCHEMES = {
+    Role.MANAGER: (Decimal("30000"), Decimal("10000")),
+    Role.TEAM_LEAD: (Decimal("45000"), Decimal("15000")),
+}
+
+
+@transaction.atomic
+def pay_schemes_default_create() -> int:
+    """Create the default schemes of the roles that have none; the head edits them on /pay/schemes/."""
+    created = 0
+    for role, (fixed, soft) in DEFAULT_SCHEMES.items():
+        scheme, is_new = PayScheme.objects.get_or_create(role=role, defaults={"fixed": fixed, "soft": soft})
+        if not is_new:
+            continue
+        created += 1
+        PayKpi.objects.bulk_create(PayKpi(scheme=scheme, name=name, weight=weight) for name, weight in DEFAULT_KPIS)
+        PayThreshold.objects.bulk_create(
+            PayThreshold(scheme=scheme, fulfilment_percent=percent, rate=rate) for percent, rate in DEFAULT_THRESHOLDS
+        )
+    return created

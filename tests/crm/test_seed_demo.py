@@ -66,3 +66,15 @@ def test_seed_demo_keeps_an_admin_made_before_it_with_its_own_password():
     assert "Вход: head / demo12345" in output
     assert Client.objects.count() == 60
     assert authenticate(username="admin", password="own-secret-1") is not None
+
+
+def test_the_demo_department_gets_default_pay_schemes_its_head_can_edit(db):
+    from django.core.management import call_command
+
+    from planning.models import PayScheme
+
+    call_command("seed_demo", "--clients", "60", stdout=__import__("io").StringIO())
+
+    manager = PayScheme.objects.get(role="manager")
+    assert sum(k.weight for k in manager.kpis.all()) == 100
+    assert [t.fulfilment_percent for t in manager.thresholds.all()] == [80, 90, 100]

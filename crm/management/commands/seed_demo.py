@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from bench.generator import DEMO_PASSWORD, demo_usernames, generate, is_generated, wipe
 from crm.nightly import client_statuses_refresh
+from planning.services.pay import pay_schemes_default_create
 
 DEMO_MANAGERS = 12
 DEMO_TEAMS = 2
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         )
         # Statuses follow the generated sales history exactly as the nightly job would set them.
         client_statuses_refresh(as_of)
+        pay_schemes_default_create()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Готово за {result.seconds:.1f} с: {result.users} пользователей, {result.clients} клиентов, "
