@@ -78,6 +78,8 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["deal", "due_at"], condition=Q(done_at__isnull=True), name="activity_deal_planned"),
             models.Index(fields=["owner", "due_at"], name="activity_owner_due"),
+            # What a manager did on a day: cold-call progress, calls this week, last contact.
+            models.Index(fields=["owner", "done_at"], name="activity_owner_done"),
             models.Index(fields=["client", "created_at"], name="activity_client_created"),
         ]
 

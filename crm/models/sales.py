@@ -83,6 +83,8 @@ class SaleLine(models.Model):
             models.Index(fields=["client", "date"], name="saleline_client_date"),
             models.Index(fields=["manager", "date"], name="saleline_manager_date"),
             models.Index(fields=["date"], name="saleline_date"),
+            # Plan/fact and pay count the money received by day.
+            models.Index(fields=["paid_date"], condition=Q(is_paid=True), name="saleline_paid_date"),
         ]
 
     def __str__(self) -> str:
