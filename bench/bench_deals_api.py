@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from typing import Any
 
-from bench.harness import SCALES, Scale, database_label, django_setup, median_ms
+from bench.harness import SCALES, Scale, database_label, django_setup, time_get
 
 URL = "/api/v1/deals/"
 
@@ -44,35 +43,15 @@ def cases() -> list[tuple[str, str, dict[str, str]]]:
 
 
 def measure(username: str, query: dict[str, str], runs: int) -> dict[str, Any]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
     from crm.models import User
 
     client = APIClient()
     client.force_authenticate(User.objects.get(username=username))
-    response = client.get(URL, query)  # warm-up: caches, the first connection, the plan cache
-    if response.status_code != 200:
-        raise SystemExit(f"{URL} {query} as {username}: {response.status_code} {response.content[:300]!r}")
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(URL, query)
-        samples.append(time.perf_counter() - started)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(URL, query)
+    figures, response = time_get(client, URL, query, runs)
     body = response.json()
-    return {
-        "median_ms": median_ms(samples),
-        "min_ms": round(min(samples) * 1000, 1),
-        "max_ms": round(max(samples) * 1000, 1),
-        "queries": len(queries.captured_queries),
-        "count": body.get("count"),
-        "rows": len(body.get("results", [])),
-        "kb": round(len(response.content) / 1024, 1),
-        "slowest_query_ms": max((float(q["time"]) * 1000 for q in queries.captured_queries), default=0.0),
-    }
+    return {**figures, "count": body.get("count"), "rows": len(body.get("results", []))}
 
 
 def run(scale: Scale, *, runs: int | None = None) -> dict[str, Any]:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from typing import Any
 
-from bench.harness import SCALES, Scale, database_label, django_setup, median_ms
+from bench.harness import SCALES, Scale, database_label, django_setup, time_get
 
 
 def cases() -> list[tuple[str, str, str]]:
@@ -39,32 +38,14 @@ def cases() -> list[tuple[str, str, str]]:
 
 
 def measure(username: str, path: str, runs: int) -> dict[str, Any]:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from crm.models import User
 
     client = Client()
     client.force_login(User.objects.get(username=username))
-    response = client.get(path)
-    if response.status_code != 200:
-        raise SystemExit(f"{path} as {username}: {response.status_code}")
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        client.get(path)
-        samples.append(time.perf_counter() - started)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    return {
-        "median_ms": median_ms(samples),
-        "min_ms": round(min(samples) * 1000, 1),
-        "max_ms": round(max(samples) * 1000, 1),
-        "queries": len(queries.captured_queries),
-        "kb": round(len(response.content) / 1024, 1),
-        "slowest_query_ms": round(max((float(q["time"]) * 1000 for q in queries.captured_queries), default=0.0), 1),
-    }
+    figures, _response = time_get(client, path, {}, runs)
+    return figures
 
 
 def run(scale: Scale, *, runs: int | None = None) -> dict[str, Any]:

@@ -131,3 +131,29 @@ def write_result(name: str, scale: Scale, payload: dict[str, Any]) -> Path:
     path = RESULTS / f"{name}-{scale.name}.json"
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     return path
+
+
+def time_get(client: Any, path: str, params: dict[str, str], runs: int) -> tuple[dict[str, Any], Any]:
+    """GET `path` once to warm up, then `runs` times: median/min/max in ms, the query count and the slowest query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(path, params)
+    if response.status_code != 200:
+        raise SystemExit(f"{path} {params}: {response.status_code} {response.content[:300]!r}")
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(path, params)
+        samples.append(time.perf_counter() - started)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, params)
+    figures = {
+        "median_ms": median_ms(samples),
+        "min_ms": round(min(samples) * 1000, 1),
+        "max_ms": round(max(samples) * 1000, 1),
+        "queries": len(queries.captured_queries),
+        "kb": round(len(response.content) / 1024, 1),
+        "slowest_query_ms": round(max((float(q["time"]) * 1000 for q in queries.captured_queries), default=0.0), 1),
+    }
+    return figures, response
