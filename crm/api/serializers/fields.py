@@ -31,7 +31,7 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 class PhoneField(serializers.CharField):
-    """Any way of writing a phone; the service normalises it to +7XXXXXXXXXX and reports a bad one."""
+    """Any way of writing a phone; the service normalises it to E.164 (+7 and ten digits) and reports a bad one."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
