@@ -27,7 +27,7 @@ def measured_run() -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from crm.nightly_reassignments import reassignment_flags_refresh
+    from crm.nightly import reassignment_flags_refresh
 
     with CaptureQueriesContext(connection) as queries:
         counts, seconds = timed(lambda: reassignment_flags_refresh(AS_OF))

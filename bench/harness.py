@@ -68,7 +68,7 @@ def ensure_dataset(scale: Scale, *, regenerate: bool = False, log: Callable[[str
     """The department of this scale in the database: kept when already there, else (re)generated and timed."""
     from django.db import connection
 
-    from bench.generator import generate, is_generated, wipe
+    from crm.demo.generator import generate, is_generated, wipe
     from crm.models import Client, Deal, Role, User
 
     managers = User.objects.filter(role=Role.MANAGER).count()

@@ -46,10 +46,10 @@ from crm.models import (
     Team,
     User,
 )
+from crm.models.validators import normalize_name, normalize_phone
+from crm.rules.stages import Stage
 from crm.services.deals import stage_probability
 from crm.services.history import changelog_record, snapshot
-from crm.stages import Stage
-from crm.validators import normalize_name, normalize_phone
 
 
 def _user(request: HttpRequest) -> User | None:

@@ -24,8 +24,8 @@ from crm.models import (
     Team,
     User,
 )
-from crm.stages import Stage
-from crm.validators import phone_digits
+from crm.models.validators import phone_digits
+from crm.rules.stages import Stage
 
 TRUE_VALUES = ("true", "1", "yes")
 FALSE_VALUES = ("false", "0", "no")

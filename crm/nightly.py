@@ -1,9 +1,13 @@
-"""The CRM's nightly jobs (DOMAIN.md section 8): set-based, idempotent, dated by their `as_of` argument."""
+"""The CRM's nightly jobs (DOMAIN.md section 8): set-based, idempotent, dated by their `as_of` argument.
+
+Client statuses, deal hygiene, the month's long lists and the 3-month rule's flags; salesdept/nightly.py runs them
+in order.
+"""
 
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -11,23 +15,17 @@ from django.db import transaction
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
-from crm.models import Activity, ChangeLog, Client, Deal, SaleLine
+from core.calendar import end_of_day, month_shift
+from crm.models import Activity, ChangeLog, Client, Deal, DepartmentSettings, Reassignment, SaleLine
+from crm.selectors.hunting import long_list_calls_refresh
+from crm.selectors.reassignments import OPEN_FLAGS, concluded_deal_of_owner, rule_candidates
+from crm.services.hunting import long_lists_draft_for
 
 logger = logging.getLogger(__name__)
 
 # A client that has not bought for this many full calendar months is lost (DOMAIN.md sections 3 and 8).
 LOST_AFTER_MONTHS = 5
 UPDATE_CHUNK = 5000
-
-
-def months_back(day: date, months: int) -> date:
-    """The first day of the calendar month `months` months before the month of `day`."""
-    index = day.year * 12 + day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def end_of_day(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
 
 
 @transaction.atomic
@@ -37,7 +35,7 @@ def client_statuses_refresh(as_of: date, *, months: int = LOST_AFTER_MONTHS) -> 
     active: a sale (paid or not) in the `months` full calendar months before the month of `as_of`, or in that
     month up to `as_of`; lost: sales before that window only; prospect: no sale up to `as_of`.
     """
-    window_start = months_back(as_of, months)
+    window_start = month_shift(as_of, -months)
     sales = SaleLine.objects.filter(client=OuterRef("pk"), date__lte=as_of)
     derived = Case(
         When(Exists(sales.filter(date__gte=window_start)), then=Value(Client.Status.ACTIVE)),
@@ -118,3 +116,60 @@ def deal_hygiene_snapshot(as_of: date) -> dict[str, Any]:
         "with_overdue_task": sum(m["with_overdue_task"] for m in by_manager.values()),
         "by_manager": by_manager,
     }
+
+
+@transaction.atomic
+def long_lists_draft(as_of: date) -> dict[str, Any]:
+    """On the 1st of the month: draft the month's long list of every active seller who has none; otherwise nothing.
+
+    Every day: store the first outgoing call of the month on the month's entries not yet marked called.
+    """
+    counts: dict[str, Any] = {"drafted": 0}
+    if as_of.day == 1:
+        drafted = long_lists_draft_for(month=as_of).as_dict()
+        counts = {"drafted": drafted.pop("lists"), **drafted}
+        if counts["below_min"]:
+            logger.warning("long lists for %s: %d below the minimum", as_of, counts["below_min"])
+    counts["calls_marked"] = long_list_calls_refresh(month=as_of.replace(day=1), up_to=as_of)
+    logger.info("long lists as of %s: %s", as_of, counts)
+    return counts
+
+
+@transaction.atomic
+def reassignment_flags_refresh(as_of: date) -> dict[str, int]:
+    """Resolve stale flags, bring expired extensions back, flag the clients the rule catches on `as_of`.
+
+    Every step is a single set-based statement, and each one excludes what it already did, so a second run
+    for the same day changes nothing. An extension covers its `extended_until` day; the flag is pending
+    again from the day after (the same flag row: one per ownership, so a client is extended only once).
+    """
+    months = DepartmentSettings.current().reassign_after_months
+    now = timezone.now()
+    open_flags = Reassignment.objects.filter(status__in=OPEN_FLAGS)
+
+    # The client changed hands (or its clock restarted) or the flagged owner concluded a deal: nothing to decide.
+    changed_hands = ~Q(client__owner_id=F("owner_id")) | ~Q(client__owned_since=F("owned_since"))
+    concluded = Exists(concluded_deal_of_owner(client_ref="client_id", owner_ref="owner_id"))
+    stale_ids = open_flags.filter(changed_hands | Q(client__owner__isnull=True) | concluded).values("pk")
+    resolved = Reassignment.objects.filter(pk__in=stale_ids).update(
+        status=Reassignment.Status.RESOLVED, decided_at=now, decided_by=None, updated_at=now
+    )
+
+    returned = Reassignment.objects.filter(status=Reassignment.Status.EXTENDED, extended_until__lt=as_of).update(
+        status=Reassignment.Status.PENDING, flagged_on=as_of, updated_at=now
+    )
+
+    before = Reassignment.objects.count()
+    Reassignment.objects.bulk_create(
+        (
+            # owned_since is never null here: the candidates are filtered on it.
+            Reassignment(client_id=pk, owner_id=owner_id, owned_since=owned_since, flagged_on=as_of)  # type: ignore[misc]
+            for pk, owner_id, owned_since in rule_candidates(as_of, months).values_list("pk", "owner_id", "owned_since")
+        ),
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    flagged = Reassignment.objects.count() - before
+    counts = {"flagged": flagged, "back_from_extension": returned, "resolved": resolved}
+    logger.info("3-month rule as of %s: %s", as_of, counts)
+    return counts

@@ -8,9 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from crm.nightly import client_statuses_refresh, deal_hygiene_snapshot
-from crm.nightly_hunting import long_lists_draft
-from crm.nightly_reassignments import reassignment_flags_refresh
+from crm.nightly import client_statuses_refresh, deal_hygiene_snapshot, long_lists_draft, reassignment_flags_refresh
 from planning.nightly import plan_drafts_generate
 
 logger = logging.getLogger(__name__)

@@ -2,17 +2,25 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from crm.api.urls import ROUTES as CRM_ROUTES
+from crm.api.urls import urlpatterns as crm_api_urls
+from planning.api.urls import ROUTES as PLANNING_ROUTES
+
+# One router for /api/v1/, so that its root lists every app's resources.
+router = DefaultRouter()
+for prefix, viewset, basename in [*CRM_ROUTES, *PLANNING_ROUTES]:
+    router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/v1/", include("crm.api.urls")),
+    path("api/v1/", include([*crm_api_urls, path("", include(router.urls))])),
     path("", include("crm.urls")),
-    path("", include("planning.urls_plans")),
-    path("", include("planning.urls_work")),
-    path("", include("planning.urls_pay")),
+    path("", include("planning.urls")),
 ]
 
 if settings.DEBUG:

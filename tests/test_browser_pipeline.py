@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
+from core.money import format_rub
 from crm.models import Client, Deal, DealStageChange, Role
-from crm.stages import Stage
-from salesdept.money import format_rub
+from crm.rules.stages import Stage
 from tests.browser import (  # noqa: F401 - fixtures
     block_other_hosts,
     browser_context_args,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from crm.models import Client, Reassignment
-from crm.nightly_reassignments import reassignment_flags_refresh
+from crm.nightly import reassignment_flags_refresh
 from tests.browser import (  # noqa: F401 - fixtures
     block_other_hosts,
     browser_context_args,

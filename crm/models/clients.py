@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.validators import validate_inn, validate_kpp, validate_phone
+from crm.models.validators import validate_inn, validate_kpp, validate_phone
 
 from .users import Role
 

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.stages import ACTIVE_STAGES, CONCLUDED_STAGES, OPEN_STAGES, ORDER, WON_STAGES, Stage
+from crm.rules.stages import ACTIVE_STAGES, CONCLUDED_STAGES, OPEN_STAGES, ORDER, WON_STAGES, Stage
 
 if TYPE_CHECKING:
     from .users import User
@@ -170,7 +170,7 @@ class Deal(models.Model):
 
     @property
     def weighted_amount(self) -> Decimal:
-        from salesdept.money import money_mul
+        from core.money import money_mul
 
         return money_mul(self.amount, Decimal(self.probability) / 100)
 
@@ -204,7 +204,7 @@ class DealProduct(models.Model):
 
     @property
     def amount(self) -> Decimal:
-        from salesdept.money import money_mul
+        from core.money import money_mul
 
         return money_mul(self.price, self.quantity)
 

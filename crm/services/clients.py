@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.models import ChangeLog, Client, ContactPerson, OwnershipChange, Role, User
-from crm.validators import normalize_name, normalize_phone
+from crm.models.validators import normalize_name, normalize_phone
 
 from .history import changelog_record, snapshot
 

@@ -26,7 +26,7 @@ from crm.models import (
     StageProbability,
     User,
 )
-from crm.stages import DEFAULT_PROBABILITY, OPEN_STAGES, ORDER, PIPELINE, Stage, next_stage
+from crm.rules.stages import DEFAULT_PROBABILITY, OPEN_STAGES, ORDER, PIPELINE, Stage, next_stage
 
 from .history import changelog_record, snapshot
 

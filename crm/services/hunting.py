@@ -41,9 +41,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
+from core.calendar import month_shift, month_start
+from core.money import to_money
 from crm.models import Client, ColdCallNorm, Deal, DepartmentSettings, LongList, LongListEntry, SaleLine, User
-from crm.nightly import months_back
-from salesdept.money import to_money
 
 TURNOVER_MONTHS = 24
 MONEY_FIELD: DecimalField = DecimalField(max_digits=16, decimal_places=2)
@@ -59,10 +59,6 @@ SETTINGS_FIELDS = (
     "potential_threshold",
     "default_cold_calls",
 )
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
 
 
 def may_set_norms(user: User) -> bool:
@@ -86,7 +82,7 @@ class DraftCounts:
 
 def _carried(*, owner_ids: list[int], month: date) -> list[LongListEntry]:
     """Last month's entries that did not convert and whose client the manager still owns, in last month's order."""
-    previous = months_back(month, 1)
+    previous = month_shift(month, -1)
     bought = SaleLine.objects.filter(client=OuterRef("client_id"), date__gte=previous, date__lt=month)
     won = Deal.objects.filter(client=OuterRef("client_id"), won_at__date__gte=previous)
     return list(
@@ -102,8 +98,8 @@ def _carried(*, owner_ids: list[int], month: date) -> list[LongListEntry]:
 
 def _candidates(*, owner_ids: list[int], month: date, settings: DepartmentSettings) -> list[dict[str, Any]]:
     """Per manager, the best `long_list_max` former big buyers and never-bought clients: one windowed query."""
-    gap_start = months_back(month, settings.new_client_after_months)
-    history_start = months_back(month, TURNOVER_MONTHS)
+    gap_start = month_shift(month, -settings.new_client_after_months)
+    history_start = month_shift(month, -TURNOVER_MONTHS)
     sales = SaleLine.objects.filter(client=OuterRef("pk"), date__lt=month)
     turnover = (
         sales.filter(date__gte=history_start, date__lt=gap_start)

@@ -3,7 +3,6 @@ against the whole client base, and claiming a free entry as the manager's client
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,8 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from crm.importing.readers import Column, map_columns, open_table
-from crm.importing.values import text
+from core.calendar import add_months
 from crm.models import (
     ChangeLog,
     Client,
@@ -30,7 +28,9 @@ from crm.models import (
     SaleLine,
     User,
 )
-from crm.validators import normalize_name, normalize_phone, validate_inn
+from crm.models.validators import normalize_name, normalize_phone, validate_inn
+from crm.services.imports.readers import Column, map_columns, open_table
+from crm.services.imports.values import text
 
 from .clients import client_create
 from .history import changelog_record
@@ -261,17 +261,10 @@ def prospect_entries_import(
     return result
 
 
-def months_before(day: date, months: int) -> date:
-    """The same day `months` earlier (the month's last day when it is shorter)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def warm_candidates(*, owner: User, today: date, exclude_list: ProspectList | None = None) -> dict[str, Any]:
     """The warm base for `owner`: his clients with no purchase for N months (N from the settings), and the clients
     that never bought (his own and those nobody owns). One query each."""
-    cutoff = months_before(today, DepartmentSettings.current().new_client_after_months)
+    cutoff = add_months(today, -DepartmentSettings.current().new_client_after_months)
     base = Client.objects.all()
     if exclude_list is not None:
         base = base.exclude(Exists(ProspectEntry.objects.filter(prospect_list=exclude_list, client=OuterRef("pk"))))

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils import timezone
 
-from salesdept.money import format_rub
+from core.money import format_rub
 
 register = template.Library()
 

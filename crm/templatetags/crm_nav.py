@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.http import HttpRequest
 
-from crm.forms_imports import import_kinds
+from crm.forms.imports import import_kinds
 from crm.models import Role, User
 from crm.services.hunting import may_set_norms
 from crm.services.people import can_manage_people

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import views as auth_views
 
-from crm.forms import LoginForm
+from crm.forms.people import LoginForm
 
 
 class CrmLoginView(auth_views.LoginView):

@@ -19,12 +19,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from crm.exports import Column, xlsx_response
-from crm.forms_pipeline import BoardFilterForm, DealLoseForm, DealMoveForm
+from core.exports import Column, xlsx_response
+from crm.forms.pipeline import BoardFilterForm, DealLoseForm, DealMoveForm
 from crm.models import Deal, Role, User
-from crm.selectors import board_columns
+from crm.rules.stages import ACTIVE_STAGES, OPEN_STAGES, ORDER, Stage
+from crm.selectors.pipeline import board_columns
 from crm.services.deals import MOVE_FIELDS, deal_lose, deal_move_stage
-from crm.stages import ACTIVE_STAGES, OPEN_STAGES, ORDER, Stage
 
 CARDS_PER_COLUMN = 30
 

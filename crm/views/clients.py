@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from crm.exports import Column, xlsx_response
+from core.exports import Column, xlsx_response
 from crm.filters import ClientFilterSet
-from crm.forms import add_service_errors
-from crm.forms_workspace import CLIENT_FIELDS, ClientFilterForm, ClientForm, ContactForm
+from crm.forms.clients import CLIENT_FIELDS, ClientFilterForm, ClientForm, ContactForm
+from crm.forms.people import add_service_errors
 from crm.models import Client, Role, User
-from crm.selectors_clients import (
+from crm.selectors.clients import (
     CLIENT_SORTS,
     DEFAULT_CLIENT_SORT,
     change_rows,

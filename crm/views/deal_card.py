@@ -18,13 +18,13 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from crm.forms import add_service_errors
-from crm.forms_pipeline import DealActivityForm, PaymentForm
+from crm.forms.people import add_service_errors
+from crm.forms.pipeline import DealActivityForm, PaymentForm
 from crm.models import Deal, User
-from crm.selectors_pipeline import deal_card
+from crm.rules.stages import OPEN_STAGES, Stage, next_stage
+from crm.selectors.deals import deal_card
 from crm.services.activities import activity_create
 from crm.services.deals import deal_register_payment
-from crm.stages import OPEN_STAGES, Stage, next_stage
 
 PAYMENT_STAGES = (Stage.CONTRACT, Stage.PAYMENT)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from django.contrib import messages
@@ -19,11 +18,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from crm.exports import Column, xlsx_response
-from crm.forms import add_service_errors
-from crm.forms_hunting import LongListEntryForm
+from core.calendar import month_start, parse_month
+from core.exports import Column, xlsx_response
+from crm.forms.hunting import LongListEntryForm
+from crm.forms.people import add_service_errors
 from crm.models import DepartmentSettings, LongList, LongListEntry, User
-from crm.selectors_hunting import entry_rows, long_list_page
+from crm.selectors.hunting import entry_rows, long_list_page
 from crm.services.hunting import long_list_draft, long_list_entry_update, may_set_norms
 
 
@@ -39,14 +39,6 @@ class HuntingMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
-def parse_month(value: str | None, today: date) -> date:
-    """`YYYY-MM` from the query string; this month when missing or malformed."""
-    try:
-        return datetime.strptime(value or "", "%Y-%m").date()
-    except ValueError:
-        return today.replace(day=1)
-
-
 class LongListQuery:
     """Whose list and which month the request asks for: a manager sees his own; a team lead and the head choose."""
 
@@ -54,7 +46,7 @@ class LongListQuery:
         self.user: User = request.user  # type: ignore[assignment]
         self.now = timezone.now()
         self.today = timezone.localdate(self.now)
-        self.month = parse_month(request.GET.get("month"), self.today)
+        self.month = parse_month(request.GET.get("month")) or month_start(self.today)
         self.managers = list(User.objects.visible_to(self.user).sellers().order_by("last_name", "first_name"))
         chosen = request.GET.get("manager")
         by_id = {str(m.pk): m for m in self.managers}

@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
-from crm.exports import Column, xlsx_response
-from crm.forms import add_service_errors
-from crm.forms_imports import ImportUploadForm, import_kinds
-from crm.importing.preview import import_preview
+from core.exports import Column, xlsx_response
+from crm.forms.imports import ImportUploadForm, import_kinds
+from crm.forms.people import add_service_errors
 from crm.models import ImportJob, User
 from crm.services.imports import MAX_STORED_ERRORS, can_import, import_run, import_validate
+from crm.services.imports.preview import import_preview
 
 PAGE_SIZE = 50
 ERRORS_PAGE_SIZE = 50

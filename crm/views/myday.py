@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
 from django.contrib import messages
@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from crm.exports import Column, xlsx_response
-from crm.forms import add_service_errors
-from crm.forms_workspace import CallLogForm
+from core.calendar import next_working_day
+from core.exports import Column, xlsx_response
+from crm.forms.clients import CallLogForm
+from crm.forms.people import add_service_errors
 from crm.models import Activity, Client, Deal, Role, User
-from crm.selectors_clients import REGULAR_MIN_MONTHS, calls_due, my_day
-from crm.selectors_hunting import cold_call_widget
-from crm.selectors_reassignments import clients_near_rule
+from crm.selectors.clients import REGULAR_MIN_MONTHS, calls_due, my_day
+from crm.selectors.hunting import cold_call_widget
+from crm.selectors.reassignments import clients_near_rule
 from crm.services.activities import activity_complete, call_log_with_next_task
 from planning.selectors.factual import plan_fact_widget
 from planning.selectors.pay import my_day_pay
@@ -62,10 +63,7 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 
 def default_next_due(now: datetime) -> datetime:
     """The next working day at 10:00 local time: the usual moment to call back."""
-    day = timezone.localdate(now) + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return timezone.make_aware(datetime.combine(day, time(10, 0)))
+    return timezone.make_aware(datetime.combine(next_working_day(timezone.localdate(now)), time(10, 0)))
 
 
 class CallLogView(LoginRequiredMixin, View):

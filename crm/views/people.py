@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from crm.exports import Column, xlsx_response
-from crm.forms import TeamForm, UserCreateForm, UserFilterForm, UserUpdateForm, add_service_errors
+from core.exports import Column, xlsx_response
+from crm.forms.people import TeamForm, UserCreateForm, UserFilterForm, UserUpdateForm, add_service_errors
 from crm.models import Team, User
 from crm.services.people import (
     can_manage_people,

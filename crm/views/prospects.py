@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
-from crm.exports import Column, xlsx_response
-from crm.forms import add_service_errors
-from crm.forms_prospects import ProspectEntryForm, ProspectFileForm, ProspectListForm
+from core.exports import Column, xlsx_response
+from crm.forms.people import add_service_errors
+from crm.forms.prospects import ProspectEntryForm, ProspectFileForm, ProspectListForm
 from crm.models import Client, Deal, DepartmentSettings, ProspectEntry, ProspectList, Role, User
-from crm.selectors_prospects import (
+from crm.selectors.prospects import (
     list_entries,
     list_owner_choices,
     list_progress,

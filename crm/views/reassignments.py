@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from crm.exports import Column, xlsx_response
-from crm.forms import add_service_errors
-from crm.forms_reassignments import DECIDED, ExtendForm, QueueFilterForm, ReassignForm
+from core.exports import Column, xlsx_response
+from crm.forms.people import add_service_errors
+from crm.forms.reassignments import DECIDED, ExtendForm, QueueFilterForm, ReassignForm
 from crm.models import Deal, Reassignment, Role, User
-from crm.selectors_reassignments import attach_suggestions, clients_near_rule, department_settings, queue_rows
+from crm.selectors.reassignments import attach_suggestions, clients_near_rule, department_settings, queue_rows
 from crm.services.reassignments import may_decide_reassignments, reassignment_extend, reassignment_reassign
 
 ROWS = 30

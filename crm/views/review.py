@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -17,12 +16,13 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from crm.exports import Column, xlsx_response
-from crm.forms_pipeline import ReviewFilterForm
+from core.calendar import month_days
+from core.exports import Column, xlsx_response
+from crm.forms.pipeline import ReviewFilterForm
 from crm.models import Deal, Role, StageProbability, User
-from crm.selectors import ManagerPipeline, PipelineReview, pipeline_review
-from crm.selectors_hunting import cold_call_widget
-from crm.stages import DEFAULT_PROBABILITY, OPEN_STAGES, PIPELINE, Stage
+from crm.rules.stages import DEFAULT_PROBABILITY, OPEN_STAGES, PIPELINE, Stage
+from crm.selectors.hunting import cold_call_widget
+from crm.selectors.pipeline import ManagerPipeline, PipelineReview, pipeline_review
 from planning.selectors.factual import plan_fact_widget
 
 REVIEW_STAGES = [code for code in PIPELINE if code in OPEN_STAGES]
@@ -68,8 +68,7 @@ def stage_cells(person: ManagerPipeline) -> list[dict[str, Any]]:
 
 def chart_data(review: PipelineReview, today: date) -> dict[str, Any]:
     """What review.js draws: the month's payment plan by day and the weighted pipeline by manager and stage."""
-    month_start = today.replace(day=1)
-    days = [month_start.replace(day=n) for n in range(1, calendar.monthrange(today.year, today.month)[1] + 1)]
+    days = month_days(today)
     return {
         "payments": {
             "days": [day.strftime("%d.%m") for day in days],

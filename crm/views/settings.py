@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from crm.forms import add_service_errors
-from crm.forms_hunting import DepartmentSettingsForm
+from crm.forms.hunting import DepartmentSettingsForm
+from crm.forms.people import add_service_errors
 from crm.models import ColdCallNorm, DepartmentSettings, User
 from crm.services.hunting import department_settings_update, may_set_norms
 

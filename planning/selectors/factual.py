@@ -12,7 +12,6 @@ Decisions (DOMAIN.md section 2: a sale counts when the money is received):
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,20 +20,12 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Sum
 
+from core.calendar import is_working_day, month_days, month_shift, month_start, working_days_of
+from core.money import money_div, to_money
 from crm.models import DepartmentSettings, SaleLine, User
-from planning.selectors.work import add_months, current_plans_for, month_start, visible_sellers
-from salesdept.money import money_div, to_money
+from planning.selectors.work import current_plans_for, visible_sellers
 
 ZERO = Decimal("0")
-
-
-def month_days(month: date) -> list[date]:
-    return [month.replace(day=n) for n in range(1, calendar.monthrange(month.year, month.month)[1] + 1)]
-
-
-def working_days(month: date) -> list[date]:
-    """Monday to Friday of the month."""
-    return [day for day in month_days(month) if day.weekday() < 5]
 
 
 @dataclass
@@ -61,7 +52,7 @@ class Series:
 
     @property
     def working(self) -> list[date]:
-        return working_days(self.month)
+        return working_days_of(self.month)
 
     @property
     def working_passed(self) -> int:
@@ -112,7 +103,7 @@ class Series:
         forecast_cumulative = ZERO
         result = []
         for day in self.days:
-            is_working = day.weekday() < 5
+            is_working = is_working_day(day)
             if is_working:
                 plan_cumulative += per_day
             fact = self.daily_fact(day)
@@ -168,13 +159,13 @@ def new_client_after_months() -> int:
 
 def fact_rows(*, user: User, manager_ids: Iterable[int], month: date) -> list[dict[str, Any]]:
     """One aggregate query: paid sales of the month by manager, day and new/existing client."""
-    look_back = add_months(month, -new_client_after_months())
+    look_back = month_shift(month, -new_client_after_months())
     earlier = SaleLine.objects.filter(client_id=OuterRef("client_id"), date__gte=look_back, date__lt=month)
     # A paid line always has its paid date (the saleline_paid_has_date constraint): filter on it directly.
     return list(
         SaleLine.objects.visible_to(user)
         .filter(is_paid=True, manager_id__in=list(manager_ids))
-        .filter(paid_date__gte=month, paid_date__lt=add_months(month, 1))
+        .filter(paid_date__gte=month, paid_date__lt=month_shift(month, 1))
         .annotate(existing=Exists(earlier))
         .order_by()
         .values("manager_id", "existing", day=F("paid_date"))

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from core.money import money_div
 from crm.models import SaleLine, User
 from planning.models import Plan, PlanLine
 from planning.services.plans import (
@@ -19,7 +20,6 @@ from planning.services.plans import (
     gap_warning,
     window_months,
 )
-from salesdept.money import money_div
 
 # Regular clients are asked each week for an order of 1/4 of their monthly plan (DOMAIN.md section 4).
 WEEKS_PER_MONTH = 4

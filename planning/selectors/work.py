@@ -12,10 +12,11 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Min, Q, Sum, Value, When
 from django.utils import timezone
 
+from core.calendar import month_shift, month_start, week_bounds
+from core.money import money_div, money_mul
 from crm.models import Activity, Client, Deal, Product, ProductCategory, SaleLine, User
-from crm.stages import Stage
+from crm.rules.stages import Stage
 from planning.models import ComplementRule, FeaturedItem, Plan, PlanLine
-from salesdept.money import money_div, money_mul
 
 ZERO = Decimal("0")
 CALLS_PER_WEEK = 2
@@ -27,21 +28,6 @@ MIN_CATEGORY_SHARE = Decimal("0.05")
 # complement usually sells for a fraction of the base equipment (cable and power for cameras, not a second camera).
 SUGGESTION_FACTOR = Decimal("0.5")
 FUNNEL_STAGES = (Stage.CONTRACT, Stage.PAYMENT)
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(month: date, months: int) -> date:
-    index = month.year * 12 + month.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def week_bounds(today: date) -> tuple[date, date]:
-    """Monday and Sunday of the ISO week of `today`."""
-    monday = today - timedelta(days=today.weekday())
-    return monday, monday + timedelta(days=6)
 
 
 def current_plans(plans: Iterable[Plan]) -> dict[int, Plan]:
@@ -173,7 +159,7 @@ def plan_work(*, user: User, manager: User, today: date) -> PlanWork:
         ]
     unpaid_rows = list(
         SaleLine.objects.visible_to(user)
-        .filter(manager=manager, is_paid=False, date__gte=month, date__lt=add_months(month, 1))
+        .filter(manager=manager, is_paid=False, date__gte=month, date__lt=month_shift(month, 1))
         .exclude(client_id__in=regular_ids)
         .order_by()
         .values("client_id", "document_number")
@@ -310,7 +296,7 @@ class CrossSellList:
 def cross_sell_list(*, user: User, manager: User, month: date) -> CrossSellList:
     """Tool 1 for the manager and the plan month: his sales of the 4 full months before `month`, by client and
     category (one aggregate query), against the head's complement map; the best-selling active product to offer."""
-    window_start, window_end = add_months(month, -WINDOW_MONTHS), month - timedelta(days=1)
+    window_start, window_end = month_shift(month, -WINDOW_MONTHS), month - timedelta(days=1)
     plan = current_plan(user=user, manager=manager, month=month)
     sales = SaleLine.objects.visible_to(user).filter(
         manager=manager, date__range=(window_start, window_end), product__category__isnull=False

@@ -8,17 +8,16 @@ The rule: pay = fixed + soft part + bonus, where
   manager can say at any moment what he will get, and "3 per cent of everything I sold" is the one-line sum.
 - a threshold is reached when fact x 100 >= target x threshold per cent, compared exactly (no rounded
   percentage decides a bonus: 79.999 per cent is below 80).
-Every earned amount is rounded half-up to the kopeck (salesdept.money). An amount still to sell is a minimum,
+Every earned amount is rounded half-up to the kopeck (core.money). An amount still to sell is a minimum,
 so it is rounded UP to the kopeck: selling exactly that amount does reach the threshold.
 """
 
 from __future__ import annotations
 
-import calendar
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from functools import reduce
 from itertools import pairwise
@@ -28,9 +27,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core.calendar import month_bounds, working_days_between
+from core.money import KOPECK, money_div, to_money
 from crm.models import Role, User
 from planning.models import KpiResult, PayKpi, PayScheme, PayThreshold
-from salesdept.money import KOPECK, money_div, to_money
 
 HUNDRED = Decimal(100)
 MIN_KPIS, MAX_KPIS = 3, 5
@@ -131,19 +131,6 @@ def pay_for(
     )
 
 
-def working_days(start: date, end: date) -> int:
-    """Monday-Friday days from `start` to `end`, both included (0 when end < start)."""
-    if end < start:
-        return 0
-    days = (end - start).days + 1
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
-    for offset in range(rest):
-        if (start + timedelta(days=weeks * 7 + offset)).weekday() < 5:
-            count += 1
-    return count
-
-
 @dataclass(frozen=True)
 class NextThreshold:
     threshold: Threshold
@@ -169,11 +156,6 @@ class PayOutlook:
     kpis: tuple[KpiLine, ...] = field(default_factory=tuple)
 
 
-def month_bounds(month: date) -> tuple[date, date]:
-    first = month.replace(day=1)
-    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
 def pay_outlook(
     *,
     month: date,
@@ -187,8 +169,8 @@ def pay_outlook(
 ) -> PayOutlook:
     """The 20-second view: earned at the fact so far, the forecast at the current pace, the next threshold."""
     first, last = month_bounds(month)
-    in_month = working_days(first, last)
-    passed = working_days(first, min(today, last))
+    in_month = working_days_between(first, last)
+    passed = working_days_between(first, min(today, last))
     left = in_month - passed
     scheme = {"fixed": fixed, "soft": soft, "kpis": kpis, "thresholds": thresholds}
     earned = pay_for(fact=fact_so_far, target=target, **scheme)  # type: ignore[arg-type]

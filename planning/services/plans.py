@@ -30,9 +30,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.calendar import month_shift, month_start
+from core.calendar import window_months as calendar_window
+from core.money import money_div, money_mul, to_money
 from crm.models import User
 from planning.models import Plan, PlanLine
-from salesdept.money import money_div, money_mul, to_money
 
 WINDOW_MONTHS = 4
 REGULAR_MIN_MONTHS = 3
@@ -54,19 +56,9 @@ FIGURES = (
 )
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(month: date, months: int) -> date:
-    index = month.year * 12 + month.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def window_months(month: date) -> list[date]:
     """The first days of the 4 full calendar months before `month`, oldest first."""
-    first = month_start(month)
-    return [add_months(first, -WINDOW_MONTHS + i) for i in range(WINDOW_MONTHS)]
+    return calendar_window(month, WINDOW_MONTHS)
 
 
 def window_bounds(month: date) -> tuple[date, date]:
@@ -370,7 +362,7 @@ def plans_draft_for(*, month: date) -> dict[str, int]:
         return {"drafted": 0, "lines": 0}
     previous = dict(
         Plan.objects.filter(
-            manager_id__in=manager_ids, month=add_months(month, -1), status=Plan.Status.APPROVED
+            manager_id__in=manager_ids, month=month_shift(month, -1), status=Plan.Status.APPROVED
         ).values_list("manager_id", "target")
     )
     rows_by_manager: dict[int, list[tuple[int, date, Decimal]]] = defaultdict(list)

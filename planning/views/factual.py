@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from crm.exports import Column, xlsx_response
+from core.exports import Column, xlsx_response
 from crm.models import User
-from planning.forms_work import ManagerMonthForm
+from planning.forms.work import ManagerMonthForm
 from planning.selectors.factual import plan_fact
 from planning.selectors.work import visible_sellers
 from planning.views.work import SalesRequiredMixin, chosen_month

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -16,25 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from crm.forms import add_service_errors
+from core.calendar import month_shift, month_start, parse_month
+from crm.forms.people import add_service_errors
 from crm.models import Role, User
-from planning.forms_pay import KpiResultsForm, PaySchemeForms
+from planning.forms.pay import KpiResultsForm, PaySchemeForms
 from planning.models import KpiResult, PayScheme
 from planning.selectors.pay import month_pay, pay_managers
 from planning.services.pay import PAY_ROLES, kpi_results_set, may_edit_pay, pay_scheme_save
-
-
-def parse_month(value: str | None, today: date) -> date:
-    """`YYYY-MM` from the query string; this month when missing or malformed."""
-    try:
-        return datetime.strptime(value or "", "%Y-%m").date()
-    except ValueError:
-        return today.replace(day=1)
-
-
-def shift_month(month: date, step: int) -> date:
-    """The first day of the month `step` months away (-1 or +1)."""
-    return (month + timedelta(days=32)).replace(day=1) if step > 0 else (month - timedelta(days=1)).replace(day=1)
 
 
 class MyPayView(LoginRequiredMixin, View):
@@ -47,7 +35,7 @@ class MyPayView(LoginRequiredMixin, View):
         if not (user.is_seller or user.sees_everything):
             raise PermissionDenied(_("Pay is computed for sales managers and team leads."))
         today = timezone.localdate()
-        month = parse_month(request.GET.get("month"), today)
+        month = parse_month(request.GET.get("month")) or month_start(today)
         managers = pay_managers(user)
         chosen = request.GET.get("manager") or (str(user.pk) if user.is_seller else "")
         manager = None
@@ -63,8 +51,8 @@ class MyPayView(LoginRequiredMixin, View):
             "month": month,
             "manager": manager,
             "managers": list(managers) if user.sees_everything else [],
-            "previous_month": shift_month(month, -1),
-            "next_month": shift_month(month, 1),
+            "previous_month": month_shift(month, -1),
+            "next_month": month_shift(month, 1),
             "may_edit": may_edit_pay(user),
         }
         return TemplateResponse(request, self.template_name, context)
@@ -133,17 +121,17 @@ class KpiResultsView(HeadOnlyMixin, View):
         context = {
             "form": form,
             "month": month,
-            "previous_month": shift_month(month, -1),
-            "next_month": shift_month(month, 1),
+            "previous_month": month_shift(month, -1),
+            "next_month": month_shift(month, 1),
         }
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        month = parse_month(request.GET.get("month"), timezone.localdate())
+        month = parse_month(request.GET.get("month")) or month_start(timezone.localdate())
         return self.render(self.make_form(month), month)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        month = parse_month(request.GET.get("month"), timezone.localdate())
+        month = parse_month(request.GET.get("month")) or month_start(timezone.localdate())
         form = self.make_form(month, request.POST)
         if form.is_valid():
             try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -15,24 +15,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from crm.forms import add_service_errors
+from core.calendar import month_shift, parse_month
+from crm.forms.people import add_service_errors
 from crm.models import User
-from planning.forms import PlanAdjustForm, PlanGenerateForm
+from planning.forms.plans import PlanAdjustForm, PlanGenerateForm
 from planning.models import Plan
 from planning.selectors.plans import plan_explained, plan_month_rows, plan_versions, plans_with_lines
-from planning.services.plans import add_months, may_approve_plans, plan_adjust, plan_approve, plan_generate
+from planning.services.plans import may_approve_plans, plan_adjust, plan_approve, plan_generate
 
 
 def may_see_plans(user: User) -> bool:
     return user.is_seller or user.sees_everything
 
 
-def parse_month(value: str | None, today: date) -> date:
+def chosen_month(value: str | None, today: date) -> date:
     """`YYYY-MM` from the query string; next month (the one being planned) when missing or malformed."""
-    try:
-        return datetime.strptime(value or "", "%Y-%m").date()
-    except ValueError:
-        return add_months(today.replace(day=1), 1)
+    return parse_month(value) or month_shift(today, 1)
 
 
 class PlansMixin(LoginRequiredMixin):
@@ -62,8 +60,8 @@ class PlanListView(PlansMixin, View):
             form = PlanGenerateForm(initial=initial, managers=managers)
         context = {
             "month": month,
-            "previous_month": add_months(month, -1),
-            "next_month": add_months(month, 1),
+            "previous_month": month_shift(month, -1),
+            "next_month": month_shift(month, 1),
             "rows": plan_month_rows(user=user, month=month),
             "form": form,
             "may_approve": may_approve_plans(user),
@@ -71,7 +69,7 @@ class PlanListView(PlansMixin, View):
         return TemplateResponse(request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self.render(request, parse_month(request.GET.get("month"), timezone.localdate()))
+        return self.render(request, chosen_month(request.GET.get("month"), timezone.localdate()))
 
 
 class PlanGenerateView(PlanListView):
@@ -80,7 +78,7 @@ class PlanGenerateView(PlanListView):
     def post(self, request: HttpRequest) -> HttpResponse:
         user: User = request.user  # type: ignore[assignment]
         form = PlanGenerateForm(request.POST, managers=plannable_for(user))
-        month = parse_month(request.POST.get("month"), timezone.localdate())
+        month = chosen_month(request.POST.get("month"), timezone.localdate())
         if form.is_valid():
             data = form.cleaned_data
             try:

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from crm.forms import add_service_errors
+from crm.forms.people import add_service_errors
 from crm.models import User
-from planning.forms_work import ComplementForm, FeaturedItemForm, ManagerMonthForm, parse_month
+from planning.forms.work import ComplementForm, FeaturedItemForm, ManagerMonthForm, parse_month
 from planning.models import ComplementRule, FeaturedItem
 from planning.selectors.work import cross_sell_list, month_start, plan_work, tool2_groups, visible_sellers
 from planning.services.tools import (

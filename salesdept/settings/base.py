@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "planning",
     "vip",
     "analytics",
+    "salesdept",
 ]
 
 MIDDLEWARE = [
@@ -173,7 +174,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets shared by several models get one name each in the schema.
     "ENUM_NAME_OVERRIDES": {
-        "StageEnum": "crm.stages.Stage",
+        "StageEnum": "crm.rules.stages.Stage",
         "ClientStatusEnum": "crm.models.Client.Status",
         "ActivityKindEnum": "crm.models.Activity.Kind",
         "ImportKindEnum": "crm.models.ImportJob.Kind",

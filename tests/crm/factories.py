@@ -19,7 +19,7 @@ from crm.models import (
     Team,
     User,
 )
-from crm.stages import Stage
+from crm.rules.stages import Stage
 
 KNOWN_GOOD_INNS = ["7707083893", "7736207543", "7710140679", "7728168971", "7702070139", "5408131553"]
 

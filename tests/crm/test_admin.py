@@ -9,9 +9,9 @@ from django.contrib import admin
 from django.urls import reverse
 
 from crm.models import ChangeLog, Client, Deal, DealStageChange, OwnershipChange, Role
+from crm.models.validators import normalize_name
+from crm.rules.stages import Stage
 from crm.services.clients import client_create
-from crm.stages import Stage
-from crm.validators import normalize_name
 from tests.crm.factories import (
     ActivityFactory,
     ClientFactory,

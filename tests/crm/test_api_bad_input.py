@@ -3,7 +3,7 @@
 import pytest
 
 from crm.models import Client, Deal
-from crm.stages import Stage
+from crm.rules.stages import Stage
 from tests.conftest import api_as
 from tests.crm.factories import ActivityFactory, ClientFactory, DealFactory, LostReasonFactory
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from crm.models import Deal, DealPayment, DealStageChange
-from crm.stages import Stage
+from crm.rules.stages import Stage
 from tests.conftest import api_as
 from tests.crm.factories import (
     ActivityFactory,

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from crm.models import Client, OwnershipChange, ProspectEntry
+from crm.models.validators import normalize_name
 from crm.services import prospects
 from crm.services.prospects import prospect_claim, prospect_entry_add, prospect_list_create
-from crm.validators import normalize_name
 from tests.crm.factories import ClientFactory, make_inn
 
 

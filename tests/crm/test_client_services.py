@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.money import format_rub, money_div, money_mul, to_money
 from crm.models import ChangeLog, Client, OwnershipChange
+from crm.models.validators import normalize_name, normalize_phone, phone_digits
 from crm.services.clients import client_create, client_reassign, client_update, contact_create
-from crm.validators import normalize_name, normalize_phone, phone_digits
-from salesdept.money import format_rub, money_div, money_mul, to_money
 from tests.crm.factories import ClientFactory
 
 VALID = {"name": "ООО «Ромашка»", "inn": "7707083893", "kpp": "773601001", "phone": "8 (495) 123-45-67"}

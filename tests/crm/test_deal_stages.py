@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from crm.models import Activity, ContactPerson, Deal, DealStageChange, StageProbability
+from crm.rules.stages import OPEN_STAGES, ORDER, PIPELINE, WON_STAGES, Stage, next_stage
 from crm.services.deals import (
     GATES,
     deal_create,
@@ -14,7 +15,6 @@ from crm.services.deals import (
     deal_move_stage,
     deal_register_payment,
 )
-from crm.stages import OPEN_STAGES, ORDER, PIPELINE, WON_STAGES, Stage, next_stage
 from tests.crm.factories import ClientFactory, LostReasonFactory, SegmentFactory
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

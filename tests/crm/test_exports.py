@@ -4,7 +4,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from crm.exports import Column, xlsx_bytes, xlsx_response
+from core.exports import Column, xlsx_bytes, xlsx_response
 
 
 def test_xlsx_keeps_money_and_dates_typed_under_translated_headers():

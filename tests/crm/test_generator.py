@@ -11,7 +11,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from stdnum.ru import inn as stdnum_inn
 
-from bench.generator import generate, wipe
+from crm.demo.generator import generate, wipe
 from crm.models import (
     Activity,
     Client,
@@ -25,8 +25,8 @@ from crm.models import (
     Team,
     User,
 )
+from crm.rules.stages import ORDER, PIPELINE, Stage
 from crm.services.deals import GATES
-from crm.stages import ORDER, PIPELINE, Stage
 from tests.crm.factories import ClientFactory, UserFactory
 
 AS_OF = date(2026, 11, 23)

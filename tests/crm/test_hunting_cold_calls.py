@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.models import ColdCallNorm, DepartmentSettings, User
-from crm.selectors_hunting import cold_call_progress
+from crm.selectors.hunting import cold_call_progress
 from tests.crm.factories import ActivityFactory, ClientFactory, SaleLineFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from crm.models import DepartmentSettings, LongList, LongListEntry, Role
-from crm.nightly_hunting import long_lists_draft
+from crm.nightly import long_lists_draft
 from crm.services.hunting import long_lists_draft_for
 from salesdept.nightly import NIGHTLY_JOBS
 from tests.crm.factories import ActivityFactory, ClientFactory, DealFactory, SaleLineFactory, UserFactory

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from crm.models import DepartmentSettings, LongList, LongListEntry
-from crm.selectors_hunting import long_list_page
+from crm.selectors.hunting import long_list_page
 from crm.services.hunting import long_list_entry_update
 from tests.crm.factories import ActivityFactory, ClientFactory
 

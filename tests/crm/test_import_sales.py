@@ -12,9 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
-from crm.importing import sales as sale_rows
 from crm.models import ImportJob, SaleLine
-from crm.services.imports import import_run, import_validate
+from crm.services.imports import import_run, import_validate, sale_rows
 from crm.tasks import run_import_task
 from tests.crm.factories import ClientFactory, ProductFactory, SaleLineFactory, make_inn
 
@@ -283,7 +282,7 @@ def test_progress_is_written_outside_the_import_transaction_every_batch_of_rows(
 
 
 def test_the_fallback_writer_for_other_databases_is_idempotent_too(head, base, monkeypatch):
-    monkeypatch.setattr("crm.importing.sales.sale_writer", sale_rows.BulkCreateWriter)
+    monkeypatch.setattr("crm.services.imports.sale_rows.sale_writer", sale_rows.BulkCreateWriter)
 
     first = import_sales(head, sample("sales_1c_cp1251.csv"))
     second = import_sales(head, sample("sales_1c_cp1251.csv"))

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from crm.models import Client, Role
-from crm.stages import Stage
+from crm.rules.stages import Stage
 from crm.views.home import day_bounds
 from tests.crm.factories import ActivityFactory, ClientFactory, DealFactory, TeamFactory, UserFactory
 

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from core.calendar import month_shift
 from crm.models import ChangeLog, ContactPerson, OwnershipChange
-from crm.selectors_clients import add_months, client_sales_by_month
+from crm.rules.stages import Stage
+from crm.selectors.clients import client_sales_by_month
 from crm.services.clients import client_reassign, client_update
-from crm.stages import Stage
 from tests.crm.factories import (
     ActivityFactory,
     ClientFactory,
@@ -233,11 +234,11 @@ def test_the_card_shows_details_contacts_sales_deals_activities_and_history(clie
     card_client = client_reassign(client=card_client, to_owner=manager, by=head, reason="Правило трёх месяцев")
     client_update(client=card_client, by=head, data={"category": "a"})
     ContactFactory(client=card_client, full_name="Иван Директоров", decision_role="decision_maker")
-    this_month, last_month = today.replace(day=1), add_months(today, -1)
+    this_month, last_month = today.replace(day=1), month_shift(today, -1)
     SaleLineFactory(client=card_client, date=this_month, amount=Decimal("1000.00"))
     SaleLineFactory(client=card_client, date=this_month, amount=Decimal("500.00"))
     SaleLineFactory(client=card_client, date=last_month, amount=Decimal("2000.00"))
-    SaleLineFactory(client=card_client, date=add_months(today, -30), amount=Decimal("99.00"))  # beyond 24 months
+    SaleLineFactory(client=card_client, date=month_shift(today, -30), amount=Decimal("99.00"))  # beyond 24 months
     deal = DealFactory(client=card_client, title="Поставка камер", stage=Stage.PROPOSAL, amount=Decimal("350000"))
     ActivityFactory(client=card_client, subject="Первый звонок", done_at=now - timedelta(days=3))
     ActivityFactory(client=card_client, subject="Свежая встреча", kind="meeting", done_at=now - timedelta(hours=1))

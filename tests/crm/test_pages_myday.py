@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from crm.models import Activity, Client
-from crm.selectors_clients import calls_due, day_bounds
+from crm.rules.stages import Stage
+from crm.selectors.clients import calls_due, day_bounds
 from crm.services.activities import call_log_with_next_task
-from crm.stages import Stage
 from tests.browser import browser_context_args, browser_type_launch_args  # noqa: F401 - fixtures
 from tests.crm.factories import ActivityFactory, ClientFactory, DealFactory, SaleLineFactory
 

@@ -12,9 +12,9 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from crm.models import Activity, Deal, DealStageChange, User
-from crm.selectors import pipeline_review
+from crm.rules.stages import Stage
+from crm.selectors.pipeline import pipeline_review
 from crm.services.deals import stage_move_problems
-from crm.stages import Stage
 from crm.views.review import review_columns
 from tests.crm.factories import (
     ActivityFactory,

@@ -12,10 +12,10 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from crm.models import Client, DepartmentSettings, OwnershipChange, ProspectEntry, ProspectList, Role
-from crm.selectors_prospects import list_progress
+from crm.models.validators import normalize_name
+from crm.selectors.prospects import list_progress
 from crm.services.prospects import (
     CLAIM_REASON,
-    months_before,
     prospect_add_warm,
     prospect_claim,
     prospect_entries_import,
@@ -23,7 +23,6 @@ from crm.services.prospects import (
     prospect_list_check,
     prospect_list_create,
 )
-from crm.validators import normalize_name
 from tests.crm.factories import ClientFactory, SaleLineFactory, UserFactory, make_inn
 
 TODAY = date(2026, 6, 15)
@@ -205,11 +204,6 @@ def test_progress_counts_only_workable_entries_with_phone_email_and_address(plis
 
 
 # --- warm candidates ---------------------------------------------------------------------------------------------
-
-
-def test_months_before_keeps_the_day_or_the_months_last_day():
-    assert months_before(TODAY, 5) == date(2026, 1, 15)
-    assert months_before(date(2026, 7, 31), 5) == date(2026, 2, 28)
 
 
 def test_the_warm_base_brings_lapsed_own_clients_and_clients_that_never_bought(plist, manager, other_manager):

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from crm.models import Client, OwnershipChange, ProspectEntry, ProspectList
+from crm.models.validators import normalize_name
 from crm.services.prospects import CLAIM_REASON, prospect_entry_add, prospect_list_create
-from crm.validators import normalize_name
 from tests.conftest import api_as
 from tests.crm.factories import ClientFactory, make_inn
 

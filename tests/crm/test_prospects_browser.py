@@ -8,8 +8,8 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from crm.models import Client
+from crm.models.validators import normalize_name
 from crm.services.prospects import prospect_list_create
-from crm.validators import normalize_name
 from tests.browser import browser_context_args, browser_type_launch_args, log_in  # noqa: F401 - fixtures
 from tests.crm.factories import ClientFactory, make_inn
 

@@ -13,10 +13,10 @@ from django.utils.html import escape
 from openpyxl import load_workbook
 
 from crm.models import Client, Deal, ProspectEntry, ProspectList
-from crm.selectors_prospects import sources_report
+from crm.models.validators import normalize_name
+from crm.rules.stages import Stage
+from crm.selectors.prospects import sources_report
 from crm.services.prospects import prospect_entry_add, prospect_list_create
-from crm.stages import Stage
-from crm.validators import normalize_name
 from tests.crm.factories import ClientFactory, DealFactory, LostReasonFactory, SaleLineFactory, make_inn
 
 

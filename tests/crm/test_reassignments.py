@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from crm.models import Client, DepartmentSettings, OwnershipChange, Reassignment, Role
-from crm.nightly_reassignments import add_months, latest_owned_since, reassignment_flags_refresh
-from crm.selectors_reassignments import clients_near_rule
+from crm.nightly import reassignment_flags_refresh
+from crm.rules.reassignments import latest_owned_since
+from crm.rules.stages import Stage
+from crm.selectors.reassignments import clients_near_rule
 from crm.services.reassignments import reassignment_extend, reassignment_reassign, suggest_new_owners
-from crm.stages import Stage
 from tests.crm.factories import ClientFactory, DealFactory, UserFactory
 
 OWNED_SINCE = date(2026, 1, 15)
@@ -37,10 +38,7 @@ def flagged_client(manager):
     return ClientFactory(owner=manager, owned_since=OWNED_SINCE)
 
 
-def test_add_months_keeps_the_day_or_takes_the_months_last_day():
-    assert add_months(date(2026, 1, 15), 3) == date(2026, 4, 15)
-    assert add_months(date(2025, 11, 30), 3) == date(2026, 2, 28)
-    assert add_months(date(2026, 4, 15), -3) == date(2026, 1, 15)
+def test_the_rule_date_is_the_same_day_three_months_on_or_the_months_last_day():
     # 29, 30 and 31 November all reach 28 February: each is caught on 28 February.
     assert latest_owned_since(date(2026, 2, 28), 3) == date(2025, 11, 30)
     assert latest_owned_since(date(2026, 2, 27), 3) == date(2025, 11, 27)

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from crm.models import Client, OwnershipChange, Reassignment
-from crm.nightly_reassignments import reassignment_flags_refresh
-from crm.stages import Stage
+from crm.nightly import reassignment_flags_refresh
+from crm.rules.stages import Stage
 from tests.conftest import api_as
 from tests.crm.factories import ActivityFactory, ClientFactory, DealFactory, UserFactory
 

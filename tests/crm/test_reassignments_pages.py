@@ -11,9 +11,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from crm.models import Client, OwnershipChange, Reassignment
-from crm.nightly_reassignments import reassignment_flags_refresh
+from crm.nightly import reassignment_flags_refresh
+from crm.rules.stages import Stage
 from crm.services.reassignments import reassignment_reassign
-from crm.stages import Stage
 from tests.crm.factories import ActivityFactory, ClientFactory, DealFactory, UserFactory
 
 RULE_DAY = date(2026, 4, 15)

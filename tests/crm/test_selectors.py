@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from crm.models import Activity, Deal, User
-from crm.selectors import board_columns, pipeline_review
-from crm.stages import PIPELINE, Stage
+from crm.rules.stages import PIPELINE, Stage
+from crm.selectors.pipeline import board_columns, pipeline_review
 from tests.crm.factories import ClientFactory, DealFactory, LostReasonFactory
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from crm.models import DepartmentSettings
 from planning.models import Plan
-from planning.selectors.factual import Series, plan_fact, working_days
+from planning.selectors.factual import Series, plan_fact
 from tests.crm.factories import ClientFactory, SaleLineFactory
 
 MAY = date(2026, 5, 1)
@@ -23,12 +23,6 @@ def make_plan(manager, target, *, status=Plan.Status.APPROVED, version=1):
         window_start=date(2026, 1, 1),
         window_end=date(2026, 4, 30),
     )
-
-
-def test_working_days_are_monday_to_friday():
-    days = working_days(MAY)
-    assert len(days) == 21
-    assert days[0] == date(2026, 5, 1) and date(2026, 5, 2) not in days and days[-1] == date(2026, 5, 29)
 
 
 def test_cumulative_fact_plan_line_and_forecast_arithmetic():

@@ -17,7 +17,6 @@ from planning.services.pay import (
     validate_kpis,
     validate_scheme,
     validate_thresholds,
-    working_days,
 )
 
 D = Decimal
@@ -92,15 +91,6 @@ def test_a_negative_month_of_refunds_earns_no_negative_bonus():
     pay = pay_for(fact=D("-5000"), target=TARGET, **SCHEME)
 
     assert (pay.fact, pay.bonus, pay.total) == (D("-5000.00"), D("0.00"), D("43000.00"))
-
-
-def test_working_days_count_monday_to_friday_both_ends_included():
-    assert working_days(date(2026, 11, 1), date(2026, 11, 30)) == 21  # November 2026 starts on a Sunday
-    assert working_days(date(2026, 11, 1), date(2026, 11, 1)) == 0
-    assert working_days(date(2026, 11, 2), date(2026, 11, 8)) == 5
-    assert working_days(date(2026, 11, 1), date(2026, 11, 23)) == 16
-    assert working_days(date(2026, 11, 24), date(2026, 11, 23)) == 0
-    assert working_days(date(2026, 2, 1), date(2026, 2, 28)) == 20
 
 
 def test_on_the_23rd_the_forecast_extrapolates_the_pace_and_the_next_threshold_says_what_it_takes():

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from crm.models import Product
-from crm.stages import Stage
+from crm.rules.stages import Stage
 from planning.models import ComplementRule, FeaturedItem, Plan, PlanLine
 from planning.selectors.work import (
     MIN_CATEGORY_SHARE,
@@ -15,7 +15,6 @@ from planning.selectors.work import (
     current_plan,
     plan_work,
     tool2_groups,
-    week_bounds,
 )
 from tests.crm.factories import (
     ActivityFactory,
@@ -46,11 +45,6 @@ def add_line(plan, client, amount):
     return PlanLine.objects.create(
         plan=plan, client=client, months_with_purchases=4, window_total=Decimal(amount) * 4, plan_amount=Decimal(amount)
     )
-
-
-def test_week_bounds_are_monday_to_sunday_of_the_iso_week():
-    assert week_bounds(TODAY) == (date(2026, 5, 11), date(2026, 5, 17))
-    assert week_bounds(date(2026, 5, 17)) == (date(2026, 5, 11), date(2026, 5, 17))
 
 
 def test_current_plan_is_the_approved_version_else_the_latest_draft(manager):

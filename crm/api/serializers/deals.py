@@ -17,8 +17,8 @@ from crm.models import (
     Product,
     User,
 )
+from crm.rules.stages import Stage
 from crm.services.deals import ALL_MOVE_FIELDS
-from crm.stages import Stage
 
 from .fields import ZERO, VisibleRelatedField, name_of
 

@@ -20,7 +20,7 @@ from crm.api.serializers.hunting import (
 )
 from crm.filters import StrictBooleanFilter, SyncFilterSet
 from crm.models import ColdCallNorm, LongList, LongListEntry, User
-from crm.selectors_hunting import with_first_call_of_own_month
+from crm.selectors.hunting import with_first_call_of_own_month
 from crm.services.hunting import cold_call_norm_set, long_list_entry_update, may_set_norms
 
 from .base import ReadOnlyVisibleViewSet, ServiceWriteViewSet, write_schema

@@ -21,9 +21,9 @@ from crm.api.serializers.prospects import (
     ProspectListSerializer,
     ProspectListWriteSerializer,
 )
-from crm.forms_prospects import ProspectEntryFilterSet, ProspectListFilterSet
+from crm.forms.prospects import ProspectEntryFilterSet, ProspectListFilterSet
 from crm.models import DepartmentSettings, ProspectEntry, ProspectList
-from crm.selectors_prospects import prospect_lists_with_progress
+from crm.selectors.prospects import prospect_lists_with_progress
 from crm.services.prospects import (
     prospect_add_warm,
     prospect_claim,

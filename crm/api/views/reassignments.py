@@ -14,9 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from crm.api.serializers.reassignments import ExtendSerializer, ReassignmentSerializer, ReassignSerializer
-from crm.forms_reassignments import ReassignmentFilterSet
+from crm.forms.reassignments import ReassignmentFilterSet
 from crm.models import Deal, Reassignment
-from crm.selectors_reassignments import attach_suggestions, queue_rows
+from crm.selectors.reassignments import attach_suggestions, queue_rows
 from crm.services.reassignments import may_decide_reassignments, reassignment_extend, reassignment_reassign
 
 from .base import ReadOnlyVisibleViewSet

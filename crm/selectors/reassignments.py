@@ -1,0 +1,151 @@
+"""Reads for the 3-month rule: the head's queue with its facts and suggestions, and the clients near the rule."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from crm.models import Activity, Client, Deal, DepartmentSettings, OwnershipChange, Reassignment, User
+from crm.rules.reassignments import latest_owned_since, rule_date
+from crm.rules.stages import CONCLUDED_STAGES
+from crm.services.reassignments import sellers_by_load
+
+CONTACT_KINDS = (Activity.Kind.CALL, Activity.Kind.MEETING)
+OPEN_FLAGS = (Reassignment.Status.PENDING, Reassignment.Status.EXTENDED)
+
+
+def concluded_deal_of_owner(client_ref: str = "pk", owner_ref: str = "owner_id") -> QuerySet[Deal]:
+    """Deals of the client, owned by the client's (or the flag's) manager, past the contract stage."""
+    return Deal.objects.filter(
+        client_id=OuterRef(client_ref), owner_id=OuterRef(owner_ref), stage__in=CONCLUDED_STAGES
+    ).order_by()
+
+
+def rule_candidates(as_of: date, months: int) -> QuerySet[Client]:
+    """Owned clients past the rule date, with no concluded deal of their owner and no flag for this ownership."""
+    same_period = Reassignment.objects.filter(
+        client_id=OuterRef("pk"), owner_id=OuterRef("owner_id"), owned_since=OuterRef("owned_since")
+    )
+    return (
+        Client.objects.filter(owner__isnull=False, owned_since__lte=latest_owned_since(as_of, months))
+        .exclude(Exists(concluded_deal_of_owner()))
+        .exclude(Exists(same_period))
+        .order_by()
+    )
+
+
+def queue_rows(*, flags: QuerySet[Reassignment], deals: QuerySet[Deal]) -> QuerySet[Reassignment]:
+    """The flags with their facts in a constant number of queries (3): the flags with the activities counted
+    during the flagged ownership and the last contact (a done call or meeting), then the clients' deals (through
+    `deals`, so visibility holds).
+
+    `activities_count` counts the owner's activities on the client dated on or after `owned_since` (done or
+    planned); `last_contact` is the latest done call or meeting of anyone with the client.
+    """
+    during = (
+        Activity.objects.filter(client_id=OuterRef("client_id"), owner_id=OuterRef("owner_id"))
+        .filter(
+            Q(done_at__date__gte=OuterRef("owned_since"))
+            | Q(done_at__isnull=True, created_at__date__gte=OuterRef("owned_since"))
+        )
+        .order_by()
+        .values("client_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    contacts = (
+        Activity.objects.filter(client_id=OuterRef("client_id"), kind__in=CONTACT_KINDS, done_at__isnull=False)
+        .order_by()
+        .values("client_id")
+        .annotate(last=Max("done_at"))
+        .values("last")
+    )
+    return (
+        flags.select_related("client", "owner", "owner__team", "new_owner", "decided_by")
+        .annotate(
+            activities_count=Coalesce(Subquery(during, output_field=IntegerField()), Value(0)),
+            last_contact=Subquery(contacts),
+        )
+        .prefetch_related(
+            Prefetch("client__deals", queryset=deals.order_by("-updated_at", "-id"), to_attr="queue_deals")
+        )
+    )
+
+
+def attach_suggestions(rows: Sequence[Reassignment]) -> None:
+    """Set `row.suggestions` on each flag: the sellers who may take its client, lightest load first (2 queries)."""
+    if not rows:
+        return
+    sellers = list(sellers_by_load())
+    lost_it: dict[int, set[int]] = defaultdict(set)
+    history = OwnershipChange.objects.filter(
+        client_id__in={row.client_id for row in rows}, from_owner__isnull=False
+    ).values_list("client_id", "from_owner_id")
+    for client_id, from_owner_id in history:
+        lost_it[client_id].add(from_owner_id)
+    for row in rows:
+        excluded = lost_it[row.client_id] | {row.client.owner_id}
+        row.suggestions = [seller for seller in sellers if seller.pk not in excluded]  # type: ignore[attr-defined]
+
+
+def department_settings() -> DepartmentSettings:
+    """The head's numbers without writing: the defaults until the head has saved them (reads stay reads)."""
+    return DepartmentSettings.objects.filter(pk=1).first() or DepartmentSettings()
+
+
+def clients_near_rule(user: User, today: date) -> list[Client]:
+    """The user's clients (a team lead's: the team's) that the rule will catch within the warning days.
+
+    Two kinds, in one query: a client without a flag for its ownership whose rule date falls after today and
+    within `rule_warning_days`; and an extended client whose extension ends within them. Each row gets
+    `rule_date` (the day it goes to the head's queue) and `extended_until`.
+    """
+    settings = department_settings()
+    months, warning = settings.reassign_after_months, settings.rule_warning_days
+    horizon = today + timedelta(days=warning)
+    flag = Reassignment.objects.filter(
+        client_id=OuterRef("pk"), owner_id=OuterRef("owner_id"), owned_since=OuterRef("owned_since")
+    )
+    extension = flag.filter(status=Reassignment.Status.EXTENDED).values("extended_until")[:1]
+    clients = (
+        Client.objects.visible_to(user)
+        .filter(owner__isnull=False)
+        .exclude(Exists(concluded_deal_of_owner()))
+        .annotate(extended_until=Subquery(extension, output_field=DateField()))
+        .filter(
+            (
+                Q(
+                    owned_since__gt=latest_owned_since(today, months),
+                    owned_since__lte=latest_owned_since(horizon, months),
+                )
+                & ~Exists(flag)
+            )
+            | Q(extended_until__gte=today, extended_until__lt=horizon)
+        )
+        .select_related("owner")
+        .order_by("owned_since", "name", "id")
+    )
+    rows = list(clients)
+    for client in rows:
+        extended_until = client.extended_until  # type: ignore[attr-defined]
+        client.rule_date = (  # type: ignore[attr-defined]
+            extended_until + timedelta(days=1) if extended_until else rule_date(client.owned_since, months)  # type: ignore[arg-type]
+        )
+    rows.sort(key=lambda c: (c.rule_date, c.name, c.pk))  # type: ignore[attr-defined]
+    return rows

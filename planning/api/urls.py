@@ -1,0 +1,13 @@
+"""Planning's part of /api/v1/: plans, plan/fact, cross-sell lists and pay; registered on the project's router."""
+
+from planning.api.views import work as plan_work
+from planning.api.views.pay import PaySchemeViewSet, PayViewSet
+from planning.api.views.plans import PlanViewSet
+
+ROUTES = [
+    ("plan-fact", plan_work.PlanFactViewSet, "plan-fact"),
+    ("cross-sell", plan_work.CrossSellViewSet, "cross-sell"),
+    ("plans", PlanViewSet, "plan"),
+    ("pay", PayViewSet, "pay"),
+    ("pay-schemes", PaySchemeViewSet, "pay-scheme"),
+]

@@ -1,0 +1,54 @@
+"""Forms of the plan-work pages: choosing a manager and a month, and the head's edits of Tools 1 and 2."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.calendar import parse_month as calendar_parse_month
+from crm.models import Product, ProductCategory, User
+from planning.models import FeaturedItem
+
+
+class ManagerMonthForm(forms.Form):
+    """Whose plan and which month; the manager list holds only the sellers the user sees."""
+
+    manager = forms.ModelChoiceField(label=_("Manager"), queryset=User.objects.none(), required=False)
+    month = forms.DateField(label=_("Month"), required=False, input_formats=["%Y-%m"])
+
+    def __init__(self, *args: Any, sellers: Any, with_month: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = sellers  # type: ignore[attr-defined]
+        self.fields["manager"].empty_label = _("Everyone I see")  # type: ignore[attr-defined]
+        self.fields["month"].widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+        if not with_month:
+            del self.fields["month"]
+
+
+def parse_month(value: str | None, default: date) -> date | None:
+    """`YYYY-MM` -> the first day of that month; `default` when empty; None when malformed."""
+    if not value:
+        return default
+    return calendar_parse_month(value)
+
+
+class ComplementForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("Client buys"), queryset=ProductCategory.objects.order_by("name"))
+    complement = forms.ModelChoiceField(label=_("Offer"), queryset=ProductCategory.objects.order_by("name"))
+
+
+class FeaturedItemForm(forms.Form):
+    product = forms.ModelChoiceField(
+        label=_("Product"), queryset=Product.objects.filter(is_active=True).order_by("name")
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=FeaturedItem.Kind.choices)
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    valid_to = forms.DateField(
+        label=_("Valid to"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
