@@ -46,10 +46,12 @@ from crm.models import (
     Team,
     User,
 )
-from crm.models.validators import normalize_name, normalize_phone
+from crm.models.validators import normalize_phone
 from crm.rules.stages import Stage
+from crm.services.clients import client_create, client_update
 from crm.services.deals import stage_probability
 from crm.services.history import changelog_record, snapshot
+from crm.services.ownership import client_owner_set, owner_refusal
 
 
 def _user(request: HttpRequest) -> User | None:
@@ -156,6 +158,8 @@ class ClientAdminForm(ModelForm):
             self.add_error("owner", gettext("Only a sales manager or a team lead can own clients."))
         if owner_changed and not (data.get("owner_change_reason") or "").strip():
             self.add_error("owner_change_reason", gettext("Say why the client is reassigned."))
+        if owner_changed and (refusal := owner_refusal(client=self.instance, to_owner=owner)):
+            self.add_error("owner", refusal)
         return data
 
 
@@ -179,28 +183,31 @@ class ClientAdmin(admin.ModelAdmin):
     )
 
     def save_model(self, request: HttpRequest, obj: Client, form: ModelForm, change: bool) -> None:
+        """Saved through the client services, so the admin follows the rules every other path follows."""
         by = _user(request)
-        before_obj = Client.objects.get(pk=obj.pk) if change else None
-        before = snapshot(before_obj) if before_obj else None
-        owner_changed = (before_obj.owner_id if before_obj else None) != obj.owner_id
-        # The owner's clock starts on the day the client is handed over, as with `client_reassign`.
-        if owner_changed and obj.owner_id and "owned_since" not in form.changed_data:
-            obj.owned_since = timezone.localdate()
-        obj.normalized_name = normalize_name(obj.name)
-        super().save_model(request, obj, form, change)
+        assert by is not None  # the admin site lets only staff in
+        owner_fields = ("owner", "owned_since", "owner_change_reason")
+        data = form.cleaned_data
+        owned_since = data.get("owned_since") if "owned_since" in form.changed_data else None
         if change:
-            changelog_record(obj=obj, by=by, action=ChangeLog.Action.UPDATE, before=before)
+            client = Client.objects.get(pk=obj.pk)
+            details = {name: data[name] for name in form.changed_data if name not in owner_fields}
+            if details:
+                client = client_update(client=client, by=by, data=details)
+            if "owner" in form.changed_data:
+                reason = (data.get("owner_change_reason") or "").strip()
+                client_owner_set(client=client, to_owner=data.get("owner"), by=by, reason=reason, today=owned_since)
         else:
-            changelog_record(obj=obj, by=by, action=ChangeLog.Action.CREATE)
-        if owner_changed:
-            reason = (form.cleaned_data.get("owner_change_reason") or "").strip() or gettext("Client created")
-            OwnershipChange.objects.create(
-                client=obj,
-                from_owner=before_obj.owner if before_obj else None,
-                to_owner=obj.owner,
-                by=by,
-                reason=reason,
-            )
+            fields = {name: data[name] for name in data if name not in owner_fields[1:] and name in self.model_fields()}
+            client = client_create(by=by, data=fields, today=owned_since)
+        # The inlines are saved against the admin's own instance: give it the saved row.
+        obj.pk = client.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
+
+    @staticmethod
+    def model_fields() -> set[str]:
+        return {field.name for field in Client._meta.concrete_fields}
 
     def delete_model(self, request: HttpRequest, obj: Client) -> None:
         changelog_record(obj=obj, by=_user(request), action=ChangeLog.Action.DELETE)

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class PlanningConfig(AppConfig):
     name = "planning"
     verbose_name = _("Planning")
+
+    def ready(self) -> None:
+        """Plan/fact and pay panels on My day, plan/fact on the head's pipeline review (core/panels.py)."""
+        from core.panels import MY_DAY, PIPELINE_REVIEW, Panel, panel_register
+        from planning.selectors.factual import plan_fact_widget
+        from planning.selectors.pay import my_day_pay
+
+        plan_fact = Panel(
+            "plan_fact", "planning/factual/_myday.html", lambda user, today: plan_fact_widget(user=user, today=today)
+        )
+        panel_register(MY_DAY, plan_fact)
+        panel_register(MY_DAY, Panel("pay", "planning/pay/_myday.html", my_day_pay, order=110))
+        panel_register(PIPELINE_REVIEW, plan_fact)

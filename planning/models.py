@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,8 +15,16 @@ from crm.models import Role
 if TYPE_CHECKING:
     from crm.models import User
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
-SHARE = {"max_digits": 6, "decimal_places": 4}
+
+class Digits(TypedDict):
+    """The `max_digits` and `decimal_places` of a DecimalField, spread into it as `**MONEY` or `**SHARE`."""
+
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: Digits = {"max_digits": 16, "decimal_places": 2}
+SHARE: Digits = {"max_digits": 6, "decimal_places": 4}
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):

@@ -84,13 +84,57 @@ class User(AbstractUser):
         """The head and the admin see and change everything in sales."""
         return self.is_superuser or self.role in (Role.HEAD, Role.ADMIN)
 
+    # One check per role; pages (core.access.RoleRequiredMixin) and the API (core.access.RolePermission) name them.
     @property
     def is_head(self) -> bool:
+        """The sales head (or the admin, who may do all the head does)."""
         return self.sees_everything
 
     @property
     def is_seller(self) -> bool:
+        """A sales manager or a team lead: people who own clients and deals."""
         return self.role in (Role.MANAGER, Role.TEAM_LEAD)
+
+    @property
+    def is_team_lead(self) -> bool:
+        return self.role == Role.TEAM_LEAD
+
+    @property
+    def is_vip_head(self) -> bool:
+        return self.role == Role.VIP_HEAD
+
+    @property
+    def is_service(self) -> bool:
+        return self.role == Role.SERVICE
+
+    @property
+    def is_base_manager(self) -> bool:
+        return self.role == Role.BASE_MANAGER
+
+    @property
+    def works_in_sales(self) -> bool:
+        """Sellers and the head: the pipeline, plans, pay, long lists and the reassignment queue."""
+        return self.is_seller or self.is_head
+
+    @property
+    def reviews_team(self) -> bool:
+        """The head and team leads: the pipeline review and the sources report."""
+        return self.is_head or self.is_team_lead
+
+    @property
+    def works_prospects(self) -> bool:
+        """Sellers build their lists, the base manager prepares them, the head sees everything."""
+        return self.works_in_sales or self.is_base_manager
+
+    @property
+    def reads_clients(self) -> bool:
+        """Everyone but the service owner, who works the problem register only."""
+        return not self.is_service
+
+    @property
+    def manages_people(self) -> bool:
+        """The head and the admin manage users and teams (an inactive account manages nothing)."""
+        return self.is_active and self.is_head
 
     def owner_q(self, path: str) -> Q:
         """Rows owned (through `path`, a user FK) by this user, or by the team for a team lead."""

@@ -17,7 +17,7 @@ from crm.models import Activity, Deal, User
 from crm.rules.stages import ACTIVE_STAGES, OPEN_STAGES, PIPELINE, Stage
 
 ZERO = Decimal("0")
-MONEY = DecimalField(max_digits=18, decimal_places=2)
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=18, decimal_places=2)
 WEIGHTED = ExpressionWrapper(F("amount") * F("probability") / Value(Decimal(100)), output_field=MONEY)
 # What a deal at contract or payment still brings in: the unpaid part of its invoice (or its amount before one).
 EXPECTED_PAYMENT = ExpressionWrapper(

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.models import ChangeLog, Client, ContactPerson, OwnershipChange, Role, User
+from crm.models import ChangeLog, Client, ContactPerson, Role, User
 from crm.models.validators import normalize_name, normalize_phone
+from crm.services.ownership import client_owner_set, client_owners_set
 
 from .history import changelog_record, snapshot
 
@@ -72,14 +72,12 @@ def client_create(*, by: User, data: dict[str, Any], today: date | None = None) 
         raise ValidationError({"owner": [_("You may not give a client to this manager.")]})
     if owner is not None and not owner.is_seller:
         raise ValidationError({"owner": [_("Only a sales manager or a team lead can own clients.")]})
-    client = Client(**data, owner=owner, owned_since=(today or timezone.localdate()) if owner else None)
+    client = Client(**data)
     _full_clean(client)
     client.save()
-    changelog_record(obj=client, by=by, action=ChangeLog.Action.CREATE)
     if owner is not None:
-        OwnershipChange.objects.create(
-            client=client, from_owner=None, to_owner=owner, by=by, reason=_("Client created")
-        )
+        client_owners_set(clients=[client], to_owner=owner, by=by, reason=_("Client created"), today=today, log=False)
+    changelog_record(obj=client, by=by, action=ChangeLog.Action.CREATE)
     return client
 
 
@@ -105,21 +103,9 @@ def client_reassign(*, client: Client, to_owner: User, by: User, reason: str, to
     """Give a client to another manager (the head's decision); the new owner's clock starts today."""
     if not by.sees_everything:
         raise PermissionDenied(_("Only the sales head reassigns clients."))
-    if not to_owner.is_seller or not to_owner.is_active:
-        raise ValidationError({"owner": [_("Only an active sales manager or team lead can own clients.")]})
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the client is reassigned.")]})
-    client = Client.objects.select_for_update().get(pk=client.pk)
-    if client.owner_id == to_owner.pk:
-        raise ValidationError({"owner": [_("The client already belongs to this manager.")]})
-    before = snapshot(client, ["owner_id", "owned_since"])
-    previous = client.owner
-    client.owner = to_owner
-    client.owned_since = today or timezone.localdate()
-    client.save(update_fields=["owner", "owned_since", "updated_at"])
-    OwnershipChange.objects.create(client=client, from_owner=previous, to_owner=to_owner, by=by, reason=reason.strip())
-    changelog_record(obj=client, by=by, action=ChangeLog.Action.UPDATE, before=before)
-    return client
+    return client_owner_set(client=client, to_owner=to_owner, by=by, reason=reason, today=today)
 
 
 @transaction.atomic

@@ -61,11 +61,6 @@ SETTINGS_FIELDS = (
 )
 
 
-def may_set_norms(user: User) -> bool:
-    """The head and the administrator set cold-call norms and the department's numbers (DOMAIN.md section 1)."""
-    return user.sees_everything
-
-
 # --- drafting the long lists -------------------------------------------------------------------------------------
 
 
@@ -203,7 +198,7 @@ def long_lists_draft_for(*, month: date, owners: list[User] | None = None) -> Dr
 @transaction.atomic
 def long_list_draft(*, manager: User, month: date, by: User) -> LongList:
     """Draft one manager's list for `month` now (a new manager, or a list the night did not make); the head's action."""
-    if not may_set_norms(by):
+    if not by.is_head:
         raise PermissionDenied(_("Only the sales head drafts long lists by hand."))
     if not manager.is_seller or not manager.is_active:
         raise ValidationError({"manager": [_("Long lists are drafted for active sales managers only.")]})
@@ -267,7 +262,7 @@ def _check_settings(settings: DepartmentSettings) -> None:
 @transaction.atomic
 def department_settings_update(*, by: User, data: dict[str, Any], norms: dict[int, int | None]) -> DepartmentSettings:
     """Save the department's numbers and every seller's daily cold-call norm (None: the department's default)."""
-    if not may_set_norms(by):
+    if not by.is_head:
         raise PermissionDenied(_("Only the sales head or the administrator changes the department settings."))
     settings = DepartmentSettings.current()
     unknown = set(data) - set(SETTINGS_FIELDS)
@@ -286,7 +281,7 @@ def department_settings_update(*, by: User, data: dict[str, Any], norms: dict[in
 @transaction.atomic
 def cold_call_norms_set(*, by: User, norms: dict[int, int | None]) -> list[ColdCallNorm]:
     """Set the daily cold-call norm of each seller (by id); None removes it, so the department's default applies."""
-    if not may_set_norms(by):
+    if not by.is_head:
         raise PermissionDenied(_("Only the sales head sets cold-call norms."))
     if not norms:
         return []
@@ -309,7 +304,7 @@ def cold_call_norms_set(*, by: User, norms: dict[int, int | None]) -> list[ColdC
 @transaction.atomic
 def cold_call_norm_set(*, by: User, manager: User, daily_calls: int) -> ColdCallNorm:
     """One seller's daily cold-call norm (the API's write)."""
-    if not may_set_norms(by):
+    if not by.is_head:
         raise PermissionDenied(_("Only the sales head sets cold-call norms."))
     if not manager.is_seller or not manager.is_active:
         raise ValidationError({"manager": [_("Norms are set for active sales managers only.")]})

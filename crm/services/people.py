@@ -19,18 +19,13 @@ USER_LOGGED_FIELDS = ["first_name", "last_name", "middle_name", "email", "phone"
 TEAM_FIELDS = ("name", "lead")
 
 
-def can_manage_people(user: User) -> bool:
-    """The sales head and the admin manage users and teams (DOMAIN.md section 1)."""
-    return user.is_authenticated and user.is_active and user.sees_everything
-
-
 def may_manage_admins(by: User) -> bool:
     """Only an administrator creates, changes or appoints administrators."""
     return by.is_superuser or by.role == Role.ADMIN
 
 
 def _check_manager(by: User) -> None:
-    if not can_manage_people(by):
+    if not by.manages_people:
         raise PermissionDenied(_("Only the sales head or the administrator manages users and teams."))
 
 

@@ -18,10 +18,8 @@ from django.utils.translation import gettext_noop
 
 from core.calendar import add_months
 from crm.models import (
-    ChangeLog,
     Client,
     DepartmentSettings,
-    OwnershipChange,
     ProspectEntry,
     ProspectList,
     Role,
@@ -31,9 +29,9 @@ from crm.models import (
 from crm.models.validators import normalize_name, normalize_phone, validate_inn
 from crm.services.imports.readers import Column, map_columns, open_table
 from crm.services.imports.values import text
+from crm.services.ownership import client_owner_set
 
 from .clients import client_create
-from .history import changelog_record
 
 ENTRY_FIELDS = ("name", "inn", "phone", "email", "address", "source", "source_detail")
 # The seed's ranking of cold sources: map directories (2GIS) first, internet directories, internet maps.
@@ -81,11 +79,6 @@ def _words(choices: Any, extra: dict[str, str]) -> dict[str, str]:
 # --- who may do what -----------------------------------------------------------------------------------------------
 
 
-def works_prospects(user: User) -> bool:
-    """Sellers build their own lists, the base manager prepares them for managers, the head sees everything."""
-    return user.sees_everything or user.is_seller or user.role == Role.BASE_MANAGER
-
-
 def may_build_for(by: User, owner: User) -> bool:
     """Whether `by` may build (and change) a list for the manager `owner`."""
     if by.sees_everything or by.role == Role.BASE_MANAGER or by.pk == owner.pk:
@@ -120,7 +113,7 @@ def _clean_list_name(name: str) -> str:
 @transaction.atomic
 def prospect_list_create(*, by: User, owner: User | None = None, name: str) -> ProspectList:
     """A new empty list for `owner` (the acting seller when not given)."""
-    if not works_prospects(by):
+    if not by.works_prospects:
         raise PermissionDenied(_("You may not build prospect lists."))
     owner = owner or (by if by.is_seller else None)
     if owner is None:
@@ -460,24 +453,17 @@ def prospect_claim(*, entry: ProspectEntry, by: User, today: date | None = None)
             raise ValidationError({"entry": [_("The company is already this manager's client.")]})
         raise _taken_error(found.owner_id)
     if found is not None:
-        claimed = Client.objects.filter(pk=found.client_id, owner__isnull=True).update(
-            owner=owner, owned_since=today, updated_at=timezone.now()
-        )
-        if not claimed:
-            # Another claim committed between our re-check and the UPDATE: tell who won.
-            winner = Client.objects.filter(pk=found.client_id).values_list("owner_id", flat=True).first()
-            if winner:
-                raise _taken_error(winner)
-            raise ValidationError({"entry": [_("The company could not be claimed; try again.")]})
+        # The row lock makes two simultaneous claims take turns: the second finds the client owned.
+        client = Client.objects.select_for_update(of=("self",)).get(pk=found.client_id)
+        if client.owner_id is not None:
+            raise _taken_error(client.owner_id)
+        client_owner_set(client=client, to_owner=owner, by=by, reason=_(CLAIM_REASON), today=today, unowned_only=True)
         if entry.source:
             # DOMAIN.md section 3: the source of every client is recorded; keep one already known.
             Client.objects.filter(pk=found.client_id, source="").update(
                 source=entry.source, source_detail=entry.source_detail
             )
-        client = Client.objects.get(pk=found.client_id)
-        before: dict[str, Any] = {"owner_id": None, "owned_since": None}
-        OwnershipChange.objects.create(client=client, from_owner=None, to_owner=owner, by=by, reason=_(CLAIM_REASON))
-        changelog_record(obj=client, by=by, action=ChangeLog.Action.UPDATE, before=before)
+            client.refresh_from_db()
     else:
         data: dict[str, Any] = {name: getattr(entry, name) for name in ENTRY_FIELDS}
         data.update(owner=owner, status=Client.Status.PROSPECT)

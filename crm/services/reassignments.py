@@ -18,18 +18,6 @@ from .history import changelog_record, snapshot
 DECISION_FIELDS = ["status", "new_owner_id", "extended_until", "reason", "decided_by_id", "decided_at"]
 
 
-def may_decide_reassignments(user: User) -> bool:
-    """Reassignments are the sales head's decision (DOMAIN.md sections 1 and 3); the administrator may too."""
-    return user.sees_everything
-
-
-def previous_owner_ids(client: Client) -> set[int]:
-    """Everyone who owned the client and lost it: a lost client is never handed back to them [003 #11]."""
-    return set(
-        OwnershipChange.objects.filter(client=client, from_owner__isnull=False).values_list("from_owner_id", flat=True)
-    )
-
-
 def sellers_by_load() -> QuerySet[User]:
     """Active sellers with `load`, the number of clients they own, lightest first (one aggregate query)."""
     return (
@@ -48,7 +36,7 @@ def suggest_new_owners(client: Client) -> list[User]:
 
 def _decidable(reassignment: Reassignment, by: User, reason: str) -> tuple[Reassignment, str]:
     """The flag locked for the decision, after the checks both decisions share."""
-    if not may_decide_reassignments(by):
+    if not by.is_head:
         raise PermissionDenied(_("Only the sales head decides on the reassignment queue."))
     reason = (reason or "").strip()
     flag = Reassignment.objects.select_for_update().select_related("client").get(pk=reassignment.pk)
@@ -73,12 +61,7 @@ def reassignment_reassign(
 ) -> Reassignment:
     """Give the flagged client to `to_owner`; his clock starts `today`. Never back to a manager who lost it."""
     flag, reason = _decidable(reassignment, by, reason)
-    if to_owner.pk == flag.client.owner_id:
-        raise ValidationError({"owner": [_("The client already belongs to this manager.")]})
-    if to_owner.pk in previous_owner_ids(flag.client):
-        raise ValidationError(
-            {"owner": [_("This manager lost this client before: a lost client is never handed back.")]}
-        )
+    # The ownership service refuses the current owner and anyone who lost the client before.
     client_reassign(client=flag.client, to_owner=to_owner, by=by, reason=reason, today=today)
     before = snapshot(flag, DECISION_FIELDS)
     flag.status = Reassignment.Status.REASSIGNED

@@ -7,14 +7,6 @@ from django.http import HttpRequest
 
 from crm.forms.imports import import_kinds
 from crm.models import Role, User
-from crm.services.hunting import may_set_norms
-from crm.services.people import can_manage_people
-from crm.services.prospects import works_prospects
-from crm.views.board import may_use_pipeline
-from crm.views.hunting import may_hunt
-from crm.views.prospects import sees_sources_report
-from crm.views.reassignments import may_open_queue
-from crm.views.review import may_review_pipeline
 
 register = template.Library()
 
@@ -22,7 +14,7 @@ register = template.Library()
 @register.filter
 def manages_people(user: User) -> bool:
     """The head and the admin see the users and teams pages."""
-    return bool(user.is_authenticated and can_manage_people(user))
+    return bool(user.is_authenticated and user.manages_people)
 
 
 @register.simple_tag(takes_context=True)
@@ -36,13 +28,13 @@ def nav_active(context: template.Context, *url_names: str) -> str:
 @register.filter
 def uses_pipeline(user: User) -> bool:
     """Sellers and the head work the pipeline board."""
-    return bool(user.is_authenticated and may_use_pipeline(user))
+    return bool(user.is_authenticated and user.works_in_sales)
 
 
 @register.filter
 def reviews_pipeline(user: User) -> bool:
     """The head and team leads review the managers' pipelines."""
-    return bool(user.is_authenticated and may_review_pipeline(user))
+    return bool(user.is_authenticated and user.reviews_team)
 
 
 @register.filter
@@ -64,10 +56,10 @@ def hunting_menu(context: template.Context) -> dict[str, bool]:
     if user is None or not user.is_authenticated:
         return {}
     items = {
-        "prospects": works_prospects(user),
-        "long_list": may_hunt(user),
-        "queue": may_open_queue(user),
-        "sources": sees_sources_report(user),
+        "prospects": user.works_prospects,
+        "long_list": user.works_in_sales,
+        "queue": user.works_in_sales,
+        "sources": user.reviews_team,
     }
     return items if any(items.values()) else {}
 
@@ -75,7 +67,7 @@ def hunting_menu(context: template.Context) -> dict[str, bool]:
 @register.filter
 def sets_department(user: User) -> bool:
     """The head and the admin edit the department's numbers and cold-call norms."""
-    return bool(user.is_authenticated and may_set_norms(user))
+    return bool(user.is_authenticated and user.is_head)
 
 
 @register.filter

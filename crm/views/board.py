@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,9 +18,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.access import RoleRequiredMixin
 from core.exports import Column, xlsx_response
 from crm.forms.pipeline import BoardFilterForm, DealLoseForm, DealMoveForm
-from crm.models import Deal, Role, User
+from crm.models import Deal, Role
+from crm.models.deals import DealQuerySet
 from crm.rules.stages import ACTIVE_STAGES, OPEN_STAGES, ORDER, Stage
 from crm.selectors.pipeline import board_columns
 from crm.services.deals import MOVE_FIELDS, deal_lose, deal_move_stage
@@ -29,21 +30,14 @@ from crm.services.deals import MOVE_FIELDS, deal_lose, deal_move_stage
 CARDS_PER_COLUMN = 30
 
 
-def may_use_pipeline(user: User) -> bool:
-    """Sellers work their deals on the board; the head and the admin see the whole department's."""
-    return user.is_seller or user.is_head
-
-
-class PipelineRequiredMixin(LoginRequiredMixin):
+class PipelineRequiredMixin(RoleRequiredMixin):
     """Anonymous visitors go to the login page; roles without sales deals get 403."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and not may_use_pipeline(request.user):  # type: ignore[arg-type]
-            raise PermissionDenied(_("The pipeline is for sales managers, team leads and the sales head."))
-        return super().dispatch(request, *args, **kwargs)
+    role_check = "works_in_sales"
+    role_denied = gettext_lazy("The pipeline is for sales managers, team leads and the sales head.")
 
 
-def filter_deals(deals: QuerySet[Deal], filters: BoardFilterForm) -> QuerySet[Deal]:
+def filter_deals(deals: DealQuerySet, filters: BoardFilterForm) -> DealQuerySet:
     if not filters.is_valid():
         return deals
     data = filters.cleaned_data
@@ -63,7 +57,7 @@ class BoardView(PipelineRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user: User = self.request.user  # type: ignore[assignment]
+        user = self.user
         now = timezone.now()
         filters = BoardFilterForm(self.request.GET or None, by=user)
         columns = board_columns(
@@ -115,7 +109,7 @@ class BoardExportView(PipelineRequiredMixin, View):
     """Every deal the board's filters show (not only the cards on screen), as XLSX."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+        user = self.user
         now = timezone.now()
         filters = BoardFilterForm(request.GET or None, by=user)
         deals = (
@@ -161,7 +155,7 @@ class DealMoveView(PipelineRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+        user = self.user
         deal = get_object_or_404(Deal.objects.visible_to(user).select_related("client", "owner"), pk=pk)
         to_stage = request.POST.get("stage", "")
         submitted = request.POST.get("confirm") == "1"
@@ -213,7 +207,7 @@ class DealMoveView(PipelineRequiredMixin, View):
                 deal=deal,
                 reason=form.cleaned_data["lost_reason"],
                 note=form.cleaned_data["note"],
-                by=request.user,  # type: ignore[arg-type]
+                by=self.user,
             )
         except ValidationError as exc:
             errors = exc.message_dict

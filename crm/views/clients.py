@@ -20,7 +20,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.access import RoleRequiredMixin
 from core.exports import Column, xlsx_response
+from core.http import AuthedHttpRequest, user_of
 from crm.filters import ClientFilterSet
 from crm.forms.clients import CLIENT_FIELDS, ClientFilterForm, ClientForm, ContactForm
 from crm.forms.people import add_service_errors
@@ -48,7 +50,7 @@ class ClientQuery:
     """The list as the request asks for it: ClientFilterSet (shared with the API) on the visible clients, sorted."""
 
     def __init__(self, request: HttpRequest) -> None:
-        self.user: User = request.user  # type: ignore[assignment]
+        self.user = user_of(request)
         data = request.GET.copy()
         if not sees_owners(self.user):
             data.pop("owner", None)
@@ -111,13 +113,11 @@ def client_columns(show_owner: bool) -> list[Column]:
     return columns
 
 
-class ClientReaderMixin(LoginRequiredMixin):
+class ClientReaderMixin(RoleRequiredMixin):
     """The client base is closed to roles that read no clients (the service owner): 403, not an empty list."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and request.user.role == Role.SERVICE:
-            raise PermissionDenied(_("Your role does not work with clients and deals."))
-        return super().dispatch(request, *args, **kwargs)
+    role_check = "reads_clients"
+    role_denied = gettext_lazy("Your role does not work with clients and deals.")
 
 
 class ClientListView(ClientReaderMixin, TemplateView):
@@ -199,7 +199,7 @@ class ClientExportView(ClientReaderMixin, View):
 
 def visible_client(request: HttpRequest, pk: int) -> Client:
     """The client if the user may see it; 404 otherwise (never 403 for someone else's client)."""
-    clients = Client.objects.visible_to(request.user).select_related("owner", "segment")  # type: ignore[arg-type]
+    clients = Client.objects.visible_to(user_of(request)).select_related("owner", "segment")
     return get_object_or_404(clients, pk=pk)
 
 
@@ -212,7 +212,7 @@ class ClientDetailView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user: User = self.request.user  # type: ignore[assignment]
+        user = user_of(self.request)
         now = timezone.now()
         client = self.client_obj
         card = client_card(client=client, user=user, now=now)
@@ -247,26 +247,26 @@ class ClientUpdateView(LoginRequiredMixin, View):
 
     template_name = "crm/clients/client_form.html"
 
-    def setup_client(self, request: HttpRequest, pk: int) -> Client:
+    def setup_client(self, request: AuthedHttpRequest, pk: int) -> Client:
         client = visible_client(request, pk)
-        if not can_change_client(request.user, client):  # type: ignore[arg-type]
+        if not can_change_client(request.user, client):
             raise PermissionDenied(_("You may not change this client."))
         return client
 
     def render(self, request: HttpRequest, client: Client, form: ClientForm, status: int = 200) -> HttpResponse:
         return TemplateResponse(request, self.template_name, {"client": client, "form": form}, status=status)
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
         client = self.setup_client(request, pk)
         return self.render(request, client, ClientForm(initial=ClientForm.initial_for(client)))
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
         client = self.setup_client(request, pk)
         form = ClientForm(request.POST)
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in CLIENT_FIELDS}
             try:
-                client_update(client=client, by=request.user, data=data)  # type: ignore[arg-type]
+                client_update(client=client, by=request.user, data=data)
             except ValidationError as exc:
                 client.refresh_from_db()
                 add_service_errors(form, exc)
@@ -279,12 +279,12 @@ class ClientUpdateView(LoginRequiredMixin, View):
 class ContactCreateView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
         client = visible_client(request, pk)
         form = ContactForm(request.POST)
         if form.is_valid():
             try:
-                contact_create(by=request.user, client=client, data=form.cleaned_data)  # type: ignore[arg-type]
+                contact_create(by=request.user, client=client, data=form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -18,9 +18,10 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.http import AuthedHttpRequest, user_of
 from crm.forms.people import add_service_errors
 from crm.forms.pipeline import DealActivityForm, PaymentForm
-from crm.models import Deal, User
+from crm.models import Deal
 from crm.rules.stages import OPEN_STAGES, Stage, next_stage
 from crm.selectors.deals import deal_card
 from crm.services.activities import activity_create
@@ -42,7 +43,7 @@ def duration_text(value: timedelta) -> str:
 
 def visible_deal(request: HttpRequest, pk: int) -> Deal:
     """The deal if the user may see it; 404 otherwise (never 403 for someone else's deal)."""
-    deals = Deal.objects.visible_to(request.user)  # type: ignore[arg-type]
+    deals = Deal.objects.visible_to(user_of(request))
     return get_object_or_404(
         deals.select_related("client", "client__segment", "owner", "lost_reason"),
         pk=pk,
@@ -58,7 +59,7 @@ class DealDetailView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user: User = self.request.user  # type: ignore[assignment]
+        user = user_of(self.request)
         now = timezone.now()
         deal = self.deal
         card = deal_card(deal=deal, user=user, now=now)
@@ -90,12 +91,12 @@ class DealPaymentView(LoginRequiredMixin, View):
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
         deal = visible_deal(request, pk)
         form = PaymentForm(request.POST)
         if form.is_valid():
             try:
-                deal_register_payment(deal=deal, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+                deal_register_payment(deal=deal, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -109,7 +110,7 @@ class DealActivityView(LoginRequiredMixin, View):
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
         deal = visible_deal(request, pk)
         form = DealActivityForm(request.POST)
         if form.is_valid():
@@ -125,7 +126,7 @@ class DealActivityView(LoginRequiredMixin, View):
                 "call_result": data["call_result"] if data["kind"] == "call" else "",
             }
             try:
-                activity_create(by=request.user, data=fields)  # type: ignore[arg-type]
+                activity_create(by=request.user, data=fields)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from core.http import user_of
 from crm.models import Activity, Client, Deal, Role, User
 from crm.views.myday import my_day_context
 
@@ -130,13 +131,13 @@ class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "crm/home.html"
 
     def get_template_names(self) -> list[str]:
-        if self.request.user.is_seller:  # type: ignore[union-attr]
+        if user_of(self.request).is_seller:
             return ["crm/myday/myday.html"]
         return [self.template_name]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user: User = self.request.user  # type: ignore[assignment]
+        user = user_of(self.request)
         now = timezone.now()
         context.update(now=now, today=timezone.localdate(now))
         if user.is_seller:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
@@ -18,32 +17,27 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.access import RoleRequiredMixin
 from core.calendar import month_start, parse_month
 from core.exports import Column, xlsx_response
+from core.http import user_of
 from crm.forms.hunting import LongListEntryForm
 from crm.forms.people import add_service_errors
 from crm.models import DepartmentSettings, LongList, LongListEntry, User
 from crm.selectors.hunting import entry_rows, long_list_page
-from crm.services.hunting import long_list_draft, long_list_entry_update, may_set_norms
+from crm.services.hunting import long_list_draft, long_list_entry_update
 
 
-def may_hunt(user: User) -> bool:
-    """Sellers work their long lists; the head and the administrator look at anyone's."""
-    return user.is_seller or user.sees_everything
-
-
-class HuntingMixin(LoginRequiredMixin):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and not may_hunt(request.user):  # type: ignore[arg-type]
-            raise PermissionDenied(_("Long lists are for sales managers and the sales head."))
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+class HuntingMixin(RoleRequiredMixin):
+    role_check = "works_in_sales"
+    role_denied = gettext_lazy("Long lists are for sales managers and the sales head.")
 
 
 class LongListQuery:
     """Whose list and which month the request asks for: a manager sees his own; a team lead and the head choose."""
 
     def __init__(self, request: HttpRequest) -> None:
-        self.user: User = request.user  # type: ignore[assignment]
+        self.user = user_of(request)
         self.now = timezone.now()
         self.today = timezone.localdate(self.now)
         self.month = parse_month(request.GET.get("month")) or month_start(self.today)
@@ -87,7 +81,7 @@ class LongListView(HuntingMixin, TemplateView):
             page=page,
             settings=settings,
             now=query.now,
-            may_draft=may_set_norms(query.user) and query.manager is not None and query.long_list is None,
+            may_draft=query.user.is_head and query.manager is not None and query.long_list is None,
         )
         return context
 
@@ -159,7 +153,7 @@ class LongListEntryView(HuntingMixin, View):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
-            visible = LongListEntry.objects.filter(long_list__in=LongList.objects.visible_to(request.user))  # type: ignore[arg-type]
+            visible = LongListEntry.objects.filter(long_list__in=LongList.objects.visible_to(user_of(request)))
             self.entry = get_object_or_404(visible.select_related("client", "long_list__owner"), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
@@ -183,7 +177,7 @@ class LongListEntryView(HuntingMixin, View):
         form = LongListEntryForm(request.POST)
         if form.is_valid():
             try:
-                long_list_entry_update(entry=self.entry, by=request.user, data=dict(form.cleaned_data))  # type: ignore[arg-type]
+                long_list_entry_update(entry=self.entry, by=self.user, data=dict(form.cleaned_data))
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
+from core.access import RoleRequiredMixin
 from core.exports import Column, xlsx_response
+from core.http import user_of
 from crm.forms.imports import ImportUploadForm, import_kinds
 from crm.forms.people import add_service_errors
 from crm.models import ImportJob, User
@@ -148,17 +148,17 @@ ERROR_COLUMNS = [
 ]
 
 
-class ImportAccessMixin(LoginRequiredMixin):
+class ImportAccessMixin(RoleRequiredMixin):
     """Anonymous visitors go to the login page; those who may import nothing get 403."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and not import_kinds(request.user):  # type: ignore[arg-type]
-            raise PermissionDenied(_("Your role does not import files."))
-        return super().dispatch(request, *args, **kwargs)
+    role_denied = gettext_lazy("Your role does not import files.")
+
+    def allows(self, user: User) -> bool:
+        return bool(import_kinds(user))
 
 
 def visible_jobs(request: HttpRequest) -> QuerySet[ImportJob]:
-    return ImportJob.objects.visible_to(request.user).select_related("created_by")  # type: ignore[arg-type]
+    return ImportJob.objects.visible_to(user_of(request)).select_related("created_by")
 
 
 def visible_job(request: HttpRequest, pk: int) -> ImportJob:
@@ -187,10 +187,10 @@ class ImportListView(ImportAccessMixin, View):
     template_name = "crm/imports/import_list.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self.render(request, ImportUploadForm(by=request.user))  # type: ignore[arg-type]
+        return self.render(request, ImportUploadForm(by=self.user))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+        user = self.user
         form = ImportUploadForm(request.POST, request.FILES, by=user)
         if form.is_valid():
             data = form.cleaned_data
@@ -204,7 +204,7 @@ class ImportListView(ImportAccessMixin, View):
         return self.render(request, form)
 
     def render(self, request: HttpRequest, form: ImportUploadForm) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+        user = self.user
         jobs = visible_jobs(request).defer("errors").order_by("-created_at", "-id")
         page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
         context = {
@@ -240,7 +240,7 @@ class ImportDetailView(ImportAccessMixin, View):
             "delimiter_label": DELIMITERS.get(job.delimiter, job.delimiter),
             "preview": import_preview(job=job, limit=PREVIEW_ROWS) if validated and not refusal else None,
             "refusal": refusal,
-            "may_confirm": validated and not refusal and can_import(request.user, job.kind),  # type: ignore[arg-type]
+            "may_confirm": validated and not refusal and can_import(self.user, job.kind),
             "active": job.status in ACTIVE,
             "async_rows": settings.CRM_IMPORT_ASYNC_ROWS,
         }
@@ -263,7 +263,7 @@ class ImportConfirmView(ImportAccessMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = visible_job(request, pk)
         try:
-            job = import_run(job=job, by=request.user)  # type: ignore[arg-type]
+            job = import_run(job=job, by=self.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("import_detail", pk=job.pk)
@@ -292,7 +292,7 @@ class ImportSampleView(ImportAccessMixin, View):
     def get(self, request: HttpRequest, kind: str) -> HttpResponse:
         if kind not in SAMPLES:
             raise Http404
-        if not can_import(request.user, kind):  # type: ignore[arg-type]
+        if not can_import(self.user, kind):
             raise PermissionDenied(_("You may not import this kind of file."))
         buffer = io.StringIO()
         csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(SAMPLES[kind])

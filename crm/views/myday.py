@@ -20,6 +20,8 @@ from django.views import View
 
 from core.calendar import next_working_day
 from core.exports import Column, xlsx_response
+from core.http import AuthedHttpRequest, user_of
+from core.panels import MY_DAY, panels_for
 from crm.forms.clients import CallLogForm
 from crm.forms.people import add_service_errors
 from crm.models import Activity, Client, Deal, Role, User
@@ -27,15 +29,13 @@ from crm.selectors.clients import REGULAR_MIN_MONTHS, calls_due, my_day
 from crm.selectors.hunting import cold_call_widget
 from crm.selectors.reassignments import clients_near_rule
 from crm.services.activities import activity_complete, call_log_with_next_task
-from planning.selectors.factual import plan_fact_widget
-from planning.selectors.pay import my_day_pay
 
 ROWS = 30
 
 
 def my_day_context(request: HttpRequest, now: datetime) -> dict[str, Any]:
     """What the home page shows a sales manager or a team lead (the team lead sees the team's work)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     regular_only = request.GET.get("calls") == "regular"
     day = my_day(user=user, now=now, rows=ROWS, regular_only=regular_only)
     context: dict[str, Any] = {
@@ -47,8 +47,7 @@ def my_day_context(request: HttpRequest, now: datetime) -> dict[str, Any]:
         "next_url": request.get_full_path(),
         "cold_calls": cold_call_widget(User.objects.visible_to(user).sellers(), timezone.localdate(now)),
         "near_rule": clients_near_rule(user, timezone.localdate(now)),
-        "plan_fact": plan_fact_widget(user=user, today=timezone.localdate(now)),
-        "pay": my_day_pay(user, timezone.localdate(now)),
+        "panels": panels_for(MY_DAY, user=user, today=timezone.localdate(now)),
     }
     return context
 
@@ -71,8 +70,9 @@ class CallLogView(LoginRequiredMixin, View):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if request.user.is_authenticated:
-            self.client_obj = get_object_or_404(Client.objects.visible_to(request.user), pk=kwargs["pk"])  # type: ignore[arg-type]
-            self.deals = Deal.objects.visible_to(request.user).open().filter(client=self.client_obj)  # type: ignore[arg-type]
+            user = user_of(request)
+            self.client_obj = get_object_or_404(Client.objects.visible_to(user), pk=kwargs["pk"])
+            self.deals = Deal.objects.visible_to(user).open().filter(client=self.client_obj)
         return super().dispatch(request, *args, **kwargs)
 
     def make_form(self, data: Any = None) -> CallLogForm:
@@ -96,13 +96,13 @@ class CallLogView(LoginRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return self.render(self.make_form())
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
         form = self.make_form(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 call_log_with_next_task(
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                     client=self.client_obj,
                     deal=data["deal"],
                     direction=data["direction"],
@@ -131,10 +131,10 @@ class ActivityCompleteView(LoginRequiredMixin, View):
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        activity = get_object_or_404(Activity.objects.visible_to(request.user).planned(), pk=pk)  # type: ignore[arg-type]
+    def post(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
+        activity = get_object_or_404(Activity.objects.visible_to(request.user).planned(), pk=pk)
         try:
-            activity_complete(activity=activity, by=request.user, done_at=timezone.now())  # type: ignore[arg-type]
+            activity_complete(activity=activity, by=request.user, done_at=timezone.now())
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
@@ -158,8 +158,8 @@ CALLS_COLUMNS = [
 class CallsExportView(LoginRequiredMixin, View):
     """The clients to call, as My day lists them, in Excel."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+    def get(self, request: AuthedHttpRequest) -> HttpResponse:
+        user = request.user
         if not user.is_seller:
             raise PermissionDenied(_("The list of calls is for sales managers and team leads."))
         rows = calls_due(user=user, today=timezone.localdate(), regular_only=request.GET.get("calls") == "regular")

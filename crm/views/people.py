@@ -5,24 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.access import RoleRequiredMixin
 from core.exports import Column, xlsx_response
+from core.http import user_of
 from crm.forms.people import TeamForm, UserCreateForm, UserFilterForm, UserUpdateForm, add_service_errors
 from crm.models import Team, User
 from crm.services.people import (
-    can_manage_people,
     may_manage_admins,
     team_create,
     team_update,
@@ -34,17 +35,15 @@ from crm.services.people import (
 PAGE_SIZE = 50
 
 
-class PeopleManagerRequiredMixin(LoginRequiredMixin):
+class PeopleManagerRequiredMixin(RoleRequiredMixin):
     """Anonymous visitors go to the login page; everyone but the head and the admin gets 403."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and not can_manage_people(request.user):  # type: ignore[arg-type]
-            raise PermissionDenied(_("Only the sales head or the administrator manages users and teams."))
-        return super().dispatch(request, *args, **kwargs)
+    role_check = "manages_people"
+    role_denied = gettext_lazy("Only the sales head or the administrator manages users and teams.")
 
 
 def _visible_users(request: HttpRequest) -> QuerySet[User]:
-    return User.objects.visible_to(request.user)  # type: ignore[arg-type]
+    return User.objects.visible_to(user_of(request))
 
 
 class UserListView(PeopleManagerRequiredMixin, TemplateView):
@@ -83,7 +82,7 @@ class UserListView(PeopleManagerRequiredMixin, TemplateView):
             page=page,
             users=page.object_list,
             query=query.urlencode(),
-            may_manage_admins=may_manage_admins(self.request.user),  # type: ignore[arg-type]
+            may_manage_admins=may_manage_admins(self.user),
         )
         return context
 
@@ -93,13 +92,13 @@ class UserCreateView(PeopleManagerRequiredMixin, FormView):
     form_class = UserCreateForm
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "by": self.request.user}
+        return {**super().get_form_kwargs(), "by": self.user}
 
     def form_valid(self, form: UserCreateForm) -> HttpResponse:
         data = dict(form.cleaned_data)
         data.pop("password_confirm")
         try:
-            user = user_create(by=self.request.user, **data)  # type: ignore[arg-type]
+            user = user_create(by=self.user, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -129,14 +128,14 @@ class UserUpdateView(PeopleManagerRequiredMixin, FormView):
         }
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "by": self.request.user}
+        return {**super().get_form_kwargs(), "by": self.user}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(**kwargs, object=self.object)
 
     def form_valid(self, form: UserUpdateForm) -> HttpResponse:
         try:
-            user = user_update(by=self.request.user, user=self.object, data=form.cleaned_data)  # type: ignore[arg-type]
+            user = user_update(by=self.user, user=self.object, data=form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -153,7 +152,7 @@ class UserSetActiveView(PeopleManagerRequiredMixin, View):
         user = get_object_or_404(_visible_users(request), pk=pk)
         is_active = request.POST.get("is_active") == "1"
         try:
-            user = user_set_active(by=request.user, user=user, is_active=is_active)  # type: ignore[arg-type]
+            user = user_set_active(by=self.user, user=user, is_active=is_active)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -221,7 +220,7 @@ class TeamCreateView(PeopleManagerRequiredMixin, FormView):
 
     def form_valid(self, form: TeamForm) -> HttpResponse:
         try:
-            team = team_create(by=self.request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            team = team_create(by=self.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -249,7 +248,7 @@ class TeamUpdateView(PeopleManagerRequiredMixin, FormView):
 
     def form_valid(self, form: TeamForm) -> HttpResponse:
         try:
-            team = team_update(by=self.request.user, team=self.object, data=form.cleaned_data)  # type: ignore[arg-type]
+            team = team_update(by=self.user, team=self.object, data=form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)

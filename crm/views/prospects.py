@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
+from core.access import RoleRequiredMixin
 from core.exports import Column, xlsx_response
+from core.http import user_of
 from crm.forms.people import add_service_errors
 from crm.forms.prospects import ProspectEntryForm, ProspectFileForm, ProspectListForm
 from crm.models import Client, Deal, DepartmentSettings, ProspectEntry, ProspectList, Role, User
@@ -38,22 +39,19 @@ from crm.services.prospects import (
     prospect_entry_add,
     prospect_list_create,
     prospect_list_recheck,
-    works_prospects,
 )
 
 
-class ProspectsMixin(LoginRequiredMixin):
+class ProspectsMixin(RoleRequiredMixin):
     """Prospect lists are for sellers, the base manager and the head; other roles get 403, not an empty page."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not works_prospects(request.user):  # type: ignore[arg-type]
-            raise PermissionDenied(_("Your role does not work with prospect lists."))
-        return super().dispatch(request, *args, **kwargs)
+    role_check = "works_prospects"
+    role_denied = gettext_lazy("Your role does not work with prospect lists.")
 
 
 def visible_list(request: HttpRequest, pk: int) -> ProspectList:
     """The list if the user may see it; 404 otherwise (never 403 for someone else's list)."""
-    lists = ProspectList.objects.visible_to(request.user).select_related("owner", "created_by")  # type: ignore[arg-type]
+    lists = ProspectList.objects.visible_to(user_of(request)).select_related("owner", "created_by")
     return get_object_or_404(lists, pk=pk)
 
 
@@ -74,7 +72,7 @@ class ProspectListIndexView(ProspectsMixin, View):
     template_name = "crm/prospects/prospect_list_index.html"
 
     def render(self, request: HttpRequest, form: ProspectListForm, status: int = 200) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+        user = self.user
         lists = prospect_lists_with_progress(ProspectList.objects.visible_to(user)).order_by("-created_at", "-id")
         context = {
             "lists": lists,
@@ -85,7 +83,7 @@ class ProspectListIndexView(ProspectsMixin, View):
         return TemplateResponse(request, self.template_name, context, status=status)
 
     def form(self, request: HttpRequest, data: Any = None) -> ProspectListForm:
-        return ProspectListForm(data, owners=list_owner_choices(request.user))  # type: ignore[arg-type]
+        return ProspectListForm(data, owners=list_owner_choices(self.user))
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.render(request, self.form(request))
@@ -95,7 +93,7 @@ class ProspectListIndexView(ProspectsMixin, View):
         if form.is_valid():
             try:
                 created = prospect_list_create(
-                    by=request.user,  # type: ignore[arg-type]
+                    by=self.user,
                     owner=form.cleaned_data["owner"],
                     name=form.cleaned_data["name"],
                 )
@@ -111,7 +109,7 @@ class ProspectListDetailView(ProspectsMixin, View):
     template_name = "crm/prospects/prospect_list_detail.html"
 
     def context(self, request: HttpRequest, prospect_list: ProspectList, **forms: Any) -> dict[str, Any]:
-        user: User = request.user  # type: ignore[assignment]
+        user = self.user
         return {
             "plist": prospect_list,
             "entries": labelled(list_entries(prospect_list)),
@@ -175,11 +173,11 @@ class ListActionView(ProspectListDetailView):
 class ProspectEntryAddView(ListActionView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         prospect_list = visible_list(request, pk)
-        ensure_may_build(request.user, prospect_list)  # type: ignore[arg-type]
+        ensure_may_build(self.user, prospect_list)
         form = ProspectEntryForm(request.POST)
         if form.is_valid():
             try:
-                entry = prospect_entry_add(prospect_list=prospect_list, by=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
+                entry = prospect_entry_add(prospect_list=prospect_list, by=self.user, data=form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -198,13 +196,13 @@ class ProspectEntryAddView(ListActionView):
 class ProspectListImportView(ListActionView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         prospect_list = visible_list(request, pk)
-        ensure_may_build(request.user, prospect_list)  # type: ignore[arg-type]
+        ensure_may_build(self.user, prospect_list)
         form = ProspectFileForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 result = prospect_entries_import(
                     prospect_list=prospect_list,
-                    by=request.user,  # type: ignore[arg-type]
+                    by=self.user,
                     file=form.cleaned_data["file"],
                     strict=form.cleaned_data["strict"],
                 )
@@ -228,7 +226,7 @@ class ProspectListImportView(ListActionView):
 class ProspectListWarmView(ListActionView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         prospect_list = visible_list(request, pk)
-        added = prospect_add_warm(prospect_list=prospect_list, by=request.user, today=timezone.localdate())  # type: ignore[arg-type]
+        added = prospect_add_warm(prospect_list=prospect_list, by=self.user, today=timezone.localdate())
         messages.success(
             request,
             ngettext(
@@ -244,7 +242,7 @@ class ProspectListWarmView(ListActionView):
 class ProspectListCheckView(ListActionView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         prospect_list = visible_list(request, pk)
-        counts = prospect_list_recheck(prospect_list=prospect_list, by=request.user)  # type: ignore[arg-type]
+        counts = prospect_list_recheck(prospect_list=prospect_list, by=self.user)
         messages.success(
             request,
             _("The list is checked against the base: %(taken)s worked by other managers, %(dup)s repeated.")
@@ -257,10 +255,10 @@ class ProspectEntryClaimView(ProspectsMixin, View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        entries = ProspectEntry.objects.visible_to(request.user)  # type: ignore[arg-type]
+        entries = ProspectEntry.objects.visible_to(self.user)
         entry = get_object_or_404(entries, pk=pk)
         try:
-            client = prospect_claim(entry=entry, by=request.user, today=timezone.localdate())  # type: ignore[arg-type]
+            client = prospect_claim(entry=entry, by=self.user, today=timezone.localdate())
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -271,15 +269,9 @@ class ProspectEntryClaimView(ProspectsMixin, View):
 # --- the sources report ---------------------------------------------------------------------------------------------
 
 
-def sees_sources_report(user: User) -> bool:
-    return user.sees_everything or user.role == Role.TEAM_LEAD
-
-
-class SourcesMixin(LoginRequiredMixin):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not sees_sources_report(request.user):  # type: ignore[arg-type]
-            raise PermissionDenied(_("The sources report is for the sales head and team leads."))
-        return super().dispatch(request, *args, **kwargs)
+class SourcesMixin(RoleRequiredMixin):
+    role_check = "reviews_team"
+    role_denied = gettext_lazy("The sources report is for the sales head and team leads.")
 
 
 def report_rows(user: User) -> list[Any]:
@@ -290,7 +282,7 @@ class SourcesReportView(SourcesMixin, View):
     template_name = "crm/prospects/sources_report.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        rows = report_rows(request.user)  # type: ignore[arg-type]
+        rows = report_rows(self.user)
         context = {"rows": rows, "totals": sources_totals(rows), "now": timezone.now()}
         return TemplateResponse(request, self.template_name, context)
 
@@ -309,5 +301,5 @@ class SourcesReportExportView(SourcesMixin, View):
             filename="sources",
             title=_("Sources"),
             columns=columns,
-            rows=report_rows(request.user),  # type: ignore[arg-type]
+            rows=report_rows(self.user),
         )

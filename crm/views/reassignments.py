@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,32 +17,27 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.access import RoleRequiredMixin
 from core.exports import Column, xlsx_response
+from core.http import user_of
 from crm.forms.people import add_service_errors
 from crm.forms.reassignments import DECIDED, ExtendForm, QueueFilterForm, ReassignForm
-from crm.models import Deal, Reassignment, Role, User
+from crm.models import Deal, Reassignment, Role
 from crm.selectors.reassignments import attach_suggestions, clients_near_rule, department_settings, queue_rows
-from crm.services.reassignments import may_decide_reassignments, reassignment_extend, reassignment_reassign
+from crm.services.reassignments import reassignment_extend, reassignment_reassign
 
 ROWS = 30
 DECIDED_STATUSES = (Reassignment.Status.REASSIGNED, Reassignment.Status.RESOLVED)
 
 
-def may_open_queue(user: User) -> bool:
-    """The head and the admin decide; sellers read the flags on their own (a team lead: the team's) clients."""
-    return user.sees_everything or user.is_seller
-
-
-class QueueAccessMixin(LoginRequiredMixin):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and not may_open_queue(request.user):  # type: ignore[arg-type]
-            raise PermissionDenied(_("The reassignment queue is for the sales head and sales managers."))
-        return super().dispatch(request, *args, **kwargs)
+class QueueAccessMixin(RoleRequiredMixin):
+    role_check = "works_in_sales"
+    role_denied = gettext_lazy("The reassignment queue is for the sales head and sales managers.")
 
 
 def filtered_flags(request: HttpRequest) -> tuple[QueueFilterForm, str, QuerySet[Reassignment]]:
     """The flags the tab shows, through visible_to: pending (the default), extended, or decided (newest first)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     form = QueueFilterForm(request.GET or None)
     status = form.cleaned_data.get("status") if form.is_valid() else ""
     status = status or Reassignment.Status.PENDING
@@ -70,13 +64,13 @@ class ReassignmentQueueView(QueueAccessMixin, View):
     """Flagged clients with their facts; the head reassigns (among the suggestions) or extends once."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+        user = self.user
         form, status, flags = filtered_flags(request)
         page = Paginator(queue_rows(flags=flags, deals=Deal.objects.visible_to(user)), ROWS).get_page(
             request.GET.get("page")
         )
         rows = list(page.object_list)
-        decides = may_decide_reassignments(user) and status == Reassignment.Status.PENDING
+        decides = user.is_head and status == Reassignment.Status.PENDING
         if decides:
             attach_suggestions(rows)
             for row in rows:
@@ -99,17 +93,17 @@ class ReassignmentDetailView(QueueAccessMixin, View):
     """One flag with its facts and the head's two forms; a refused decision comes back here with its errors."""
 
     def get_flag(self) -> Reassignment:
-        user: User = self.request.user  # type: ignore[assignment]
+        user = self.user
         flags = queue_rows(flags=Reassignment.objects.visible_to(user), deals=Deal.objects.visible_to(user))
         flag = get_object_or_404(flags, pk=self.kwargs["pk"])
-        if may_decide_reassignments(user) and flag.status == Reassignment.Status.PENDING:
+        if user.is_head and flag.status == Reassignment.Status.PENDING:
             attach_suggestions([flag])
         return flag
 
     def render(self, flag: Reassignment, forms: dict[str, Any], status: int = 200) -> HttpResponse:
         context = {
             "flag": flag,
-            "decides": may_decide_reassignments(self.request.user) and flag.status == Reassignment.Status.PENDING,  # type: ignore[arg-type]
+            "decides": self.user.is_head and flag.status == Reassignment.Status.PENDING,
             "settings": department_settings(),
             **forms,
         }
@@ -129,8 +123,8 @@ class DecisionView(ReassignmentDetailView):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         flag = self.get_flag()
-        user: User = request.user  # type: ignore[assignment]
-        if not may_decide_reassignments(user):
+        user = self.user
+        if not user.is_head:
             raise PermissionDenied(_("Only the sales head decides on the reassignment queue."))
         forms = decision_forms(flag, request.POST, self.which)
         form = forms[f"{self.which}_form"]
@@ -197,7 +191,7 @@ class ReassignmentExportView(QueueAccessMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         _form, _status, flags = filtered_flags(request)
-        rows = queue_rows(flags=flags, deals=Deal.objects.visible_to(request.user))  # type: ignore[arg-type]
+        rows = queue_rows(flags=flags, deals=Deal.objects.visible_to(self.user))
         return xlsx_response(
             filename="reassignments", title=_("Reassignment queue"), columns=QUEUE_COLUMNS, rows=list(rows)
         )
@@ -209,9 +203,9 @@ class NearRuleView(QueueAccessMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
         context = {
-            "clients": clients_near_rule(request.user, today),  # type: ignore[arg-type]
+            "clients": clients_near_rule(self.user, today),
             "settings": department_settings(),
             "today": today,
-            "show_owner": request.user.role != Role.MANAGER,  # type: ignore[union-attr]
+            "show_owner": self.user.role != Role.MANAGER,
         }
         return TemplateResponse(request, "crm/reassignments/near_rule.html", context)

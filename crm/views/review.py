@@ -7,37 +7,31 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.access import RoleRequiredMixin
 from core.calendar import month_days
 from core.exports import Column, xlsx_response
+from core.http import user_of
+from core.panels import PIPELINE_REVIEW, panels_for
 from crm.forms.pipeline import ReviewFilterForm
-from crm.models import Deal, Role, StageProbability, User
+from crm.models import Deal, StageProbability, User
 from crm.rules.stages import DEFAULT_PROBABILITY, OPEN_STAGES, PIPELINE, Stage
 from crm.selectors.hunting import cold_call_widget
 from crm.selectors.pipeline import ManagerPipeline, PipelineReview, pipeline_review
-from planning.selectors.factual import plan_fact_widget
 
 REVIEW_STAGES = [code for code in PIPELINE if code in OPEN_STAGES]
 ZERO = Decimal("0")
 
 
-def may_review_pipeline(user: User) -> bool:
-    return user.is_head or user.role == Role.TEAM_LEAD
-
-
-class ReviewRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and not may_review_pipeline(request.user):  # type: ignore[arg-type]
-            raise PermissionDenied(_("The pipeline review is for the sales head and team leads."))
-        return super().dispatch(request, *args, **kwargs)
+class ReviewRequiredMixin(RoleRequiredMixin):
+    role_check = "reviews_team"
+    role_denied = gettext_lazy("The pipeline review is for the sales head and team leads.")
 
 
 def stage_probabilities() -> dict[str, int]:
@@ -48,7 +42,7 @@ def stage_probabilities() -> dict[str, int]:
 
 def review_for(request: HttpRequest) -> tuple[ReviewFilterForm, PipelineReview, date]:
     """The review of what the filters show, through visible_to."""
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     now = timezone.now()
     today = timezone.localdate(now)
     filters = ReviewFilterForm(request.GET or None, by=user)
@@ -104,8 +98,8 @@ class PipelineReviewView(ReviewRequiredMixin, TemplateView):
             charts=chart_data(review, today),
             query=self.request.GET.urlencode(),
             month_days=[(day, amount) for day, amount in review.payments_by_day.items() if amount],
-            cold_calls=cold_call_widget(User.objects.visible_to(self.request.user).sellers(), today),  # type: ignore[arg-type]
-            plan_fact=plan_fact_widget(user=self.request.user, today=today),  # type: ignore[arg-type]
+            cold_calls=cold_call_widget(User.objects.visible_to(self.user).sellers(), today),
+            panels=panels_for(PIPELINE_REVIEW, user=self.user, today=today),
         )
         return context
 

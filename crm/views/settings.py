@@ -5,28 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.access import RoleRequiredMixin
 from crm.forms.hunting import DepartmentSettingsForm
 from crm.forms.people import add_service_errors
 from crm.models import ColdCallNorm, DepartmentSettings, User
-from crm.services.hunting import department_settings_update, may_set_norms
+from crm.services.hunting import department_settings_update
 
 
-class DepartmentSettingsView(LoginRequiredMixin, View):
+class DepartmentSettingsView(RoleRequiredMixin, View):
     template_name = "crm/settings/department_settings.html"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and not may_set_norms(request.user):  # type: ignore[arg-type]
-            raise PermissionDenied(_("The department settings are for the sales head and the administrator."))
-        return super().dispatch(request, *args, **kwargs)
+    role_check = "is_head"
+    role_denied = gettext_lazy("The department settings are for the sales head and the administrator.")
 
     def make_form(self, data: Any = None) -> DepartmentSettingsForm:
         sellers = list(User.objects.sellers().select_related("team").order_by("last_name", "first_name", "username"))
@@ -43,9 +41,9 @@ class DepartmentSettingsView(LoginRequiredMixin, View):
         form = self.make_form(request.POST)
         if form.is_valid():
             try:
-                department_settings_update(by=request.user, data=form.settings_data(), norms=form.norms_data())  # type: ignore[arg-type]
+                department_settings_update(by=self.user, data=form.settings_data(), norms=form.norms_data())
             except ValidationError as exc:
-                add_service_errors(form, exc)  # type: ignore[arg-type]
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The department settings are saved."))
                 return redirect(reverse("department_settings"))

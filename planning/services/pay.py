@@ -215,11 +215,6 @@ class KpiInput:
     id: int | None = None
 
 
-def may_edit_pay(user: User) -> bool:
-    """Pay schemes and KPI results are the sales head's (and the administrator's)."""
-    return user.sees_everything
-
-
 def validate_kpis(kpis: Sequence[KpiInput]) -> None:
     """3-5 KPIs, each named once, weights of 1-100 summing to 100."""
     errors: list[str] = []
@@ -292,7 +287,7 @@ def pay_scheme_save(
     thresholds: Sequence[Threshold],
 ) -> PayScheme:
     """Create or replace a role's scheme. KPIs keep their ids (and their results); a KPI left out is removed."""
-    if not may_edit_pay(by):
+    if not by.is_head:
         raise PermissionDenied(_("Only the sales head or the administrator changes pay schemes."))
     if role not in Role.values:
         raise ValidationError({"role": [_("Unknown role.")]})
@@ -323,7 +318,7 @@ def pay_scheme_save(
 @transaction.atomic
 def kpi_results_set(*, by: User, month: date, results: dict[tuple[int, int], int | None]) -> int:
     """Set the month's KPI results: {(manager id, KPI id): achieved 0-100, or None to clear}; returns rows written."""
-    if not may_edit_pay(by):
+    if not by.is_head:
         raise PermissionDenied(_("Only the sales head or the administrator enters KPI results."))
     month = month.replace(day=1)
     if any(v is not None and not 0 <= v <= 100 for v in results.values()):

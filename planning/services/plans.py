@@ -172,11 +172,6 @@ def compute_plan(
 # --- writes ------------------------------------------------------------------------------------------------------
 
 
-def may_approve_plans(user: User) -> bool:
-    """The head and the administrator set T and s and approve plans."""
-    return user.sees_everything
-
-
 def may_generate_for(user: User, manager: User) -> bool:
     return user.sees_everything or (user.is_seller and user.pk == manager.pk)
 
@@ -309,7 +304,7 @@ def plan_adjust(
     one_off_share: Decimal | None = None,
 ) -> Plan:
     """The head sets T and s (and the one-off share): a new version of that manager's month, never an edit."""
-    if not may_approve_plans(by):
+    if not by.is_head:
         raise PermissionDenied(_("Only the sales head adjusts plans."))
     return plan_generate(
         manager=plan.manager,
@@ -324,7 +319,7 @@ def plan_adjust(
 @transaction.atomic
 def plan_approve(*, plan: Plan, by: User) -> Plan:
     """The head approves a draft; the month's previously approved version becomes superseded."""
-    if not may_approve_plans(by):
+    if not by.is_head:
         raise PermissionDenied(_("Only the sales head approves plans."))
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status == Plan.Status.APPROVED:

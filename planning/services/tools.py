@@ -12,12 +12,8 @@ from crm.models import Product, ProductCategory, User
 from planning.models import ComplementRule, FeaturedItem
 
 
-def may_edit_tools(user: User) -> bool:
-    return user.sees_everything
-
-
 def _require_head(by: User) -> None:
-    if not may_edit_tools(by):
+    if not by.is_head:
         raise PermissionDenied(_("Only the sales head edits the plan tools."))
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.exports import Column, xlsx_response
-from crm.models import User
+from core.http import user_of
 from planning.forms.work import ManagerMonthForm
 from planning.selectors.factual import plan_fact
 from planning.selectors.work import visible_sellers
@@ -29,7 +29,7 @@ def chart_payload(series: Any) -> dict[str, Any]:
 
 def plan_fact_for(request: HttpRequest) -> tuple[Any, Any, Any]:
     """The plan/fact the filters ask for, through visible_to: every seller the user sees, or one of them."""
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     sellers = visible_sellers(user)
     month = chosen_month(request)
     raw = request.GET.get("manager")

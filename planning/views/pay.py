@@ -6,34 +6,35 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.access import RoleRequiredMixin
 from core.calendar import month_shift, month_start, parse_month
 from crm.forms.people import add_service_errors
 from crm.models import Role, User
 from planning.forms.pay import KpiResultsForm, PaySchemeForms
 from planning.models import KpiResult, PayScheme
 from planning.selectors.pay import month_pay, pay_managers
-from planning.services.pay import PAY_ROLES, kpi_results_set, may_edit_pay, pay_scheme_save
+from planning.services.pay import PAY_ROLES, kpi_results_set, pay_scheme_save
 
 
-class MyPayView(LoginRequiredMixin, View):
+class MyPayView(RoleRequiredMixin, View):
     """A seller's own pay for a month; the head chooses any seller. Another seller's id is not found."""
 
     template_name = "planning/pay/pay.html"
+    role_check = "works_in_sales"
+    role_denied = gettext_lazy("Pay is computed for sales managers and team leads.")
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
-        if not (user.is_seller or user.sees_everything):
-            raise PermissionDenied(_("Pay is computed for sales managers and team leads."))
+        user = self.user
         today = timezone.localdate()
         month = parse_month(request.GET.get("month")) or month_start(today)
         managers = pay_managers(user)
@@ -53,16 +54,14 @@ class MyPayView(LoginRequiredMixin, View):
             "managers": list(managers) if user.sees_everything else [],
             "previous_month": month_shift(month, -1),
             "next_month": month_shift(month, 1),
-            "may_edit": may_edit_pay(user),
+            "may_edit": user.is_head,
         }
         return TemplateResponse(request, self.template_name, context)
 
 
-class HeadOnlyMixin(LoginRequiredMixin):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and not may_edit_pay(request.user):  # type: ignore[arg-type]
-            raise PermissionDenied(_("Pay schemes and KPI results are for the sales head and the administrator."))
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+class HeadOnlyMixin(RoleRequiredMixin):
+    role_check = "is_head"
+    role_denied = gettext_lazy("Pay schemes and KPI results are for the sales head and the administrator.")
 
 
 class PaySchemesView(HeadOnlyMixin, View):
@@ -91,7 +90,7 @@ class PaySchemesView(HeadOnlyMixin, View):
         forms = PaySchemeForms(request.POST, scheme=self.scheme(role))
         if forms.is_valid():
             try:
-                pay_scheme_save(by=request.user, role=role, **forms.cleaned_data())  # type: ignore[arg-type]
+                pay_scheme_save(by=self.user, role=role, **forms.cleaned_data())
             except ValidationError as exc:
                 forms.add_errors(exc)
             else:
@@ -135,7 +134,7 @@ class KpiResultsView(HeadOnlyMixin, View):
         form = self.make_form(month, request.POST)
         if form.is_valid():
             try:
-                kpi_results_set(by=request.user, month=month, results=form.results())  # type: ignore[arg-type]
+                kpi_results_set(by=self.user, month=month, results=form.results())
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

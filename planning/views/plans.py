@@ -6,26 +6,24 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.access import RoleRequiredMixin
 from core.calendar import month_shift, parse_month
+from core.http import user_of
 from crm.forms.people import add_service_errors
 from crm.models import User
 from planning.forms.plans import PlanAdjustForm, PlanGenerateForm
 from planning.models import Plan
 from planning.selectors.plans import plan_explained, plan_month_rows, plan_versions, plans_with_lines
-from planning.services.plans import may_approve_plans, plan_adjust, plan_approve, plan_generate
-
-
-def may_see_plans(user: User) -> bool:
-    return user.is_seller or user.sees_everything
+from planning.services.plans import plan_adjust, plan_approve, plan_generate
 
 
 def chosen_month(value: str | None, today: date) -> date:
@@ -33,11 +31,9 @@ def chosen_month(value: str | None, today: date) -> date:
     return parse_month(value) or month_shift(today, 1)
 
 
-class PlansMixin(LoginRequiredMixin):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and not may_see_plans(request.user):  # type: ignore[arg-type]
-            raise PermissionDenied(_("Plans are for sales managers and the sales head."))
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+class PlansMixin(RoleRequiredMixin):
+    role_check = "works_in_sales"
+    role_denied = gettext_lazy("Plans are for sales managers and the sales head.")
 
 
 def visible_sellers(user: User) -> list[User]:
@@ -52,8 +48,10 @@ def plannable_for(user: User) -> list[User]:
 class PlanListView(PlansMixin, View):
     template_name = "planning/plans/plan_list.html"
 
-    def render(self, request: HttpRequest, month: date, form: PlanGenerateForm | None = None, status: int = 200):
-        user: User = request.user  # type: ignore[assignment]
+    def render(
+        self, request: HttpRequest, month: date, form: PlanGenerateForm | None = None, status: int = 200
+    ) -> HttpResponse:
+        user = self.user
         managers = plannable_for(user)
         if form is None:
             initial = {"month": month, "manager": user.pk if user.is_seller else None}
@@ -64,7 +62,7 @@ class PlanListView(PlansMixin, View):
             "next_month": month_shift(month, 1),
             "rows": plan_month_rows(user=user, month=month),
             "form": form,
-            "may_approve": may_approve_plans(user),
+            "may_approve": user.is_head,
         }
         return TemplateResponse(request, self.template_name, context, status=status)
 
@@ -76,7 +74,7 @@ class PlanGenerateView(PlanListView):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+        user = self.user
         form = PlanGenerateForm(request.POST, managers=plannable_for(user))
         month = chosen_month(request.POST.get("month"), timezone.localdate())
         if form.is_valid():
@@ -103,12 +101,12 @@ class PlanDetailView(PlansMixin, View):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
-            plans = plans_with_lines(Plan.objects.visible_to(request.user))  # type: ignore[arg-type]
+            plans = plans_with_lines(Plan.objects.visible_to(user_of(request)))
             self.plan = get_object_or_404(plans, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, request: HttpRequest, form: PlanAdjustForm | None = None, status: int = 200) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+        user = self.user
         plan = self.plan
         if form is None:
             form = PlanAdjustForm(
@@ -123,7 +121,7 @@ class PlanDetailView(PlansMixin, View):
             "explained": plan_explained(plan),
             "versions": plan_versions(plan=plan, user=user),
             "form": form,
-            "may_approve": may_approve_plans(user),
+            "may_approve": user.is_head,
             "now": timezone.now(),
         }
         return TemplateResponse(request, self.template_name, context, status=status)
@@ -145,7 +143,7 @@ class PlanAdjustView(PlanDetailView):
         form = PlanAdjustForm(request.POST)
         if form.is_valid():
             try:
-                plan = plan_adjust(plan=self.plan, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+                plan = plan_adjust(plan=self.plan, by=self.user, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -159,7 +157,7 @@ class PlanApproveView(PlanDetailView):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         try:
-            plan_approve(plan=self.plan, by=request.user)  # type: ignore[arg-type]
+            plan_approve(plan=self.plan, by=self.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -6,15 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.access import RoleRequiredMixin
+from core.http import user_of
 from crm.forms.people import add_service_errors
 from crm.models import User
 from planning.forms.work import ComplementForm, FeaturedItemForm, ManagerMonthForm, parse_month
@@ -25,31 +27,22 @@ from planning.services.tools import (
     complement_remove,
     featured_item_add,
     featured_item_remove,
-    may_edit_tools,
 )
 
 
-def works_in_sales(user: User) -> bool:
-    return user.is_seller or user.sees_everything
+class SalesRequiredMixin(RoleRequiredMixin):
+    role_check = "works_in_sales"
+    role_denied = gettext_lazy("The plan pages are for the sales department.")
 
 
-class SalesRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and not works_in_sales(request.user):  # type: ignore[arg-type]
-            raise PermissionDenied(_("The plan pages are for the sales department."))
-        return super().dispatch(request, *args, **kwargs)
-
-
-class HeadRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and not may_edit_tools(request.user):  # type: ignore[arg-type]
-            raise PermissionDenied(_("Only the sales head edits this page."))
-        return super().dispatch(request, *args, **kwargs)
+class HeadRequiredMixin(RoleRequiredMixin):
+    role_check = "is_head"
+    role_denied = gettext_lazy("Only the sales head edits this page.")
 
 
 def chosen_manager(request: HttpRequest, sellers: Any) -> User | None:
     """The `manager` asked for among the sellers the user sees (404 for anyone else); a seller defaults to himself."""
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     raw = request.GET.get("manager")
     if raw:
         if not raw.isdigit():
@@ -70,7 +63,7 @@ class PlanWorkView(SalesRequiredMixin, View):
     template_name = "planning/work/plan_work.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+        user = self.user
         sellers = visible_sellers(user)
         manager = chosen_manager(request, sellers)
         today = timezone.localdate()
@@ -87,7 +80,7 @@ class CrossSellView(SalesRequiredMixin, View):
     template_name = "planning/work/cross_sell.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+        user = self.user
         sellers = visible_sellers(user)
         manager = chosen_manager(request, sellers)
         month = chosen_month(request)
@@ -122,13 +115,13 @@ class ComplementMapView(HeadRequiredMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         if "remove" in request.POST:
             rule = get_object_or_404(ComplementRule, pk=request.POST.get("remove") or 0)
-            complement_remove(by=request.user, rule=rule)  # type: ignore[arg-type]
+            complement_remove(by=self.user, rule=rule)
             messages.success(request, _("The pair is removed."))
             return redirect("complement_map")
         form = ComplementForm(request.POST)
         if form.is_valid():
             try:
-                complement_add(by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+                complement_add(by=self.user, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -148,21 +141,21 @@ class Tool2View(SalesRequiredMixin, View):
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        editable = may_edit_tools(request.user)  # type: ignore[arg-type]
+        editable = self.user.is_head
         return self.render(FeaturedItemForm(initial={"valid_from": timezone.localdate()}) if editable else None)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        if not may_edit_tools(request.user):  # type: ignore[arg-type]
+        if not self.user.is_head:
             raise PermissionDenied(_("Only the sales head edits Tool 2."))
         if "remove" in request.POST:
             item = get_object_or_404(FeaturedItem, pk=request.POST.get("remove") or 0)
-            featured_item_remove(by=request.user, item=item)  # type: ignore[arg-type]
+            featured_item_remove(by=self.user, item=item)
             messages.success(request, _("The item is removed."))
             return redirect("tool2")
         form = FeaturedItemForm(request.POST)
         if form.is_valid():
             try:
-                featured_item_add(by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+                featured_item_add(by=self.user, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from core.http import user_of
 from crm.api.permissions import NoServiceWrites
 from crm.models import User
 
@@ -37,7 +38,7 @@ class VisibleViewSet(viewsets.GenericViewSet):
     @property
     def user(self) -> User:
         """The requesting user; every CRM view requires authentication."""
-        return cast(User, self.request.user)
+        return user_of(self.request)
 
     def get_queryset(self) -> QuerySet[Any]:
         return self.optimise(self.model.objects.visible_to(self.user))  # type: ignore[attr-defined]

@@ -8,9 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from rest_framework.permissions import SAFE_METHODS, BasePermission
-from rest_framework.request import Request
 
+from crm.api.permissions import HeadWritesNorms
 from crm.api.serializers.hunting import (
     ColdCallNormSerializer,
     ColdCallNormWriteSerializer,
@@ -21,7 +20,7 @@ from crm.api.serializers.hunting import (
 from crm.filters import StrictBooleanFilter, SyncFilterSet
 from crm.models import ColdCallNorm, LongList, LongListEntry, User
 from crm.selectors.hunting import with_first_call_of_own_month
-from crm.services.hunting import cold_call_norm_set, long_list_entry_update, may_set_norms
+from crm.services.hunting import cold_call_norm_set, long_list_entry_update
 
 from .base import ReadOnlyVisibleViewSet, ServiceWriteViewSet, write_schema
 
@@ -84,13 +83,6 @@ class LongListEntryViewSet(ServiceWriteViewSet):
 
     def perform_service_update(self, instance: LongListEntry, data: dict[str, Any]) -> LongListEntry:
         return long_list_entry_update(entry=instance, by=self.user, data=data)
-
-
-class HeadWritesNorms(BasePermission):
-    message = _("Only the sales head sets cold-call norms.")
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return request.method in SAFE_METHODS or may_set_norms(request.user)  # type: ignore[arg-type]
 
 
 @write_schema(ColdCallNormSerializer, ColdCallNormWriteSerializer)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.http import user_of
 from crm.models import ImportJob, User
 from crm.services.imports import import_run, import_validate
 
@@ -66,11 +65,6 @@ class ImportJobFilterSet(django_filters.FilterSet):
         fields = ["kind", "status", "updated_since"]
 
 
-def _user(request: Request) -> User:
-    # IsAuthenticated (the default permission) has already turned anonymous requests away.
-    return cast(User, request.user)
-
-
 class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Imports of clients and sales history: `POST` a file for a dry run, then `confirm` it."""
 
@@ -80,8 +74,13 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     filterset_class = ImportJobFilterSet
     ordering_fields = ["created_at", "updated_at"]
 
+    @property
+    def user(self) -> User:
+        """The requesting user: IsAuthenticated (the default permission) has already turned anonymous requests away."""
+        return user_of(self.request)
+
     def get_queryset(self) -> QuerySet[ImportJob]:
-        return ImportJob.objects.visible_to(_user(self.request))
+        return ImportJob.objects.visible_to(self.user)
 
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer},
@@ -92,7 +91,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         job = import_validate(
-            by=_user(request),
+            by=self.user,
             kind=upload.validated_data["kind"],
             uploaded_file=upload.validated_data["file"],
             strict=upload.validated_data["strict"],
@@ -102,5 +101,5 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request=None, responses={202: ImportJobSerializer}, summary="Confirm a checked import")
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str | None = None) -> Response:
-        job = import_run(job=self.get_object(), by=_user(request))
+        job = import_run(job=self.get_object(), by=self.user)
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

@@ -17,7 +17,7 @@ from crm.api.serializers.reassignments import ExtendSerializer, ReassignmentSeri
 from crm.forms.reassignments import ReassignmentFilterSet
 from crm.models import Deal, Reassignment
 from crm.selectors.reassignments import attach_suggestions, queue_rows
-from crm.services.reassignments import may_decide_reassignments, reassignment_extend, reassignment_reassign
+from crm.services.reassignments import reassignment_extend, reassignment_reassign
 
 from .base import ReadOnlyVisibleViewSet
 
@@ -36,7 +36,7 @@ class ReassignmentViewSet(ReadOnlyVisibleViewSet):
         return queue_rows(flags=queryset, deals=Deal.objects.visible_to(self.user))
 
     def with_suggestions(self, rows: list[Reassignment]) -> list[Reassignment]:
-        if may_decide_reassignments(self.user):
+        if self.user.is_head:
             attach_suggestions([row for row in rows if row.status == Reassignment.Status.PENDING])
         return rows
 
@@ -51,7 +51,7 @@ class ReassignmentViewSet(ReadOnlyVisibleViewSet):
 
     def decision(self, serializer_class: type[ExtendSerializer | ReassignSerializer]) -> tuple[Reassignment, dict]:
         flag = self.get_object()
-        if not may_decide_reassignments(self.user):
+        if not self.user.is_head:
             raise PermissionDenied(_("Only the sales head decides on the reassignment queue."))
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)

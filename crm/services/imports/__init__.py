@@ -25,11 +25,11 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.models import ChangeLog, Client, ImportJob, OwnershipChange, Role, User
+from crm.models import ChangeLog, Client, ImportJob, Role, User
+from crm.services.history import snapshot
 from crm.services.imports import client_rows, sale_rows
 from crm.services.imports.readers import ColumnMap, Table, map_columns, open_table
-
-from crm.services.history import snapshot
+from crm.services.ownership import client_owners_set
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +56,7 @@ class Scan:
     errors: list[dict[str, Any]] = field(default_factory=list)
     skipped: int = 0
     new_clients: list[Client] = field(default_factory=list)
+    owners: dict[int, User] = field(default_factory=dict)  # id() of a new client -> the owner its row names
 
     def add_errors(self, row_number: int, by_field: dict[str, Any], columns: ColumnMap) -> None:
         self.error_count += 1
@@ -68,7 +69,7 @@ class Scan:
 def _scan_clients(table: Table, *, importer: User, today: date, progress: Progress | None = None) -> Scan:
     columns = map_columns(table.headers, client_rows.COLUMNS)
     parser = client_rows.ClientRows(columns=columns, importer=importer, today=today)
-    scan = Scan()
+    scan = Scan(owners=parser.owners)
     for row_number, values in table.rows:
         scan.total += 1
         client, exists, errors = parser.parse(row_number, values)
@@ -291,16 +292,15 @@ def _execute_clients(job: ImportJob, *, by: User, today: date) -> None:
             for c in scan.new_clients
             if client_rows.client_key(c.inn, c.kpp, c.normalized_name, c.phone) not in existing
         ]
+        # The clients are written without owners, then handed to them by the one ownership service.
+        owners: dict[int, tuple[User, list[Client]]] = {}
+        for c in fresh:
+            if (owner := scan.owners.get(id(c))) is not None:
+                owners.setdefault(owner.pk, (owner, []))[1].append(c)
         Client.objects.bulk_create(fresh, batch_size=CLIENT_BATCH_SIZE)
         reason = _("Client imported from %(file)s") % {"file": job.original_name}
-        OwnershipChange.objects.bulk_create(
-            [
-                OwnershipChange(client=c, from_owner=None, to_owner=c.owner, by=by, reason=reason)
-                for c in fresh
-                if c.owner
-            ],
-            batch_size=CLIENT_BATCH_SIZE,
-        )
+        for owner, owned in owners.values():
+            client_owners_set(clients=owned, to_owner=owner, by=by, reason=reason, today=today, log=False)
         content_type = ContentType.objects.get_for_model(Client)
         ChangeLog.objects.bulk_create(
             [

@@ -107,6 +107,7 @@ class ClientRows:
     segments: dict[str, int] = field(default_factory=dict)
     existing: set[tuple[str, ...]] = field(default_factory=existing_client_keys)
     seen: dict[tuple[str, ...], int] = field(default_factory=dict)
+    owners: dict[int, User] = field(default_factory=dict)  # id() of a parsed client -> its owner
 
     def __post_init__(self) -> None:
         self.segments = {name.lower(): pk for pk, name in MarketSegment.objects.values_list("pk", "name")}
@@ -180,8 +181,6 @@ class ClientRows:
             **data,
             **choices,
             segment_id=segment_id,
-            owner=owner,
-            owned_since=self.today if owner else None,
             normalized_name=normalize_name(data["name"]),
         )
         try:
@@ -197,4 +196,7 @@ class ClientRows:
             message = _("This client already appears in row %(row)s of the file.") % {"row": self.seen[key]}
             return None, False, {field_name: [message]}
         self.seen[key] = row_number
+        if owner is not None:
+            # The owner is given by the ownership service once the client is written (crm/services/ownership.py).
+            self.owners[id(client)] = owner
         return client, key in self.existing, {}

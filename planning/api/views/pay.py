@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -19,9 +19,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.http import user_of
 from crm.api.permissions import HeadWritesOrReadOnly
 from crm.api.views.base import ServiceWriteViewSet, write_schema
-from crm.models import User
 from planning.api.serializers.pay import MonthPaySerializer, PaySchemeSerializer, PaySchemeWriteSerializer
 from planning.models import PayScheme
 from planning.selectors.pay import month_pay, pay_managers
@@ -41,7 +41,7 @@ class PayViewSet(viewsets.ViewSet):
         responses=MonthPaySerializer,
     )
     def list(self, request: Request) -> Response:
-        user = cast(User, request.user)
+        user = user_of(request)
         if not (user.is_seller or user.sees_everything):
             raise PermissionDenied(_("Pay is computed for sales managers and team leads."))
         today = timezone.localdate()

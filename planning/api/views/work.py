@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -12,17 +11,17 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.http import user_of
+from crm.api.permissions import InSales
 from crm.models import User
 from planning.api.serializers.work import CrossSellSerializer, PlanFactSerializer
 from planning.forms.work import parse_month
 from planning.selectors.factual import plan_fact
 from planning.selectors.work import cross_sell_list, month_start, visible_sellers
-from planning.views.work import works_in_sales
 
 PARAMETERS = [
     OpenApiParameter("month", OpenApiTypes.STR, description="YYYY-MM; the current month when omitted"),
@@ -31,16 +30,11 @@ PARAMETERS = [
 
 
 class PlanWorkViewSetBase(viewsets.ViewSet):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, InSales]
 
     @property
     def user(self) -> User:
-        return cast(User, self.request.user)
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        if not works_in_sales(self.user):
-            raise PermissionDenied(_("Plans are for the sales department."))
+        return user_of(self.request)
 
     def month(self) -> date:
         month = parse_month(self.request.query_params.get("month"), month_start(timezone.localdate()))

@@ -1,0 +1,55 @@
+"""Pages that gather panels from several apps (My day, the head's pipeline review) take them from this registry.
+
+An app higher up registers its panels in its `AppConfig.ready()`, the way Wagtail's `construct_homepage_panels`
+hook lets apps add panels to the dashboard: the page that shows them never imports the app that makes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crm.models import User
+
+# A panel's data for a user on a day; None hides the panel.
+PanelData = Callable[["User", date], Any]
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str  # the template reads its data under this name
+    template: str
+    data: PanelData
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class RenderedPanel:
+    name: str
+    template: str
+    context: dict[str, Any]
+
+
+_PANELS: dict[str, list[Panel]] = {}
+
+MY_DAY = "my_day"
+PIPELINE_REVIEW = "pipeline_review"
+
+
+def panel_register(page: str, panel: Panel) -> None:
+    """Add `panel` to `page`; registering a panel of the same name again replaces it (ready() may run twice)."""
+    panels = [p for p in _PANELS.get(page, []) if p.name != panel.name]
+    _PANELS[page] = sorted([*panels, panel], key=lambda p: (p.order, p.name))
+
+
+def panels_for(page: str, *, user: User, today: date) -> list[RenderedPanel]:
+    """The page's panels with their data for `user` on `today`, in order; panels with no data are left out."""
+    rendered = []
+    for panel in _PANELS.get(page, []):
+        data = panel.data(user, today)
+        if data is not None:
+            rendered.append(RenderedPanel(panel.name, panel.template, {panel.name: data}))
+    return rendered

@@ -1,0 +1,31 @@
+"""Which clients are regular, new or lost (DOMAIN.md sections 3 and 4), as date arithmetic on calendar months.
+
+The numbers are arguments: the regular-client window and threshold are defined here once, the new- and lost-client
+months come from the department settings (`DepartmentSettings.new_client_after_months`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.calendar import month_shift
+
+# DOMAIN.md section 4: a regular client bought in at least 3 of the 4 full calendar months before the month.
+REGULAR_WINDOW_MONTHS = 4
+REGULAR_MIN_MONTHS = 3
+
+
+def is_regular(months_with_purchases: int, *, min_months: int = REGULAR_MIN_MONTHS) -> bool:
+    """Bought in at least `min_months` of the window's months."""
+    return months_with_purchases >= min_months
+
+
+def quiet_since(day: date, months: int) -> date:
+    """The first day of the `months` full calendar months before `day`'s month: a client with no purchase on or
+    after it is new (never bought, or not for `months` months) or, if it bought before, lost."""
+    return month_shift(day, -months)
+
+
+def is_new_client(last_purchase: date | None, *, day: date, months: int) -> bool:
+    """Never bought, or bought nothing in the `months` full calendar months before `day`'s month nor since."""
+    return last_purchase is None or last_purchase < quiet_since(day, months)
