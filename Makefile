@@ -22,7 +22,7 @@ NEEDS_REDIS := 'import sys; from django.conf import settings; settings.REDIS_URL
 help:
 	@echo "make run     set up (.venv, SQLite, demo data) and start the app on http://localhost:$(PORT)/"
 	@echo "make test    run the whole test suite against PostgreSQL and Redis"
-	@echo "make lint    ruff check + ruff format --check"
+	@echo "make lint    ruff check + ruff format --check, mypy, import-linter (layers)"
 	@echo "make check   makemigrations --check and check --deploy on the production settings"
 	@echo "make bench   run the benchmarks (python -m bench)"
 	@echo "make screenshots  My day, the board and the head's review in ru and en, into screenshots/"
@@ -98,6 +98,8 @@ gettext:
 lint: $(VENV)/.requirements-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 
 check: $(VENV)/.requirements-dev
 	$(MANAGE) makemigrations --check --dry-run

@@ -66,7 +66,8 @@ def run(scale: Scale) -> dict[str, Any]:
 
     from crm.models import Role, SaleLine, User
     from planning.models import Plan, PlanLine
-    from planning.services.plans import plans_draft_for, window_bounds
+    from planning.rules.plans import window_bounds
+    from planning.services.plans import plans_draft_for
 
     managers = list(User.objects.filter(role=Role.MANAGER, is_active=True).order_by("pk")[:50])
     head = User.objects.get(username="head")

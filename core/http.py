@@ -14,13 +14,13 @@ if TYPE_CHECKING:
 class AuthedHttpRequest(HttpRequest):
     """A page request behind a login mixin: its user is a `crm.User`, never anonymous."""
 
-    user: User  # type: ignore[assignment]
+    user: User
 
 
 class AuthedRequest(Request):
     """An API request behind IsAuthenticated."""
 
-    user: User  # type: ignore[assignment]
+    user: User
 
 
 def user_of(request: HttpRequest | Request) -> User:

@@ -15,27 +15,27 @@ from django.db import transaction
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
-from core.calendar import end_of_day, month_shift
+from core.calendar import end_of_day
 from crm.models import Activity, ChangeLog, Client, Deal, DepartmentSettings, Reassignment, SaleLine
+from crm.rules.clients import quiet_since
 from crm.selectors.hunting import long_list_calls_refresh
 from crm.selectors.reassignments import OPEN_FLAGS, concluded_deal_of_owner, rule_candidates
 from crm.services.hunting import long_lists_draft_for
 
 logger = logging.getLogger(__name__)
 
-# A client that has not bought for this many full calendar months is lost (DOMAIN.md sections 3 and 8).
-LOST_AFTER_MONTHS = 5
 UPDATE_CHUNK = 5000
 
 
 @transaction.atomic
-def client_statuses_refresh(as_of: date, *, months: int = LOST_AFTER_MONTHS) -> dict[str, int]:
+def client_statuses_refresh(as_of: date, *, months: int | None = None) -> dict[str, int]:
     """Derive every client's status from its sales up to `as_of`; count the clients whose status changed.
 
     active: a sale (paid or not) in the `months` full calendar months before the month of `as_of`, or in that
     month up to `as_of`; lost: sales before that window only; prospect: no sale up to `as_of`.
     """
-    window_start = month_shift(as_of, -months)
+    # A client with no purchase for the new-client months is lost (DOMAIN.md sections 3 and 8): the head's setting.
+    window_start = quiet_since(as_of, months or DepartmentSettings.current().new_client_after_months)
     sales = SaleLine.objects.filter(client=OuterRef("pk"), date__lte=as_of)
     derived = Case(
         When(Exists(sales.filter(date__gte=window_start)), then=Value(Client.Status.ACTIVE)),

@@ -1,9 +1,10 @@
 """The CRM's part of /api/v1/: its resources, `me`, and JWT auth (access + refresh with rotation and blacklist).
 
-`ROUTES` are registered on the project's one router (salesdept/api.py), beside the other apps' routes.
+`ROUTES` are registered on the project's one router (salesdept/urls.py), beside the other apps' routes.
 """
 
 from django.urls import path
+from rest_framework.viewsets import ViewSetMixin
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from crm.api import views
@@ -12,7 +13,7 @@ from crm.api.views.imports import ImportJobViewSet
 from crm.api.views.prospects import ProspectEntryViewSet, ProspectListViewSet
 from crm.api.views.reassignments import ReassignmentViewSet
 
-ROUTES = [
+ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
     ("clients", views.ClientViewSet, "client"),
     ("contacts", views.ContactViewSet, "contact"),
     ("segments", views.SegmentViewSet, "segment"),

@@ -6,11 +6,11 @@ import calendar
 import math
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crm.demo.tables import Table, money
 from crm.demo.vocabulary import COMPLEMENTS, NAME_TAILS, POSITIONS, REGIONS, SEGMENTS, Region
-from crm.models import Client, ContactPerson, OwnershipChange, SaleLine
+from crm.models import Client, ContactPerson, OwnershipChange, SaleLine, User
 from crm.models.validators import normalize_name
 
 SALES_DOCUMENT_PREFIX = "РН-"
@@ -54,6 +54,14 @@ class ClientsMixin:
     target_lines: int | None
     progress: Callable[[str], None]
     result: Any
+    head: User
+
+    if TYPE_CHECKING:
+        # The department's helpers (crm.demo.generator), for the type checker only.
+        def pick_weighted(self, pairs: tuple[tuple[str, int], ...]) -> str: ...
+        def person(self) -> tuple[str, str, str]: ...
+        def phone(self, region: Region) -> str: ...
+        def mobile(self) -> str: ...
 
     def company_name(self, segment: str) -> tuple[str, str]:
         """A name as the company writes it, and a web domain that goes with it."""
@@ -110,6 +118,7 @@ class ClientsMixin:
                 centre = {"regular": 50_000, "occasional": 30_000, "one_off": 70_000, "lapsed": 40_000}[profile]
                 level = min(3_000_000, max(5_000, int(math.exp(self.rng.gauss(math.log(centre), 0.8)))))
                 owned_since = self.window_start - timedelta(days=self.rng.randint(30, 900)) if owner else None
+            category: str
             if profile == "regular" and level > 400_000:
                 category = Client.Category.VIP
             elif profile == "regular" or level > 300_000:

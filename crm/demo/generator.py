@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from faker import Faker
 
@@ -183,6 +184,7 @@ class _Department(ClientsMixin, PipelineMixin):
             create(username, role)
         self.teams = [Team.objects.get_or_create(name=f"Группа {t}")[0] for t in range(1, self.n_teams + 1)]
         self.sellers: list[User] = []
+        team: Team | None  # each team in turn, then each manager's team (none when there are no teams)
         for number, team in enumerate(self.teams, start=1):
             lead = create(f"lead{number}", Role.TEAM_LEAD, team)
             team.lead = lead
@@ -311,6 +313,7 @@ def wipe(*, usernames: Iterable[str] | None = None) -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     else:
+        model: type[Model]  # the models of both loops below
         for model in (SaleLine, DealPayment, DealProduct, DealStageChange, Activity, ChangeLog, OwnershipChange):
             model.objects.all()._raw_delete(connection.alias)
         for model in (Deal, ContactPerson, Client, ImportJob, Product, Brand):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crm.demo.tables import Table, money
 from crm.demo.vocabulary import (
@@ -53,6 +53,10 @@ class PipelineMixin:
     products_by_category: dict[str, list[tuple[int, int]]]
     progress: Callable[[str], None]
     result: Any
+
+    if TYPE_CHECKING:
+        # The department's helper (crm.demo.generator), for the type checker only.
+        def at(self, day: date, *, hour_from: int = 9, hour_to: int = 18) -> datetime: ...
 
     def deal_stages(self) -> list[str]:
         """Every stage once (so that small departments show them all), then by the funnel's weights."""
@@ -320,6 +324,7 @@ class PipelineMixin:
             )
         if Stage.MEETING_PREP in passed or stage == Stage.MEETING_PREP:
             # Scheduled while preparing; held before the first-meeting stage is left.
+            held: datetime | None
             if Stage.FIRST_MEETING in passed:
                 held = left[Stage.FIRST_MEETING] - timedelta(hours=3)
                 add(Activity.Kind.MEETING, rng.choice(MEETING_SUBJECTS), due=held, done=held)

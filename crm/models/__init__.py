@@ -6,7 +6,6 @@ from .imports import ImportJob
 from .products import Brand, Product, ProductCategory
 from .prospects import (
     ColdCallNorm,
-    DepartmentSettings,
     LongList,
     LongListEntry,
     ProspectEntry,
@@ -14,6 +13,7 @@ from .prospects import (
     Reassignment,
 )
 from .sales import SaleLine
+from .settings import DepartmentSettings
 from .users import Role, Team, User
 
 __all__ = [

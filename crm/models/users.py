@@ -56,7 +56,7 @@ class UserQuerySet(models.QuerySet["User"]):
         return self.filter(is_active=True, role__in=[Role.MANAGER, Role.TEAM_LEAD])
 
 
-class CrmUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+class CrmUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]  # a dynamic base to mypy
     pass
 
 
@@ -69,7 +69,7 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
-    objects = CrmUserManager()  # type: ignore[misc]
+    objects = CrmUserManager()  # type: ignore[misc]  # django-stubs: AbstractUser.objects is a ClassVar
 
     class Meta:
         verbose_name = _("user")

@@ -40,14 +40,12 @@ from crm.models import (
     SaleLine,
     User,
 )
+from crm.rules.clients import REGULAR_MIN_MONTHS, REGULAR_WINDOW_MONTHS
 
 ZERO = Decimal("0.00")
 HIDDEN_CHANGES = {"id", "normalized_name"}
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
 CONTACT_KINDS = (Activity.Kind.CALL, Activity.Kind.MEETING)
-# DOMAIN.md section 4: a regular client bought in at least 3 of the 4 full months before this one.
-REGULAR_WINDOW_MONTHS = 4
-REGULAR_MIN_MONTHS = 3
 
 
 def day_bounds(now: datetime) -> tuple[datetime, datetime]:

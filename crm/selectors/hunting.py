@@ -34,7 +34,6 @@ from core.calendar import month_shift, start_of_day
 from crm.models import Activity, DepartmentSettings, LongList, LongListEntry, SaleLine, User
 
 FIRST_DAYS = 10  # "one call each early in the month": the first ten days
-DEFAULT_COLD_CALLS = 30
 
 
 def month_calls(month: date, up_to: date | None = None) -> QuerySet[Activity]:
@@ -185,7 +184,7 @@ def cold_call_progress(users: QuerySet[User], day: date) -> list[ColdCallProgres
         norm=Coalesce(
             F("cold_call_norm__daily_calls"),
             Subquery(default, output_field=IntegerField()),
-            Value(DEFAULT_COLD_CALLS),
+            Value(DepartmentSettings.default_of("default_cold_calls")),
             output_field=IntegerField(),
         ),
         done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0), output_field=IntegerField()),

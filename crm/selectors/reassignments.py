@@ -104,11 +104,6 @@ def attach_suggestions(rows: Sequence[Reassignment]) -> None:
         row.suggestions = [seller for seller in sellers if seller.pk not in excluded]  # type: ignore[attr-defined]
 
 
-def department_settings() -> DepartmentSettings:
-    """The head's numbers without writing: the defaults until the head has saved them (reads stay reads)."""
-    return DepartmentSettings.objects.filter(pk=1).first() or DepartmentSettings()
-
-
 def clients_near_rule(user: User, today: date) -> list[Client]:
     """The user's clients (a team lead's: the team's) that the rule will catch within the warning days.
 
@@ -116,7 +111,7 @@ def clients_near_rule(user: User, today: date) -> list[Client]:
     within `rule_warning_days`; and an extended client whose extension ends within them. Each row gets
     `rule_date` (the day it goes to the head's queue) and `extended_until`.
     """
-    settings = department_settings()
+    settings = DepartmentSettings.current()
     months, warning = settings.reassign_after_months, settings.rule_warning_days
     horizon = today + timedelta(days=warning)
     flag = Reassignment.objects.filter(

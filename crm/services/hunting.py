@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from core.calendar import month_shift, month_start
 from core.money import to_money
 from crm.models import Client, ColdCallNorm, Deal, DepartmentSettings, LongList, LongListEntry, SaleLine, User
+from crm.rules.clients import quiet_since
 
 TURNOVER_MONTHS = 24
 MONEY_FIELD: DecimalField = DecimalField(max_digits=16, decimal_places=2)
@@ -93,7 +94,7 @@ def _carried(*, owner_ids: list[int], month: date) -> list[LongListEntry]:
 
 def _candidates(*, owner_ids: list[int], month: date, settings: DepartmentSettings) -> list[dict[str, Any]]:
     """Per manager, the best `long_list_max` former big buyers and never-bought clients: one windowed query."""
-    gap_start = month_shift(month, -settings.new_client_after_months)
+    gap_start = quiet_since(month, settings.new_client_after_months)
     history_start = month_shift(month, -TURNOVER_MONTHS)
     sales = SaleLine.objects.filter(client=OuterRef("pk"), date__lt=month)
     turnover = (

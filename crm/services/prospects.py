@@ -257,6 +257,7 @@ def prospect_entries_import(
 def warm_candidates(*, owner: User, today: date, exclude_list: ProspectList | None = None) -> dict[str, Any]:
     """The warm base for `owner`: his clients with no purchase for N months (N from the settings), and the clients
     that never bought (his own and those nobody owns). One query each."""
+    # Same-day months here, calendar months elsewhere: issue 9 (rule 7) makes them one definition.
     cutoff = add_months(today, -DepartmentSettings.current().new_client_after_months)
     base = Client.objects.all()
     if exclude_list is not None:

@@ -25,7 +25,8 @@ from core.panels import MY_DAY, panels_for
 from crm.forms.clients import CallLogForm
 from crm.forms.people import add_service_errors
 from crm.models import Activity, Client, Deal, Role, User
-from crm.selectors.clients import REGULAR_MIN_MONTHS, calls_due, my_day
+from crm.rules.clients import REGULAR_MIN_MONTHS
+from crm.selectors.clients import calls_due, my_day
 from crm.selectors.hunting import cold_call_widget
 from crm.selectors.reassignments import clients_near_rule
 from crm.services.activities import activity_complete, call_log_with_next_task

@@ -63,8 +63,8 @@ def labelled(entries: Any) -> list[ProspectEntry]:
     """The entries with their source and source detail as words (the entry stores codes, like the client)."""
     rows = list(entries)
     for entry in rows:
-        entry.source_label = SOURCE_LABELS.get(entry.source, "")  # type: ignore[attr-defined]
-        entry.detail_label = DETAIL_LABELS.get(entry.source_detail, "")  # type: ignore[attr-defined]
+        entry.source_label = SOURCE_LABELS.get(entry.source, "")
+        entry.detail_label = DETAIL_LABELS.get(entry.source_detail, "")
     return rows
 
 

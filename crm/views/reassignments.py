@@ -22,8 +22,8 @@ from core.exports import Column, xlsx_response
 from core.http import user_of
 from crm.forms.people import add_service_errors
 from crm.forms.reassignments import DECIDED, ExtendForm, QueueFilterForm, ReassignForm
-from crm.models import Deal, Reassignment, Role
-from crm.selectors.reassignments import attach_suggestions, clients_near_rule, department_settings, queue_rows
+from crm.models import Deal, DepartmentSettings, Reassignment, Role
+from crm.selectors.reassignments import attach_suggestions, clients_near_rule, queue_rows
 from crm.services.reassignments import reassignment_extend, reassignment_reassign
 
 ROWS = 30
@@ -74,7 +74,7 @@ class ReassignmentQueueView(QueueAccessMixin, View):
         if decides:
             attach_suggestions(rows)
             for row in rows:
-                row.forms = decision_forms(row)  # type: ignore[attr-defined]
+                row.forms = decision_forms(row)
         context = {
             "filters": form,
             "status": status,
@@ -82,7 +82,7 @@ class ReassignmentQueueView(QueueAccessMixin, View):
             "rows": rows,
             "decides": decides,
             "decided_tab": status != Reassignment.Status.PENDING,
-            "settings": department_settings(),
+            "settings": DepartmentSettings.current(),
             "query": f"status={status}",
             "today": timezone.localdate(),
         }
@@ -104,7 +104,7 @@ class ReassignmentDetailView(QueueAccessMixin, View):
         context = {
             "flag": flag,
             "decides": self.user.is_head and flag.status == Reassignment.Status.PENDING,
-            "settings": department_settings(),
+            "settings": DepartmentSettings.current(),
             **forms,
         }
         return TemplateResponse(self.request, "crm/reassignments/detail.html", context, status=status)
@@ -204,7 +204,7 @@ class NearRuleView(QueueAccessMixin, View):
         today = timezone.localdate()
         context = {
             "clients": clients_near_rule(self.user, today),
-            "settings": department_settings(),
+            "settings": DepartmentSettings.current(),
             "today": today,
             "show_owner": self.user.role != Role.MANAGER,
         }

@@ -1,10 +1,12 @@
 """Planning's part of /api/v1/: plans, plan/fact, cross-sell lists and pay; registered on the project's router."""
 
+from rest_framework.viewsets import ViewSetMixin
+
 from planning.api.views import work as plan_work
 from planning.api.views.pay import PaySchemeViewSet, PayViewSet
 from planning.api.views.plans import PlanViewSet
 
-ROUTES = [
+ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
     ("plan-fact", plan_work.PlanFactViewSet, "plan-fact"),
     ("cross-sell", plan_work.CrossSellViewSet, "cross-sell"),
     ("plans", PlanViewSet, "plan"),

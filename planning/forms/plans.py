@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import User
-from planning.services.plans import EXISTING_SHARE_MAX, EXISTING_SHARE_MIN, ONE_OFF_SHARE_MAX, ONE_OFF_SHARE_MIN
+from planning.rules.plans import EXISTING_SHARE_MAX, EXISTING_SHARE_MIN, ONE_OFF_SHARE_MAX, ONE_OFF_SHARE_MIN
 
 EXISTING_SHARE_CHOICES = [
     ("0.5", _("1/2 of G to existing clients")),

@@ -23,6 +23,7 @@ from django.db.models import Exists, F, OuterRef, Sum
 from core.calendar import is_working_day, month_days, month_shift, month_start, working_days_of
 from core.money import money_div, to_money
 from crm.models import DepartmentSettings, SaleLine, User
+from crm.rules.clients import quiet_since
 from planning.selectors.work import current_plans_for, visible_sellers
 
 ZERO = Decimal("0")
@@ -150,16 +151,9 @@ class PlanFact:
     total: Series
 
 
-def new_client_after_months() -> int:
-    """The head's setting, read without creating the settings row (a read page writes nothing)."""
-    stored = DepartmentSettings.objects.filter(pk=1).values_list("new_client_after_months", flat=True).first()
-    default = DepartmentSettings._meta.get_field("new_client_after_months").default
-    return stored if stored is not None else default  # type: ignore[return-value]
-
-
 def fact_rows(*, user: User, manager_ids: Iterable[int], month: date) -> list[dict[str, Any]]:
     """One aggregate query: paid sales of the month by manager, day and new/existing client."""
-    look_back = month_shift(month, -new_client_after_months())
+    look_back = quiet_since(month, DepartmentSettings.current().new_client_after_months)
     earlier = SaleLine.objects.filter(client_id=OuterRef("client_id"), date__gte=look_back, date__lt=month)
     # A paid line always has its paid date (the saleline_paid_has_date constraint): filter on it directly.
     return list(

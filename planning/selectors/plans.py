@@ -13,13 +13,7 @@ from django.db.models.functions import TruncMonth
 from core.money import money_div
 from crm.models import SaleLine, User
 from planning.models import Plan, PlanLine
-from planning.services.plans import (
-    CROSS_SELL_FACTOR,
-    WINDOW_MONTHS,
-    gap_percent,
-    gap_warning,
-    window_months,
-)
+from planning.rules.plans import CROSS_SELL_FACTOR, WINDOW_MONTHS, gap_percent, gap_warning, window_months
 
 # Regular clients are asked each week for an order of 1/4 of their monthly plan (DOMAIN.md section 4).
 WEEKS_PER_MONTH = 4

@@ -17,10 +17,10 @@ from core.money import money_div, money_mul
 from crm.models import Activity, Client, Deal, Product, ProductCategory, SaleLine, User
 from crm.rules.stages import Stage
 from planning.models import ComplementRule, FeaturedItem, Plan, PlanLine
+from planning.rules.plans import WINDOW_MONTHS
 
 ZERO = Decimal("0")
 CALLS_PER_WEEK = 2
-WINDOW_MONTHS = 4
 # A client "buys" a category when it makes at least 5 per cent of his window turnover; below that (or zero) the
 # category is open for cross-selling.
 MIN_CATEGORY_SHARE = Decimal("0.05")

@@ -21,6 +21,7 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from functools import reduce
 from itertools import pairwise
+from typing import TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -35,7 +36,12 @@ from planning.models import KpiResult, PayKpi, PayScheme, PayThreshold
 HUNDRED = Decimal(100)
 MIN_KPIS, MAX_KPIS = 3, 5
 MAX_THRESHOLDS = 5
-DEFAULT_THRESHOLDS = ((80, Decimal("3.00")), (90, Decimal("4.00")), (100, Decimal("5.00")))
+# Redefined as a list with the same thresholds further down (next to the default schemes); both are read-only.
+DEFAULT_THRESHOLDS: Sequence[tuple[int, Decimal]] = (
+    (80, Decimal("3.00")),
+    (90, Decimal("4.00")),
+    (100, Decimal("5.00")),
+)
 PAY_ROLES = (Role.MANAGER, Role.TEAM_LEAD)
 
 
@@ -131,6 +137,15 @@ def pay_for(
     )
 
 
+class SchemeTerms(TypedDict):
+    """A pay scheme's terms as `pay_for` takes them, spread into it as `**terms`."""
+
+    fixed: Decimal
+    soft: Decimal
+    kpis: Sequence[KpiLine]
+    thresholds: Sequence[Threshold]
+
+
 @dataclass(frozen=True)
 class NextThreshold:
     threshold: Threshold
@@ -172,11 +187,11 @@ def pay_outlook(
     in_month = working_days_between(first, last)
     passed = working_days_between(first, min(today, last))
     left = in_month - passed
-    scheme = {"fixed": fixed, "soft": soft, "kpis": kpis, "thresholds": thresholds}
-    earned = pay_for(fact=fact_so_far, target=target, **scheme)  # type: ignore[arg-type]
+    scheme: SchemeTerms = {"fixed": fixed, "soft": soft, "kpis": kpis, "thresholds": thresholds}
+    earned = pay_for(fact=fact_so_far, target=target, **scheme)
     # Before the first working day there is no pace to extrapolate: the forecast is the fact so far.
     forecast_fact = money_div(Decimal(fact_so_far) * in_month, passed) if passed else to_money(fact_so_far)
-    forecast = pay_for(fact=forecast_fact, target=target, **scheme)  # type: ignore[arg-type]
+    forecast = pay_for(fact=forecast_fact, target=target, **scheme)
     next_threshold = None
     if target is not None and target > 0:
         above = [t for t in thresholds if Decimal(fact_so_far) * HUNDRED < Decimal(target) * t.percent]
@@ -189,7 +204,7 @@ def pay_outlook(
                 sales_at_threshold=at,
                 still_needed=needed,
                 per_remaining_day=to_money_up(needed / left) if left else None,
-                pay=pay_for(fact=at, target=target, **scheme),  # type: ignore[arg-type]
+                pay=pay_for(fact=at, target=target, **scheme),
             )
     return PayOutlook(
         month=first,

@@ -41,9 +41,7 @@ def owner_of(client):
     return Client.objects.values_list("owner_id", flat=True).get(pk=client.pk)
 
 
-def test_the_service_restarts_the_clock_records_the_change_and_who_lost_it(
-    lost_client, manager, other_manager
-):
+def test_the_service_restarts_the_clock_records_the_change_and_who_lost_it(lost_client, manager, other_manager):
     lost_client.refresh_from_db()
     assert (lost_client.owner, lost_client.owned_since) == (other_manager, TAKEN_ON)
     change = OwnershipChange.objects.filter(client=lost_client).latest("at")

@@ -11,15 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from crm.models import Role
 from planning.models import Plan
 from planning.nightly import plan_drafts_generate
-from planning.services.plans import (
-    compute_plan,
-    gap_warning,
-    plan_adjust,
-    plan_approve,
-    plan_generate,
-    window_bounds,
-    window_months,
-)
+from planning.rules.plans import compute_plan, gap_warning, window_bounds, window_months
+from planning.services.plans import plan_adjust, plan_approve, plan_generate
 from tests.crm.factories import ClientFactory, SaleLineFactory, UserFactory
 
 MAY = date(2026, 5, 1)

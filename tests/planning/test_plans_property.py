@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planning.services.plans import CROSS_SELL_FACTOR, compute_plan, window_months
+from planning.rules.plans import CROSS_SELL_FACTOR, compute_plan, window_months
 
 MONTHS = window_months(date(2026, 5, 1))
 

@@ -13,7 +13,7 @@ from rest_framework import serializers
 from crm.api.serializers.fields import name_of
 from crm.models import User
 from planning.models import Plan, PlanLine
-from planning.services.plans import ONE_OFF_SHARE_MIN, gap_percent, gap_warning
+from planning.rules.plans import ONE_OFF_SHARE_MIN, gap_percent, gap_warning
 
 
 class PlanLineSerializer(serializers.ModelSerializer):

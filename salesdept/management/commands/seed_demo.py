@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: a believable sales department to click through, from the seeded generator in bench/."""
+"""`manage.py seed_demo`: a believable sales department to click through, from the seeded generator in crm/demo/."""
 
 from __future__ import annotations
 
