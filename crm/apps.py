@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CrmConfig(AppConfig):
     name = "crm"
     verbose_name = _("CRM")
+
+    def ready(self) -> None:
+        # Register the CRM's Celery tasks, which services start by name (crm/services/imports).
+        from crm import tasks  # noqa: F401

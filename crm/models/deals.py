@@ -178,12 +178,6 @@ class Deal(models.Model):
     def amount_due(self) -> Decimal:
         return max(Decimal("0"), (self.invoice_amount or Decimal("0")) - self.paid_amount)
 
-    def can_move_to(self, stage: str, user: User) -> bool:
-        """Whether `user` may move this deal to `stage` now (see crm.services.deals for the reasons)."""
-        from crm.services.deals import stage_move_problems
-
-        return not stage_move_problems(deal=self, to_stage=stage, by=user, reason="x")
-
 
 class DealProduct(models.Model):
     deal = models.ForeignKey(Deal, verbose_name=_("deal"), on_delete=models.CASCADE, related_name="lines")

@@ -96,6 +96,11 @@ class User(AbstractUser):
         return self.role in (Role.MANAGER, Role.TEAM_LEAD)
 
     @property
+    def is_admin(self) -> bool:
+        """The administrator (a superuser counts as one)."""
+        return self.is_superuser or self.role == Role.ADMIN
+
+    @property
     def is_team_lead(self) -> bool:
         return self.role == Role.TEAM_LEAD
 
@@ -132,12 +137,25 @@ class User(AbstractUser):
         return not self.is_service
 
     @property
+    def sees_owners(self) -> bool:
+        """A manager only ever sees his own clients and deals; everyone else sees whose they are."""
+        return self.role != Role.MANAGER
+
+    @property
     def manages_people(self) -> bool:
         """The head and the admin manage users and teams (an inactive account manages nothing)."""
         return self.is_active and self.is_head
 
+    def leads(self, other: User) -> bool:
+        """A team lead leads the members of his team."""
+        return self.is_team_lead and bool(self.team_id) and other.team_id == self.team_id
+
+    def acts_for(self, other: User) -> bool:
+        """The head for anyone, a seller for himself, a team lead for his team: who may give work to `other`."""
+        return self.is_head or self.pk == other.pk or self.leads(other)
+
     def owner_q(self, path: str) -> Q:
         """Rows owned (through `path`, a user FK) by this user, or by the team for a team lead."""
-        if self.role == Role.TEAM_LEAD and self.team_id:
+        if self.is_team_lead and self.team_id:
             return Q(**{f"{path}__team_id": self.team_id}) | Q(**{path: self.pk})
         return Q(**{path: self.pk})

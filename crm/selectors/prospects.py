@@ -78,12 +78,11 @@ def list_entries(prospect_list: ProspectList) -> QuerySet[ProspectEntry]:
 
 def list_owner_choices(user: User) -> QuerySet[User]:
     """The managers `user` may build a list for."""
-    from crm.models import Role
 
     sellers = User.objects.sellers()
-    if user.sees_everything or user.role == Role.BASE_MANAGER:
+    if user.sees_everything or user.is_base_manager:
         return sellers
-    if user.role == Role.TEAM_LEAD and user.team_id:
+    if user.is_team_lead and user.team_id:
         return sellers.filter(Q(team_id=user.team_id) | Q(pk=user.pk))
     return sellers.filter(pk=user.pk)
 

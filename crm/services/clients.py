@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from crm.models import ChangeLog, Client, ContactPerson, Role, User
+from crm.models import ChangeLog, Client, ContactPerson, User
 from crm.models.validators import normalize_name, normalize_phone
 from crm.services.ownership import client_owner_set, client_owners_set
 
@@ -28,7 +28,7 @@ def can_change_client(user: User, client: Client) -> bool:
 
 def can_change_contacts(user: User, client: Client) -> bool:
     """Key persons are also kept up to date by the base manager and the VIP head, who meet them."""
-    return can_change_client(user, client) or user.role in (Role.BASE_MANAGER, Role.VIP_HEAD)
+    return can_change_client(user, client) or user.is_base_manager or user.is_vip_head
 
 
 def normalise_client_data(
@@ -59,16 +59,14 @@ def _full_clean(client: Client) -> None:
 @transaction.atomic
 def client_create(*, by: User, data: dict[str, Any], today: date | None = None) -> Client:
     """Create a client; a manager becomes its owner, the head may name one."""
-    if not (by.sees_everything or by.is_seller or by.role == Role.BASE_MANAGER):
+    if not by.works_prospects:
         raise PermissionDenied(_("You may not add clients."))
     data = normalise_client_data(data)
     owner = data.pop("owner", None)
     data.pop("owned_since", None)
     if by.is_seller and owner is None:
         owner = by
-    if owner is not None and not (
-        by.sees_everything or owner == by or (by.role == Role.TEAM_LEAD and owner.team_id == by.team_id)
-    ):
+    if owner is not None and not by.acts_for(owner):
         raise ValidationError({"owner": [_("You may not give a client to this manager.")]})
     if owner is not None and not owner.is_seller:
         raise ValidationError({"owner": [_("Only a sales manager or a team lead can own clients.")]})

@@ -247,14 +247,14 @@ def deal_create(
 ) -> Deal:
     """Open a deal at `goal` for a client the user may work."""
     now = now or timezone.now()
-    if not Client.objects.visible_to(by).filter(pk=client.pk).exists() or not (by.is_seller or by.is_head):
+    if not Client.objects.visible_to(by).filter(pk=client.pk).exists() or not by.works_in_sales:
         raise PermissionDenied(_("You may not open deals for this client."))
     owner = owner or (by if by.is_seller else client.owner)
     if owner is None:
         raise ValidationError({"owner": [_("Choose the manager who works this deal.")]})
     if not owner.is_seller:
         raise ValidationError({"owner": [_("Only a sales manager or a team lead can own deals.")]})
-    if not by.is_head and not (owner == by or (by.role == "team_lead" and owner.team_id == by.team_id)):
+    if not by.acts_for(owner):
         raise ValidationError({"owner": [_("You may not open deals for this manager.")]})
     if amount < 0:
         raise ValidationError({"amount": [_("The amount cannot be negative.")]})

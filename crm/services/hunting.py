@@ -217,7 +217,7 @@ def long_list_entry_update(*, entry: LongListEntry, by: User, data: dict[str, An
     `not_worth` follows the potential: below the department's threshold the company is not worth the time.
     """
     visible = LongList.objects.visible_to(by).filter(pk=entry.long_list_id).exists()
-    if not visible or not (by.is_seller or by.sees_everything):
+    if not visible or not by.works_in_sales:
         raise PermissionDenied(_("You may not change this long list."))
     unknown = set(data) - set(ENTRY_FIELDS)
     if unknown:

@@ -21,7 +21,7 @@ TEAM_FIELDS = ("name", "lead")
 
 def may_manage_admins(by: User) -> bool:
     """Only an administrator creates, changes or appoints administrators."""
-    return by.is_superuser or by.role == Role.ADMIN
+    return by.is_admin
 
 
 def _check_manager(by: User) -> None:
@@ -105,7 +105,7 @@ def user_update(*, by: User, user: User, data: dict[str, Any]) -> User:
         raise ValidationError({field: [_("This field cannot be changed here.")] for field in sorted(unknown)})
     user = User.objects.select_for_update().get(pk=user.pk)
     if not may_manage_admins(by):
-        if user.role == Role.ADMIN or user.is_superuser:
+        if user.is_admin:
             raise PermissionDenied(_("Only an administrator changes administrators."))
         if data.get("role") == Role.ADMIN:
             raise ValidationError({"role": [_("Only an administrator may make someone an administrator.")]})
@@ -133,7 +133,7 @@ def user_update(*, by: User, user: User, data: dict[str, Any]) -> User:
     if errors:
         raise ValidationError(errors)
     user.save()
-    still_leads = user.is_active and user.role == Role.TEAM_LEAD
+    still_leads = user.is_active and user.is_team_lead
     _leave_led_teams(by=by, user=user, keep=user.team if still_leads else None)
     changelog_record(obj=user, by=by, action=ChangeLog.Action.UPDATE, before=before)
     return user
@@ -151,13 +151,13 @@ def _appoint_lead(*, by: User, team: Team, lead: User | None, previous: User | N
             raise ValidationError({"lead": [_("Only an active sales manager or team lead can lead a team.")]})
         if Team.objects.filter(lead=lead).exclude(pk=team.pk).exists():
             raise ValidationError({"lead": [_("This person already leads another team.")]})
-        if lead.team_id != team.pk or lead.role != Role.TEAM_LEAD:
+        if lead.team_id != team.pk or not lead.is_team_lead:
             before = snapshot(lead, USER_LOGGED_FIELDS)
             lead.team = team
             lead.role = Role.TEAM_LEAD
             lead.save(update_fields=["team", "role", "updated_at"])
             changelog_record(obj=lead, by=by, action=ChangeLog.Action.UPDATE, before=before)
-    if previous is not None and previous != lead and previous.team_id == team.pk and previous.role == Role.TEAM_LEAD:
+    if previous is not None and previous != lead and previous.team_id == team.pk and previous.is_team_lead:
         # Left as team lead, the old lead would keep seeing the whole team's clients and deals.
         before = snapshot(previous, USER_LOGGED_FIELDS)
         previous.role = Role.MANAGER

@@ -22,7 +22,6 @@ from crm.models import (
     DepartmentSettings,
     ProspectEntry,
     ProspectList,
-    Role,
     SaleLine,
     User,
 )
@@ -81,16 +80,12 @@ def _words(choices: Any, extra: dict[str, str]) -> dict[str, str]:
 
 def may_build_for(by: User, owner: User) -> bool:
     """Whether `by` may build (and change) a list for the manager `owner`."""
-    if by.sees_everything or by.role == Role.BASE_MANAGER or by.pk == owner.pk:
-        return True
-    return by.role == Role.TEAM_LEAD and bool(by.team_id) and owner.team_id == by.team_id
+    return by.is_base_manager or by.acts_for(owner)
 
 
 def may_claim_for(by: User, owner: User) -> bool:
     """Claiming makes a client the list owner's: the owner himself, his team lead or the head decide it."""
-    if by.sees_everything or by.pk == owner.pk:
-        return True
-    return by.role == Role.TEAM_LEAD and bool(by.team_id) and owner.team_id == by.team_id
+    return by.acts_for(owner)
 
 
 def ensure_may_build(by: User, prospect_list: ProspectList) -> None:

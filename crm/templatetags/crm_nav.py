@@ -6,7 +6,7 @@ from django import template
 from django.http import HttpRequest
 
 from crm.forms.imports import import_kinds
-from crm.models import Role, User
+from crm.models import User
 
 register = template.Library()
 
@@ -46,7 +46,7 @@ def imports_files(user: User) -> bool:
 @register.filter
 def sees_clients(user: User) -> bool:
     """Everyone whose role reads clients (the service owner does not)."""
-    return bool(user.is_authenticated and user.role != Role.SERVICE)
+    return bool(user.is_authenticated and user.reads_clients)
 
 
 @register.simple_tag(takes_context=True)
@@ -73,4 +73,4 @@ def sets_department(user: User) -> bool:
 @register.filter
 def plans_in_sales(user: User) -> bool:
     """Plans, their tools, plan/fact and pay are for sellers and the head (DOMAIN.md sections 4 and 5)."""
-    return bool(user.is_authenticated and (user.is_seller or user.sees_everything))
+    return bool(user.is_authenticated and user.works_in_sales)

@@ -21,7 +21,7 @@ from django.views.generic import TemplateView
 from core.access import RoleRequiredMixin
 from core.exports import Column, xlsx_response
 from crm.forms.pipeline import BoardFilterForm, DealLoseForm, DealMoveForm
-from crm.models import Deal, Role
+from crm.models import Deal
 from crm.models.deals import DealQuerySet
 from crm.rules.stages import ACTIVE_STAGES, OPEN_STAGES, ORDER, Stage
 from crm.selectors.pipeline import board_columns
@@ -70,7 +70,7 @@ class BoardView(PipelineRequiredMixin, TemplateView):
             filters=filters,
             columns=[c for c in columns if c.stage != Stage.LOST],
             lost=next(c for c in columns if c.stage == Stage.LOST),
-            show_owner=user.role != Role.MANAGER,
+            show_owner=user.sees_owners,
             query=self.request.GET.urlencode(),
         )
         return context

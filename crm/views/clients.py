@@ -26,7 +26,7 @@ from core.http import AuthedHttpRequest, user_of
 from crm.filters import ClientFilterSet
 from crm.forms.clients import CLIENT_FIELDS, ClientFilterForm, ClientForm, ContactForm
 from crm.forms.people import add_service_errors
-from crm.models import Client, Role, User
+from crm.models import Client
 from crm.selectors.clients import (
     CLIENT_SORTS,
     DEFAULT_CLIENT_SORT,
@@ -41,18 +41,13 @@ PER_PAGE = 50
 PRINT_ROWS = 1000
 
 
-def sees_owners(user: User) -> bool:
-    """Managers only ever see their own clients, so the owner filter and column are for everyone else."""
-    return user.role != Role.MANAGER
-
-
 class ClientQuery:
     """The list as the request asks for it: ClientFilterSet (shared with the API) on the visible clients, sorted."""
 
     def __init__(self, request: HttpRequest) -> None:
         self.user = user_of(request)
         data = request.GET.copy()
-        if not sees_owners(self.user):
+        if not self.user.sees_owners:
             data.pop("owner", None)
         self.data = data
         self.filterset = ClientFilterSet(data, queryset=Client.objects.visible_to(self.user), request=request)
@@ -133,7 +128,7 @@ class ClientListView(ClientReaderMixin, TemplateView):
     def filter_context(self) -> dict[str, Any]:
         user = self.query.user
         choices = client_filter_choices(user=user)
-        show_owner = sees_owners(user)
+        show_owner = user.sees_owners
         form = ClientFilterForm(
             self.query.data,
             segments=choices["segments"],
@@ -189,7 +184,7 @@ class ClientExportView(ClientReaderMixin, View):
         return xlsx_response(
             filename="clients",
             title=_("Clients"),
-            columns=client_columns(sees_owners(query.user)),
+            columns=client_columns(query.user.sees_owners),
             rows=query.rows().iterator(chunk_size=2000),
         )
 
@@ -229,9 +224,9 @@ class ClientDetailView(LoginRequiredMixin, TemplateView):
             chart_json=json.dumps(chart),
             may_edit=can_change_client(user, client),
             may_add_contact=can_change_contacts(user, client),
-            may_log_call=user.role != Role.SERVICE,
+            may_log_call=user.reads_clients,
             contact_form=kwargs.get("contact_form") or ContactForm(),
-            show_owner=sees_owners(user),
+            show_owner=user.sees_owners,
             next_url=self.request.get_full_path(),
             now=now,
         )

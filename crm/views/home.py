@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from core.http import user_of
-from crm.models import Activity, Client, Deal, Role, User
+from crm.models import Activity, Client, Deal, User
 from crm.views.myday import my_day_context
 
 TABLE_ROWS = 10
@@ -120,7 +120,7 @@ def dashboard_kind(user: User) -> str:
     """What the home page shows a role that does not sell (sellers get My day)."""
     if user.sees_everything:
         return "department"
-    if user.role in (Role.VIP_HEAD, Role.BASE_MANAGER):
+    if user.is_vip_head or user.is_base_manager:
         return "clients"
     return "service"
 
@@ -142,7 +142,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context.update(now=now, today=timezone.localdate(now))
         if user.is_seller:
             context.update(my_day_context(self.request, now))
-            if user.role == Role.TEAM_LEAD:
+            if user.is_team_lead:
                 context["managers"] = managers_overview(user, now)
             return context
         kind = dashboard_kind(user)

@@ -24,7 +24,7 @@ from core.http import AuthedHttpRequest, user_of
 from core.panels import MY_DAY, panels_for
 from crm.forms.clients import CallLogForm
 from crm.forms.people import add_service_errors
-from crm.models import Activity, Client, Deal, Role, User
+from crm.models import Activity, Client, Deal, User
 from crm.rules.clients import REGULAR_MIN_MONTHS
 from crm.selectors.clients import calls_due, my_day
 from crm.selectors.hunting import cold_call_widget
@@ -44,7 +44,7 @@ def my_day_context(request: HttpRequest, now: datetime) -> dict[str, Any]:
         "day": day,
         "regular_only": regular_only,
         "regular_min_months": REGULAR_MIN_MONTHS,
-        "show_owner": user.role == Role.TEAM_LEAD,
+        "show_owner": user.is_team_lead,
         "next_url": request.get_full_path(),
         "cold_calls": cold_call_widget(User.objects.visible_to(user).sellers(), timezone.localdate(now)),
         "near_rule": clients_near_rule(user, timezone.localdate(now)),

@@ -20,7 +20,7 @@ from core.exports import Column, xlsx_response
 from core.http import user_of
 from crm.forms.people import add_service_errors
 from crm.forms.prospects import ProspectEntryForm, ProspectFileForm, ProspectListForm
-from crm.models import Client, Deal, DepartmentSettings, ProspectEntry, ProspectList, Role, User
+from crm.models import Client, Deal, DepartmentSettings, ProspectEntry, ProspectList, User
 from crm.selectors.prospects import (
     list_entries,
     list_owner_choices,
@@ -78,7 +78,7 @@ class ProspectListIndexView(ProspectsMixin, View):
             "lists": lists,
             "form": form,
             "target": DepartmentSettings.current().prospect_list_size,
-            "chooses_owner": not user.is_seller or user.role == Role.TEAM_LEAD,
+            "chooses_owner": not user.is_seller or user.is_team_lead,
         }
         return TemplateResponse(request, self.template_name, context, status=status)
 

@@ -22,7 +22,7 @@ from core.exports import Column, xlsx_response
 from core.http import user_of
 from crm.forms.people import add_service_errors
 from crm.forms.reassignments import DECIDED, ExtendForm, QueueFilterForm, ReassignForm
-from crm.models import Deal, DepartmentSettings, Reassignment, Role
+from crm.models import Deal, DepartmentSettings, Reassignment
 from crm.selectors.reassignments import attach_suggestions, clients_near_rule, queue_rows
 from crm.services.reassignments import reassignment_extend, reassignment_reassign
 
@@ -206,6 +206,6 @@ class NearRuleView(QueueAccessMixin, View):
             "clients": clients_near_rule(self.user, today),
             "settings": DepartmentSettings.current(),
             "today": today,
-            "show_owner": self.user.role != Role.MANAGER,
+            "show_owner": self.user.sees_owners,
         }
         return TemplateResponse(request, "crm/reassignments/near_rule.html", context)

@@ -20,7 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from crm.models import Client, MarketSegment, Role, User
+from crm.models import Client, MarketSegment, User
 from crm.models.validators import normalize_name
 from crm.services.clients import normalise_client_data
 
@@ -141,12 +141,7 @@ class ClientRows:
         if owner is None:
             errors["manager"] = [_("Manager %(value)s not found (give a username or an e-mail).") % {"value": raw}]
             return None
-        allowed = (
-            importer.sees_everything
-            or owner.pk == importer.pk
-            or (importer.role == Role.TEAM_LEAD and importer.team_id and owner.team_id == importer.team_id)
-        )
-        if not allowed:
+        if not importer.acts_for(owner):
             errors["manager"] = [_("You may not give a client to this manager.")]
         elif not (owner.is_seller and owner.is_active):
             errors["manager"] = [_("Only an active sales manager or team lead can own clients.")]

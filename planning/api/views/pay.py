@@ -42,7 +42,7 @@ class PayViewSet(viewsets.ViewSet):
     )
     def list(self, request: Request) -> Response:
         user = user_of(request)
-        if not (user.is_seller or user.sees_everything):
+        if not user.works_in_sales:
             raise PermissionDenied(_("Pay is computed for sales managers and team leads."))
         today = timezone.localdate()
         raw_month = request.query_params.get("month")
