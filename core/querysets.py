@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import reduce
 from operator import or_
-from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Generic, Self, TypeVar
 
 from django.db import models
 
@@ -21,7 +21,7 @@ class OwnedQuerySet(models.QuerySet[M], Generic[M]):
     owner_paths: ClassVar[tuple[str, ...]] = ("owner",)
     sees_all_roles: ClassVar[tuple[str, ...]] = ()
 
-    def visible_to(self, user: User) -> OwnedQuerySet[M]:
+    def visible_to(self, user: User) -> Self:
         if user.sees_everything or user.role in self.sees_all_roles:
             return self
         if user.is_seller:

@@ -13,12 +13,18 @@ from crm.models import (
     Activity,
     Brand,
     Client,
+    ColdCallNorm,
     ContactPerson,
     Deal,
+    LongList,
+    LongListEntry,
     LostReason,
     MarketSegment,
     Product,
     ProductCategory,
+    ProspectEntry,
+    ProspectList,
+    Reassignment,
     Role,
     SaleLine,
     Team,
@@ -26,6 +32,9 @@ from crm.models import (
 )
 from crm.models.validators import phone_digits
 from crm.rules.stages import Stage
+
+DECIDED = "decided"  # the queue's tab of decided flags
+DECIDED_STATUSES = (Reassignment.Status.REASSIGNED, Reassignment.Status.RESOLVED)
 
 TRUE_VALUES = ("true", "1", "yes")
 FALSE_VALUES = ("false", "0", "no")
@@ -151,8 +160,13 @@ class LostReasonFilterSet(SyncFilterSet):
 
 
 class DealFilterSet(SyncFilterSet):
+    """The board and `GET /api/v1/deals/`: `manager` is the board's word for `owner`."""
+
+    q = filters.CharFilter(method="filter_q", label=_("Deal or client name"))
     stage = filters.MultipleChoiceFilter(choices=Stage.choices)
     owner = filters.NumberFilter(field_name="owner_id")
+    manager = filters.NumberFilter(field_name="owner_id", label=_("Manager"))
+    segment = filters.NumberFilter(field_name="client__segment_id")
     client = filters.NumberFilter(field_name="client_id")
     team = filters.NumberFilter(field_name="owner__team_id")
     no_open_task = StrictBooleanFilter(method="filter_no_open_task", label=_("Open deals without a next task"))
@@ -161,6 +175,10 @@ class DealFilterSet(SyncFilterSet):
     class Meta:
         model = Deal
         fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[Deal], name: str, value: str) -> QuerySet[Deal]:
+        term = value.strip()
+        return queryset.filter(Q(title__icontains=term) | Q(client__name__icontains=term)) if term else queryset
 
     def filter_no_open_task(self, queryset: QuerySet[Deal], name: str, value: bool | None) -> QuerySet[Deal]:
         return queryset.without_open_task(timezone.now()) if value else queryset  # type: ignore[attr-defined]
@@ -197,16 +215,95 @@ class SaleLineFilterSet(SyncFilterSet):
 
 
 class UserFilterSet(SyncFilterSet):
+    """The users page and `GET /api/v1/users/`: `active` is the page's word for `is_active`."""
+
+    q = filters.CharFilter(method="filter_q", label=_("Name, login or e-mail"))
     role = filters.ChoiceFilter(choices=Role.choices)
     team = filters.NumberFilter(field_name="team_id")
     is_active = StrictBooleanFilter()
+    active = StrictBooleanFilter(field_name="is_active")
 
     class Meta:
         model = User
         fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        term = value.strip()
+        if not term:
+            return queryset
+        return queryset.filter(
+            Q(username__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(first_name__icontains=term)
+            | Q(email__icontains=term)
+        )
 
 
 class TeamFilterSet(SyncFilterSet):
     class Meta:
         model = Team
         fields: list[str] = []
+
+
+class ProspectListFilterSet(SyncFilterSet):
+    owner = filters.NumberFilter(field_name="owner_id")
+
+    class Meta:
+        model = ProspectList
+        fields: list[str] = []
+
+
+class ProspectEntryFilterSet(SyncFilterSet):
+    prospect_list = filters.NumberFilter(field_name="prospect_list_id")
+    check_result = filters.ChoiceFilter(choices=ProspectEntry.Check.choices)
+
+    class Meta:
+        model = ProspectEntry
+        fields: list[str] = []
+
+
+class LongListFilterSet(SyncFilterSet):
+    owner = filters.NumberFilter(field_name="owner_id")
+    month = filters.DateFilter(field_name="month")
+
+    class Meta:
+        model = LongList
+        fields: list[str] = []
+
+
+class LongListEntryFilterSet(SyncFilterSet):
+    long_list = filters.NumberFilter(field_name="long_list_id")
+    short_listed = StrictBooleanFilter()
+    not_worth = StrictBooleanFilter()
+
+    class Meta:
+        model = LongListEntry
+        fields: list[str] = []
+
+
+class ColdCallNormFilterSet(SyncFilterSet):
+    manager = filters.NumberFilter(field_name="manager_id")
+
+    class Meta:
+        model = ColdCallNorm
+        fields: list[str] = []
+
+
+class ReassignmentFilterSet(SyncFilterSet):
+    status = filters.ChoiceFilter(
+        choices=[*Reassignment.Status.choices, (DECIDED, _("History of decisions"))],
+        method="filter_status",
+        label=_("Status"),
+    )
+    owner = filters.NumberFilter(field_name="owner_id", label=_("Manager"))
+    client = filters.NumberFilter(field_name="client_id", label=_("Client"))
+
+    class Meta:
+        model = Reassignment
+        fields: list[str] = []
+
+    def filter_status(self, queryset: QuerySet[Reassignment], name: str, value: str) -> QuerySet[Reassignment]:
+        """One status, or `decided`: every flag the head (or the nightly) has decided."""
+        if value == DECIDED:
+            return queryset.filter(status__in=DECIDED_STATUSES)
+        return queryset.filter(status=value)

@@ -10,10 +10,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import OwnedQuerySet
 from crm.models import Role
 
 if TYPE_CHECKING:
-    from crm.models import User
+    pass
 
 
 class Digits(TypedDict):
@@ -27,13 +28,8 @@ MONEY: Digits = {"max_digits": 16, "decimal_places": 2}
 SHARE: Digits = {"max_digits": 6, "decimal_places": 4}
 
 
-class PlanQuerySet(models.QuerySet["Plan"]):
-    def visible_to(self, user: User) -> PlanQuerySet:
-        if user.sees_everything:
-            return self
-        if user.is_seller:
-            return self.filter(user.owner_q("manager"))
-        return self.none()
+class PlanQuerySet(OwnedQuerySet["Plan"]):
+    owner_paths = ("manager",)
 
 
 class Plan(models.Model):
@@ -165,6 +161,10 @@ class FeaturedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.product_id}"
+
+
+# The roles that are paid by a scheme: the sellers.
+PAY_ROLES = (Role.MANAGER, Role.TEAM_LEAD)
 
 
 class PayScheme(models.Model):

@@ -7,27 +7,8 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 
-from crm.filters import SyncFilterSet
-from crm.models import Client, ProspectEntry, ProspectList, User
-
-
-class ProspectListFilterSet(SyncFilterSet):
-    owner = filters.NumberFilter(field_name="owner_id")
-
-    class Meta:
-        model = ProspectList
-        fields: list[str] = []
-
-
-class ProspectEntryFilterSet(SyncFilterSet):
-    prospect_list = filters.NumberFilter(field_name="prospect_list_id")
-    check_result = filters.ChoiceFilter(choices=ProspectEntry.Check.choices)
-
-    class Meta:
-        model = ProspectEntry
-        fields: list[str] = []
+from crm.models import Client, User
 
 
 class ProspectListForm(forms.Form):

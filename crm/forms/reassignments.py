@@ -7,22 +7,9 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 
-from crm.filters import SyncFilterSet
+from crm.filters import DECIDED
 from crm.models import Reassignment, User
-
-DECIDED = "decided"
-
-
-class ReassignmentFilterSet(SyncFilterSet):
-    status = filters.ChoiceFilter(choices=Reassignment.Status.choices, label=_("Status"))
-    owner = filters.NumberFilter(field_name="owner_id", label=_("Manager"))
-    client = filters.NumberFilter(field_name="client_id", label=_("Client"))
-
-    class Meta:
-        model = Reassignment
-        fields: list[str] = []
 
 
 class QueueFilterForm(forms.Form):

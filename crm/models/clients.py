@@ -6,12 +6,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import OwnedQuerySet
 from crm.models.validators import validate_inn, validate_kpp, validate_phone
 
 from .users import Role
 
 if TYPE_CHECKING:
-    from .users import User
+    pass
 
 
 class MarketSegment(models.Model):
@@ -29,13 +30,9 @@ class MarketSegment(models.Model):
         return self.name
 
 
-class ClientQuerySet(models.QuerySet["Client"]):
-    def visible_to(self, user: User) -> ClientQuerySet:
-        if user.sees_everything or user.role in (Role.VIP_HEAD, Role.BASE_MANAGER):
-            return self
-        if user.is_seller:
-            return self.filter(user.owner_q("owner"))
-        return self.none()
+class ClientQuerySet(OwnedQuerySet["Client"]):
+    owner_paths = ("owner",)
+    sees_all_roles = (Role.VIP_HEAD, Role.BASE_MANAGER)
 
 
 class Client(models.Model):
@@ -116,13 +113,9 @@ class Client(models.Model):
         return self.name
 
 
-class ContactPersonQuerySet(models.QuerySet["ContactPerson"]):
-    def visible_to(self, user: User) -> ContactPersonQuerySet:
-        if user.sees_everything or user.role in (Role.VIP_HEAD, Role.BASE_MANAGER):
-            return self
-        if user.is_seller:
-            return self.filter(user.owner_q("client__owner"))
-        return self.none()
+class ContactPersonQuerySet(OwnedQuerySet["ContactPerson"]):
+    owner_paths = ("client__owner",)
+    sees_all_roles = (Role.VIP_HEAD, Role.BASE_MANAGER)
 
 
 class ContactPerson(models.Model):

@@ -10,10 +10,11 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import OwnedQuerySet
 from crm.rules.stages import ACTIVE_STAGES, CONCLUDED_STAGES, OPEN_STAGES, ORDER, WON_STAGES, Stage
 
 if TYPE_CHECKING:
-    from .users import User
+    pass
 
 
 class LostReason(models.Model):
@@ -49,13 +50,8 @@ class StageProbability(models.Model):
         return f"{self.get_stage_display()}: {self.probability} %"
 
 
-class DealQuerySet(models.QuerySet["Deal"]):
-    def visible_to(self, user: User) -> DealQuerySet:
-        if user.sees_everything:
-            return self
-        if user.is_seller:
-            return self.filter(user.owner_q("owner"))
-        return self.none()
+class DealQuerySet(OwnedQuerySet["Deal"]):
+    owner_paths = ("owner",)
 
     def open(self) -> DealQuerySet:
         return self.filter(stage__in=OPEN_STAGES)
@@ -229,13 +225,8 @@ class DealPayment(models.Model):
         return deal.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
 
 
-class DealStageChangeQuerySet(models.QuerySet["DealStageChange"]):
-    def visible_to(self, user: User) -> DealStageChangeQuerySet:
-        if user.sees_everything:
-            return self
-        if user.is_seller:
-            return self.filter(user.owner_q("deal__owner"))
-        return self.none()
+class DealStageChangeQuerySet(OwnedQuerySet["DealStageChange"]):
+    owner_paths = ("deal__owner",)
 
 
 class DealStageChange(models.Model):

@@ -7,10 +7,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import OwnedQuerySet
+
 from .users import Role
 
 if TYPE_CHECKING:
-    from .users import User
+    pass
 
 
 class ChangeLog(models.Model):
@@ -41,13 +43,9 @@ class ChangeLog(models.Model):
         return f"{self.content_type.model}#{self.object_id} {self.action}"
 
 
-class OwnershipChangeQuerySet(models.QuerySet["OwnershipChange"]):
-    def visible_to(self, user: User) -> OwnershipChangeQuerySet:
-        if user.sees_everything or user.role in (Role.VIP_HEAD, Role.BASE_MANAGER):
-            return self
-        if user.is_seller:
-            return self.filter(user.owner_q("client__owner"))
-        return self.none()
+class OwnershipChangeQuerySet(OwnedQuerySet["OwnershipChange"]):
+    owner_paths = ("client__owner",)
+    sees_all_roles = (Role.VIP_HEAD, Role.BASE_MANAGER)
 
 
 class OwnershipChange(models.Model):

@@ -11,19 +11,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import OwnedQuerySet
+
 from .users import Role
 
 if TYPE_CHECKING:
     from .users import User
 
 
-class ProspectListQuerySet(models.QuerySet["ProspectList"]):
-    def visible_to(self, user: User) -> ProspectListQuerySet:
-        if user.sees_everything or user.role == Role.BASE_MANAGER:
-            return self
-        if user.is_seller:
-            return self.filter(user.owner_q("owner"))
-        return self.none()
+class ProspectListQuerySet(OwnedQuerySet["ProspectList"]):
+    owner_paths = ("owner",)
+    sees_all_roles = (Role.BASE_MANAGER,)
 
 
 class ProspectList(models.Model):
@@ -108,14 +106,10 @@ class ProspectEntry(models.Model):
         return bool(self.phone and self.email and self.address)
 
 
-class ReassignmentQuerySet(models.QuerySet["Reassignment"]):
-    def visible_to(self, user: User) -> ReassignmentQuerySet:
-        """The queue is the head's; a manager sees the flags on his own clients."""
-        if user.sees_everything:
-            return self
-        if user.is_seller:
-            return self.filter(user.owner_q("owner"))
-        return self.none()
+class ReassignmentQuerySet(OwnedQuerySet["Reassignment"]):
+    """The queue is the head's; a manager sees the flags on his own clients."""
+
+    owner_paths = ("owner",)
 
 
 class Reassignment(models.Model):
@@ -163,13 +157,8 @@ class Reassignment(models.Model):
         return f"{self.client_id} ({self.flagged_on})"
 
 
-class LongListQuerySet(models.QuerySet["LongList"]):
-    def visible_to(self, user: User) -> LongListQuerySet:
-        if user.sees_everything:
-            return self
-        if user.is_seller:
-            return self.filter(user.owner_q("owner"))
-        return self.none()
+class LongListQuerySet(OwnedQuerySet["LongList"]):
+    owner_paths = ("owner",)
 
 
 class LongList(models.Model):

@@ -6,20 +6,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.querysets import OwnedQuerySet
+
 from .users import Role
 
 if TYPE_CHECKING:
-    from .users import User
+    pass
 
 
-class SaleLineQuerySet(models.QuerySet["SaleLine"]):
-    def visible_to(self, user: User) -> SaleLineQuerySet:
-        """A manager sees the history of the clients he owns and the lines he sold himself."""
-        if user.sees_everything or user.role == Role.VIP_HEAD:
-            return self
-        if user.is_seller:
-            return self.filter(user.owner_q("client__owner") | user.owner_q("manager"))
-        return self.none()
+class SaleLineQuerySet(OwnedQuerySet["SaleLine"]):
+    """A manager sees the history of the clients he owns and the lines he sold himself."""
+
+    owner_paths = ("client__owner", "manager")
+    sees_all_roles = (Role.VIP_HEAD,)
 
     def paid(self) -> SaleLineQuerySet:
         return self.filter(is_paid=True)

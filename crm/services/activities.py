@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.services import model_update
 from crm.models import Activity, Client, Deal, User
 
 
@@ -42,11 +43,12 @@ def activity_create(*, by: User, data: dict[str, Any]) -> Activity:
 def activity_update(*, activity: Activity, by: User, data: dict[str, Any]) -> Activity:
     if not Activity.objects.visible_to(by).filter(pk=activity.pk).exists():
         raise PermissionDenied(_("You may not change this activity."))
-    for field, value in data.items():
-        setattr(activity, field, value)
-    _check(activity, by)
-    activity.full_clean()
-    activity.save()
+
+    def clean(obj: Activity) -> None:
+        _check(obj, by)
+        obj.full_clean()
+
+    model_update(instance=activity, data=data, clean=clean)
     return activity
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.services import model_update
 from crm.models import ChangeLog, Client, ContactPerson, User
 from crm.models.validators import normalize_name, normalize_phone
 from crm.services.ownership import client_owner_set, client_owners_set
@@ -88,10 +89,7 @@ def client_update(*, client: Client, by: User, data: dict[str, Any]) -> Client:
         raise ValidationError({"owner": [_("The owner changes only by reassignment.")]})
     data = normalise_client_data(data)
     before = snapshot(client)
-    for field, value in data.items():
-        setattr(client, field, value)
-    _full_clean(client)
-    client.save()
+    model_update(instance=client, data=data, clean=_full_clean)
     changelog_record(obj=client, by=by, action=ChangeLog.Action.UPDATE, before=before)
     return client
 
@@ -123,10 +121,7 @@ def contact_update(*, contact: ContactPerson, by: User, data: dict[str, Any]) ->
         raise PermissionDenied(_("You may not change this client."))
     data = normalise_client_data(data, phone_fields=("phone", "mobile"))
     data.pop("client", None)
-    for field, value in data.items():
-        setattr(contact, field, value)
-    contact.full_clean()
-    contact.save()
+    model_update(instance=contact, data=data)
     return contact
 
 

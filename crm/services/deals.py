@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.services import model_update
 from crm.models import (
     Activity,
     ChangeLog,
@@ -299,6 +300,12 @@ def deal_set_products(*, deal: Deal, by: User, products: list[dict[str, Any]]) -
     return lines
 
 
+def _clean_deal(deal: Deal) -> None:
+    if deal.plan_month:
+        deal.plan_month = deal.plan_month.replace(day=1)
+    deal.full_clean()
+
+
 @transaction.atomic
 def deal_update(*, deal: Deal, by: User, data: dict[str, Any]) -> Deal:
     """Change a deal's details; the stage changes only by moving, the manager only by the head."""
@@ -309,12 +316,7 @@ def deal_update(*, deal: Deal, by: User, data: dict[str, Any]) -> Deal:
     if "owner" in data and not by.is_head:
         raise ValidationError({"owner": [_("Only the sales head gives a deal to another manager.")]})
     before = snapshot(deal)
-    for field, value in data.items():
-        setattr(deal, field, value)
-    if deal.plan_month:
-        deal.plan_month = deal.plan_month.replace(day=1)
-    deal.full_clean()
-    deal.save()
+    model_update(instance=deal, data=data, clean=_clean_deal)
     changelog_record(obj=deal, by=by, action=ChangeLog.Action.UPDATE, before=before)
     return deal
 

@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 
 from core.calendar import month_shift, month_start
 from core.money import to_money
+from core.services import model_update
 from crm.models import Client, ColdCallNorm, Deal, DepartmentSettings, LongList, LongListEntry, SaleLine, User
 from crm.rules.clients import quiet_since
 
@@ -269,12 +270,15 @@ def department_settings_update(*, by: User, data: dict[str, Any], norms: dict[in
     unknown = set(data) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed here.")] for name in sorted(unknown)})
-    for name, value in data.items():
-        setattr(settings, name, value)
-    _check_settings(settings)
-    settings.full_clean()
-    settings.potential_threshold = to_money(settings.potential_threshold)
-    settings.save()
+
+    def clean(obj: DepartmentSettings) -> None:
+        _check_settings(obj)
+        obj.full_clean()
+        obj.potential_threshold = to_money(obj.potential_threshold)
+
+    if settings._state.adding:
+        settings.save()  # the first save of the head's numbers creates the row
+    model_update(instance=settings, data=data, clean=clean)
     cold_call_norms_set(by=by, norms=norms)
     return settings
 

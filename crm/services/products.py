@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.services import model_update
 from crm.models import Product, User
 
 
@@ -29,8 +30,5 @@ def product_create(*, by: User, data: dict[str, Any]) -> Product:
 def product_update(*, product: Product, by: User, data: dict[str, Any]) -> Product:
     """Change a product; a product no longer sold is deactivated, not deleted (the sales history keeps it)."""
     _check(by)
-    for field, value in data.items():
-        setattr(product, field, value)
-    product.full_clean()
-    product.save()
+    model_update(instance=product, data=data)
     return product

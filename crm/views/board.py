@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -20,6 +19,7 @@ from django.views.generic import TemplateView
 
 from core.access import RoleRequiredMixin
 from core.exports import Column, xlsx_response
+from crm.filters import DealFilterSet
 from crm.forms.pipeline import BoardFilterForm, DealLoseForm, DealMoveForm
 from crm.models import Deal
 from crm.models.deals import DealQuerySet
@@ -38,18 +38,11 @@ class PipelineRequiredMixin(RoleRequiredMixin):
 
 
 def filter_deals(deals: DealQuerySet, filters: BoardFilterForm) -> DealQuerySet:
+    """The board's filters through the deals' one FilterSet (the API's); the form only offers the choices."""
     if not filters.is_valid():
         return deals
-    data = filters.cleaned_data
-    if q := (data.get("q") or "").strip():
-        deals = deals.filter(Q(title__icontains=q) | Q(client__name__icontains=q))
-    if data.get("manager"):
-        deals = deals.filter(owner=data["manager"])
-    if data.get("team"):
-        deals = deals.filter(owner__team=data["team"])
-    if data.get("segment"):
-        deals = deals.filter(client__segment=data["segment"])
-    return deals
+    params = {name: getattr(value, "pk", value) for name, value in filters.cleaned_data.items() if value}
+    return DealFilterSet(params, queryset=deals).qs  # type: ignore[return-value]
 
 
 class BoardView(PipelineRequiredMixin, TemplateView):

@@ -21,6 +21,7 @@ from django.views.generic import FormView, TemplateView
 from core.access import RoleRequiredMixin
 from core.exports import Column, xlsx_response
 from core.http import user_of
+from crm.filters import UserFilterSet
 from crm.forms.people import TeamForm, UserCreateForm, UserFilterForm, UserUpdateForm, add_service_errors
 from crm.models import Team, User
 from crm.services.people import (
@@ -54,21 +55,9 @@ class UserListView(PeopleManagerRequiredMixin, TemplateView):
         users = _visible_users(self.request).select_related("team")
         filters = UserFilterForm(self.request.GET or None)
         if filters.is_valid():
-            data = filters.cleaned_data
-            if data["q"]:
-                q = data["q"].strip()
-                users = users.filter(
-                    Q(username__icontains=q)
-                    | Q(last_name__icontains=q)
-                    | Q(first_name__icontains=q)
-                    | Q(email__icontains=q)
-                )
-            if data["role"]:
-                users = users.filter(role=data["role"])
-            if data["team"]:
-                users = users.filter(team=data["team"])
-            if data["active"]:
-                users = users.filter(is_active=data["active"] == "1")
+            # The page's form offers the choices; the users' one FilterSet (the API's) filters.
+            params = {name: getattr(value, "pk", value) for name, value in filters.cleaned_data.items() if value}
+            users = UserFilterSet(params, queryset=users).qs
         return filters, users.order_by("-is_active", "last_name", "first_name", "username")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -20,14 +20,14 @@ from django.views import View
 from core.access import RoleRequiredMixin
 from core.exports import Column, xlsx_response
 from core.http import user_of
+from crm.filters import DECIDED, ReassignmentFilterSet
 from crm.forms.people import add_service_errors
-from crm.forms.reassignments import DECIDED, ExtendForm, QueueFilterForm, ReassignForm
+from crm.forms.reassignments import ExtendForm, QueueFilterForm, ReassignForm
 from crm.models import Deal, DepartmentSettings, Reassignment
 from crm.selectors.reassignments import attach_suggestions, clients_near_rule, queue_rows
 from crm.services.reassignments import reassignment_extend, reassignment_reassign
 
 ROWS = 30
-DECIDED_STATUSES = (Reassignment.Status.REASSIGNED, Reassignment.Status.RESOLVED)
 
 
 class QueueAccessMixin(RoleRequiredMixin):
@@ -41,11 +41,11 @@ def filtered_flags(request: HttpRequest) -> tuple[QueueFilterForm, str, QuerySet
     form = QueueFilterForm(request.GET or None)
     status = form.cleaned_data.get("status") if form.is_valid() else ""
     status = status or Reassignment.Status.PENDING
-    flags = Reassignment.objects.visible_to(user)
+    flags = ReassignmentFilterSet({"status": status}, queryset=Reassignment.objects.visible_to(user)).qs
     if status == DECIDED:
-        flags = flags.filter(status__in=DECIDED_STATUSES).order_by("-decided_at", "-id")
+        flags = flags.order_by("-decided_at", "-id")
     else:
-        flags = flags.filter(status=status).order_by("flagged_on", "owned_since", "id")
+        flags = flags.order_by("flagged_on", "owned_since", "id")
     return form, status, flags
 
 

@@ -12,14 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.forms.people import add_service_errors
 from crm.models import User
 from planning.models import PayKpi, PayScheme
-from planning.services.pay import (
-    DEFAULT_THRESHOLDS,
-    MAX_KPIS,
-    MAX_THRESHOLDS,
-    KpiInput,
-    Threshold,
-    validate_scheme,
-)
+from planning.rules.pay import DEFAULT_THRESHOLDS, MAX_KPIS, MAX_THRESHOLDS, KpiInput, Threshold, validate_scheme
 
 
 class PaySchemeForm(forms.Form):

@@ -10,9 +10,10 @@ from decimal import Decimal
 from django.db.models import Case, IntegerField, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
 
+from core.calendar import month_bounds
 from crm.models import SaleLine, User
-from planning.models import KpiResult, PayScheme, Plan
-from planning.services.pay import PAY_ROLES, KpiLine, PayOutlook, Threshold, month_bounds, pay_outlook
+from planning.models import PAY_ROLES, KpiResult, PayScheme, Plan
+from planning.rules.pay import KpiLine, PayOutlook, Threshold, pay_outlook
 
 
 def pay_managers(viewer: User) -> QuerySet[User]:

@@ -12,6 +12,7 @@ from django.db.models.functions import TruncMonth
 
 from core.money import money_div
 from crm.models import SaleLine, User
+from planning.filters import PlanFilterSet
 from planning.models import Plan, PlanLine
 from planning.rules.plans import CROSS_SELL_FACTOR, WINDOW_MONTHS, gap_percent, gap_warning, window_months
 
@@ -50,9 +51,8 @@ def plan_month_rows(*, user: User, month: date) -> list[PlanRow]:
     """Each visible seller with the month's latest draft (if any) and approved version: two queries."""
     managers = list(User.objects.visible_to(user).sellers().order_by("last_name", "first_name", "pk"))
     plans = (
-        Plan.objects.visible_to(user)
-        .filter(month=month)
-        .exclude(status=Plan.Status.SUPERSEDED)
+        PlanFilterSet({"month": month.strftime("%Y-%m")}, queryset=Plan.objects.visible_to(user))
+        .qs.exclude(status=Plan.Status.SUPERSEDED)
         .select_related("manager")
         .order_by("manager_id", "-version")
     )

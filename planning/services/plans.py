@@ -46,6 +46,7 @@ from planning.rules.plans import (
     window_bounds,
     window_months,
 )
+from planning.selectors.plans import plan_history_rows
 
 # --- writes ------------------------------------------------------------------------------------------------------
 
@@ -138,8 +139,6 @@ def plan_generate(
 ) -> Plan:
     """The manager's plan for `month` from the 4 months before it: the current version when nothing changed, else
     a new draft version (the previous draft superseded; an approved version stays as it is)."""
-    from planning.selectors.plans import plan_history_rows
-
     if not may_generate_for(by, manager):
         raise PermissionDenied(_("A manager generates only his own plan; the sales head generates anyone's."))
     validate_inputs(
@@ -218,8 +217,6 @@ def plan_approve(*, plan: Plan, by: User) -> Plan:
 @transaction.atomic
 def plans_draft_for(*, month: date) -> dict[str, int]:
     """A draft for every active seller without a plan for `month`: one history query, bulk inserts."""
-    from planning.selectors.plans import plan_history_rows
-
     month = month_start(month)
     months = window_months(month)
     planned = Plan.objects.filter(month=month).values("manager_id")

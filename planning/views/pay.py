@@ -21,9 +21,9 @@ from core.calendar import month_shift, month_start, parse_month
 from crm.forms.people import add_service_errors
 from crm.models import Role, User
 from planning.forms.pay import KpiResultsForm, PaySchemeForms
-from planning.models import KpiResult, PayScheme
+from planning.models import PAY_ROLES, KpiResult, PayScheme
 from planning.selectors.pay import month_pay, pay_managers
-from planning.services.pay import PAY_ROLES, kpi_results_set, pay_scheme_save
+from planning.services.pay import kpi_results_set, pay_scheme_save
 
 
 class MyPayView(RoleRequiredMixin, View):

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from planning.services.pay import (
+from planning.rules.pay import (
     KpiInput,
     KpiLine,
     Threshold,

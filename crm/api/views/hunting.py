@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 
 from crm.api.permissions import HeadWritesNorms
 from crm.api.serializers.hunting import (
@@ -17,39 +16,16 @@ from crm.api.serializers.hunting import (
     LongListEntryWriteSerializer,
     LongListSerializer,
 )
-from crm.filters import StrictBooleanFilter, SyncFilterSet
+from crm.filters import (
+    ColdCallNormFilterSet,
+    LongListEntryFilterSet,
+    LongListFilterSet,
+)
 from crm.models import ColdCallNorm, LongList, LongListEntry, User
 from crm.selectors.hunting import with_first_call_of_own_month
 from crm.services.hunting import cold_call_norm_set, long_list_entry_update
 
 from .base import ReadOnlyVisibleViewSet, ServiceWriteViewSet, write_schema
-
-
-class LongListFilterSet(SyncFilterSet):
-    owner = filters.NumberFilter(field_name="owner_id")
-    month = filters.DateFilter(field_name="month")
-
-    class Meta:
-        model = LongList
-        fields: list[str] = []
-
-
-class LongListEntryFilterSet(SyncFilterSet):
-    long_list = filters.NumberFilter(field_name="long_list_id")
-    short_listed = StrictBooleanFilter()
-    not_worth = StrictBooleanFilter()
-
-    class Meta:
-        model = LongListEntry
-        fields: list[str] = []
-
-
-class ColdCallNormFilterSet(SyncFilterSet):
-    manager = filters.NumberFilter(field_name="manager_id")
-
-    class Meta:
-        model = ColdCallNorm
-        fields: list[str] = []
 
 
 class LongListViewSet(ReadOnlyVisibleViewSet):

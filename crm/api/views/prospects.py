@@ -21,7 +21,7 @@ from crm.api.serializers.prospects import (
     ProspectListSerializer,
     ProspectListWriteSerializer,
 )
-from crm.forms.prospects import ProspectEntryFilterSet, ProspectListFilterSet
+from crm.filters import ProspectEntryFilterSet, ProspectListFilterSet
 from crm.models import DepartmentSettings, ProspectEntry, ProspectList
 from crm.selectors.prospects import prospect_lists_with_progress
 from crm.services.prospects import (

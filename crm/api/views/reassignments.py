@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from crm.api.serializers.reassignments import ExtendSerializer, ReassignmentSerializer, ReassignSerializer
-from crm.forms.reassignments import ReassignmentFilterSet
+from crm.filters import ReassignmentFilterSet
 from crm.models import Deal, Reassignment
 from crm.selectors.reassignments import attach_suggestions, queue_rows
 from crm.services.reassignments import reassignment_extend, reassignment_reassign

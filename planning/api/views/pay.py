@@ -24,8 +24,9 @@ from crm.api.permissions import HeadWritesOrReadOnly
 from crm.api.views.base import ServiceWriteViewSet, write_schema
 from planning.api.serializers.pay import MonthPaySerializer, PaySchemeSerializer, PaySchemeWriteSerializer
 from planning.models import PayScheme
+from planning.rules.pay import KpiInput, Threshold
 from planning.selectors.pay import month_pay, pay_managers
-from planning.services.pay import KpiInput, Threshold, pay_scheme_save
+from planning.services.pay import pay_scheme_save
 
 
 class PayViewSet(viewsets.ViewSet):

@@ -2,42 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from crm.api.views.base import ReadOnlyVisibleViewSet
-from crm.filters import SyncFilterSet
 from planning.api.serializers.plans import PlanGenerateSerializer, PlanSerializer
+from planning.filters import PlanFilterSet
 from planning.models import Plan
 from planning.selectors.plans import plans_with_lines
 from planning.services.plans import plan_approve, plan_generate
-
-
-class PlanFilterSet(SyncFilterSet):
-    manager = filters.NumberFilter(field_name="manager_id")
-    month = filters.CharFilter(method="filter_month", label=_("Month, YYYY-MM"))
-    status = filters.ChoiceFilter(choices=Plan.Status.choices)
-
-    class Meta:
-        model = Plan
-        fields: list[str] = []
-
-    def filter_month(self, queryset: QuerySet[Plan], name: str, value: str) -> QuerySet[Plan]:
-        try:
-            month = datetime.strptime(value[:7], "%Y-%m").date()
-        except ValueError as exc:
-            raise ValidationError({"month": [_("Enter the month as YYYY-MM.")]}) from exc
-        return queryset.filter(month=month)
 
 
 class PlanViewSet(ReadOnlyVisibleViewSet):
