@@ -21,6 +21,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.access import RoleRequiredMixin
+from core.charts import bar_option
 from core.exports import Column, xlsx_response
 from core.http import AuthedHttpRequest, user_of
 from crm.filters import ClientFilterSet
@@ -211,17 +212,19 @@ class ClientDetailView(LoginRequiredMixin, TemplateView):
         now = timezone.now()
         client = self.client_obj
         card = client_card(client=client, user=user, now=now)
-        chart = {
+        chart: dict[str, Any] = {
             "title": _("Sales, ₽"),
             "months": [s.month.strftime("%m.%Y") for s in card.sales_by_month],
             "amounts": [float(s.amount) for s in card.sales_by_month],
         }
+        option = bar_option(categories=chart["months"], values=chart["amounts"], name=chart["title"], label_interval=2)
         context.update(
             client=client,
             card=card,
             changes=change_rows(card.changes),
             chart=chart,
             chart_json=json.dumps(chart),
+            chart_option=option,
             may_edit=can_change_client(user, client),
             may_add_contact=can_change_contacts(user, client),
             may_log_call=user.reads_clients,

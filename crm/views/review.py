@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from core.access import RoleRequiredMixin
 from core.calendar import month_days
+from core.charts import bar_option, stacked_bars_option
 from core.exports import Column, xlsx_response
 from core.http import user_of
 from core.panels import PIPELINE_REVIEW, panels_for
@@ -82,6 +83,23 @@ def chart_data(review: PipelineReview, today: date) -> dict[str, Any]:
     }
 
 
+def chart_options(charts: dict[str, Any]) -> dict[str, Any]:
+    """The two charts' ECharts options, from the figures `chart_data` computed (core/charts.py)."""
+    payments, weighted = charts["payments"], charts["weighted"]
+    return {
+        "payments": bar_option(
+            categories=payments["days"],
+            values=payments["amounts"],
+            name=payments["title"],
+            highlight=payments["today"],
+            label_interval=1,
+        ),
+        "weighted": stacked_bars_option(
+            categories=weighted["managers"], stacks=list(zip(weighted["stages"], weighted["series"], strict=True))
+        ),
+    }
+
+
 class PipelineReviewView(ReviewRequiredMixin, TemplateView):
     template_name = "crm/pipeline/review.html"
 
@@ -95,7 +113,8 @@ class PipelineReviewView(ReviewRequiredMixin, TemplateView):
             today=today,
             stages=[(code, Stage(code).label, probabilities[code]) for code in REVIEW_STAGES],
             rows=[{"person": p, "cells": stage_cells(p)} for p in review.managers],
-            charts=chart_data(review, today),
+            charts=(charts := chart_data(review, today)),
+            chart_options=chart_options(charts),
             query=self.request.GET.urlencode(),
             month_days=[(day, amount) for day, amount in review.payments_by_day.items() if amount],
             cold_calls=cold_call_widget(User.objects.visible_to(self.user).sellers(), today),

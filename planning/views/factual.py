@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.charts import BLUE, GREEN, ORANGE, Line, lines_option
 from core.exports import Column, xlsx_response
 from core.http import user_of
 from planning.forms.work import ManagerMonthForm
@@ -25,6 +26,19 @@ def chart_payload(series: Any) -> dict[str, Any]:
         **series.chart(),
         "labels": {"fact": _("Fact, cumulative"), "plan": _("Plan, cumulative"), "forecast": _("Forecast")},
     }
+
+
+def chart_option(chart: dict[str, Any]) -> dict[str, Any]:
+    """Cumulative fact against the plan line, the forecast dashed (core/charts.py)."""
+    labels = chart["labels"]
+    return lines_option(
+        categories=chart["days"],
+        lines=[
+            Line(labels["fact"], chart["fact"], color=GREEN, area=True),
+            Line(labels["plan"], chart["plan"], color=BLUE, points=False),
+            Line(labels["forecast"], chart["forecast"], color=ORANGE, dashed=True, points=False),
+        ],
+    )
 
 
 def plan_fact_for(request: HttpRequest) -> tuple[Any, Any, Any]:
@@ -67,7 +81,8 @@ class PlanFactView(SalesRequiredMixin, View):
             "chooser": ManagerMonthForm(request.GET or None, sellers=sellers, initial={"month": month}),
             "result": result,
             "month": month,
-            "chart": chart_payload(result.total),
+            "chart": (chart := chart_payload(result.total)),
+            "chart_option": chart_option(chart),
             "single": len(result.managers) == 1,
         }
         return TemplateResponse(request, "planning/factual/plan_fact.html", context)

@@ -14,7 +14,7 @@ from tests.browser import (  # noqa: F401 - fixtures
     log_in,
 )
 
-DATA = Path(__file__).parent / "crm" / "data"
+DATA = Path(__file__).parents[1] / "crm" / "data"
 
 
 @pytest.fixture(autouse=True)
