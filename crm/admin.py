@@ -14,7 +14,6 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -47,10 +46,9 @@ from crm.models import (
     User,
 )
 from crm.models.validators import normalize_phone
-from crm.rules.stages import Stage
 from crm.services.clients import client_create, client_update
-from crm.services.deals import stage_probability
-from crm.services.history import changelog_record, snapshot
+from crm.services.deals import deal_create, deal_update
+from crm.services.history import changelog_record
 from crm.services.ownership import client_owner_set, owner_refusal
 
 
@@ -331,20 +329,23 @@ class DealAdmin(admin.ModelAdmin):
     inlines = (DealProductInline, DealPaymentInline, DealStageChangeInline)
 
     def save_model(self, request: HttpRequest, obj: Deal, form: ModelForm, change: bool) -> None:
+        """Saved through the deal services: a new deal opens at `goal` with its first stage change, as anywhere."""
         by = _user(request)
+        assert by is not None  # the admin site lets only staff in
+        data = form.cleaned_data
         if change:
-            before = snapshot(Deal.objects.get(pk=obj.pk))
-            super().save_model(request, obj, form, change)
-            changelog_record(obj=obj, by=by, action=ChangeLog.Action.UPDATE, before=before)
-            return
-        now = timezone.now()
-        obj.stage = Stage.GOAL
-        obj.stage_changed_at = now
-        if "probability" not in form.changed_data:
-            obj.probability = stage_probability(Stage.GOAL)
-        super().save_model(request, obj, form, change)
-        DealStageChange.objects.create(deal=obj, from_stage="", to_stage=Stage.GOAL, by=by, at=now)
-        changelog_record(obj=obj, by=by, action=ChangeLog.Action.CREATE)
+            deal = Deal.objects.get(pk=obj.pk)
+            details = {name: data[name] for name in form.changed_data}
+        else:
+            opening = ("client", "title", "owner", "amount", "expected_close_date", "plan_month")
+            deal = deal_create(by=by, **{name: data[name] for name in opening if data.get(name) is not None})
+            details = {name: data[name] for name in form.changed_data if name not in opening}
+        if details:
+            deal = deal_update(deal=deal, by=by, data=details)
+        # The inlines are saved against the admin's own instance: give it the saved row.
+        obj.pk = deal.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
 
     def has_delete_permission(self, request: HttpRequest, obj: Deal | None = None) -> bool:
         # As with `deal_delete`: a deal with recorded payments is not a mistake to erase.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.querysets import OwnedQuerySet
 from crm.models import Role
+from crm.rules import numbers as N
 
 if TYPE_CHECKING:
     pass
@@ -48,14 +49,13 @@ class Plan(models.Model):
     one_off_share = models.DecimalField(
         _("planned share of one-off sales"),
         **SHARE,
-        default=Decimal("0.20"),
-        validators=[MinValueValidator(Decimal("0.20")), MaxValueValidator(Decimal("0.25"))],
+        # The range is the head's (department settings), checked by the plan service when a version is made.
+        default=N.ONE_OFF_SHARE_MIN,
     )
     active_existing_share = models.DecimalField(
         _("share s of active sales to existing clients"),
         **SHARE,
-        default=Decimal("0.5"),
-        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("0.6667"))],
+        default=N.EXISTING_SHARE_MIN,
     )
     window_start = models.DateField(_("window from"))
     window_end = models.DateField(_("window to"), help_text=_("Last day of the 4-month window."))

@@ -9,25 +9,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Activity, Client, ContactPerson, Deal, MarketSegment, User
+from crm.services.clients import CLIENT_FIELDS
 
 DATETIME_WIDGET = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
 
-CLIENT_FIELDS = [
-    "name",
-    "inn",
-    "kpp",
-    "phone",
-    "phone_extra",
-    "email",
-    "address",
-    "region",
-    "segment",
-    "source",
-    "source_detail",
-    "channel",
-    "category",
-    "status",
-]
 CONTACT_FIELDS = ["full_name", "position", "decision_role", "phone", "mobile", "email", "note"]
 PHONE_FIELDS = {"phone", "phone_extra", "mobile"}
 

@@ -2,35 +2,103 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from crm.rules import numbers as N
+
+MIN_1 = MinValueValidator(1)
+MAX_DAY = MaxValueValidator(31)
+
 
 class DepartmentSettings(models.Model):
     """The head's numbers (DOMAIN.md: every number is a default the head can change). One row: `current()`."""
 
-    prospect_list_size = models.PositiveIntegerField(_("prospect list size"), default=100)
+    # Section 3: prospects, the 3-month rule, new clients, the long list.
+    prospect_list_size = models.PositiveIntegerField(_("prospect list size"), default=N.PROSPECT_LIST_SIZE)
     reassign_after_months = models.PositiveSmallIntegerField(
-        _("months without a concluded deal before reassignment"), default=3, validators=[MinValueValidator(1)]
+        _("months without a concluded deal before reassignment"),
+        default=N.REASSIGN_AFTER_MONTHS,
+        validators=[MinValueValidator(1)],
     )
-    rule_warning_days = models.PositiveSmallIntegerField(_("warn this many days before the 3-month rule"), default=14)
+    rule_warning_days = models.PositiveSmallIntegerField(
+        _("warn this many days before the 3-month rule"), default=N.RULE_WARNING_DAYS
+    )
     reassign_extension_days = models.PositiveSmallIntegerField(
-        _("days a one-time extension adds"), default=30, validators=[MinValueValidator(1)]
+        _("days a one-time extension adds"), default=N.REASSIGN_EXTENSION_DAYS, validators=[MinValueValidator(1)]
     )
     new_client_after_months = models.PositiveSmallIntegerField(
-        _("months without a purchase that make a client new again"), default=5
+        _("months without a purchase that make a client new again"), default=N.NEW_CLIENT_AFTER_MONTHS
     )
-    long_list_min = models.PositiveSmallIntegerField(_("long list: at least"), default=50)
-    long_list_max = models.PositiveSmallIntegerField(_("long list: at most"), default=100)
+    long_list_min = models.PositiveSmallIntegerField(_("long list: at least"), default=N.LONG_LIST_MIN)
+    long_list_max = models.PositiveSmallIntegerField(_("long list: at most"), default=N.LONG_LIST_MAX)
     potential_threshold = models.DecimalField(
-        _("minimum monthly potential, ₽"), max_digits=14, decimal_places=2, default=Decimal("60000")
+        _("minimum monthly potential, ₽"), max_digits=14, decimal_places=2, default=N.POTENTIAL_MONTHLY
     )
     default_cold_calls = models.PositiveSmallIntegerField(
-        _("daily cold calls per manager"), default=30, validators=[MaxValueValidator(1000)]
+        _("daily cold calls per manager"), default=N.DAILY_COLD_CALLS, validators=[MaxValueValidator(1000)]
+    )
+    former_buyer_months = models.PositiveSmallIntegerField(
+        _("months of history that find former big buyers"), default=N.FORMER_BUYER_MONTHS, validators=[MIN_1]
+    )
+    early_in_month_days = models.PositiveSmallIntegerField(
+        _("days that count as early in the month"), default=N.EARLY_IN_MONTH_DAYS, validators=[MIN_1, MAX_DAY]
+    )
+    # Section 4: the monthly plan and working it.
+    plan_window_months = models.PositiveSmallIntegerField(
+        _("months of history a plan reads"), default=N.PLAN_WINDOW_MONTHS, validators=[MIN_1]
+    )
+    regular_min_months = models.PositiveSmallIntegerField(
+        _("months with purchases that make a client regular"), default=N.REGULAR_MIN_MONTHS, validators=[MIN_1]
+    )
+    one_off_share_min = models.DecimalField(
+        _("one-off share: at least"), max_digits=5, decimal_places=4, default=N.ONE_OFF_SHARE_MIN
+    )
+    one_off_share_max = models.DecimalField(
+        _("one-off share: at most"), max_digits=5, decimal_places=4, default=N.ONE_OFF_SHARE_MAX
+    )
+    existing_share_min = models.DecimalField(
+        _("share of active sales to existing clients: at least"),
+        max_digits=5,
+        decimal_places=4,
+        default=N.EXISTING_SHARE_MIN,
+    )
+    existing_share_max = models.DecimalField(
+        _("share of active sales to existing clients: at most"),
+        max_digits=5,
+        decimal_places=4,
+        default=N.EXISTING_SHARE_MAX,
+    )
+    gap_band_min = models.DecimalField(
+        _("active sales, usual share of the target: from, %"), max_digits=5, decimal_places=2, default=N.GAP_BAND_MIN
+    )
+    gap_band_max = models.DecimalField(
+        _("active sales, usual share of the target: to, %"), max_digits=5, decimal_places=2, default=N.GAP_BAND_MAX
+    )
+    cross_sell_cover = models.PositiveSmallIntegerField(
+        _("cross-sell suggestions to carry, times E"), default=N.CROSS_SELL_COVER, validators=[MIN_1]
+    )
+    regular_calls_per_week = models.PositiveSmallIntegerField(
+        _("calls a week to each regular client"), default=N.REGULAR_CALLS_PER_WEEK
+    )
+    weeks_per_month = models.PositiveSmallIntegerField(
+        _("weeks the monthly plan is split into"), default=N.WEEKS_PER_MONTH, validators=[MIN_1]
+    )
+    # Section 5: pay.
+    kpis_min = models.PositiveSmallIntegerField(_("KPIs in a pay scheme: at least"), default=N.KPIS_MIN)
+    kpis_max = models.PositiveSmallIntegerField(_("KPIs in a pay scheme: at most"), default=N.KPIS_MAX)
+    thresholds_max = models.PositiveSmallIntegerField(
+        _("bonus thresholds in a pay scheme: at most"), default=N.THRESHOLDS_MAX, validators=[MIN_1]
+    )
+    # Section 7: pipeline control.
+    small_pipeline_share = models.DecimalField(
+        _("a pipeline is too small below this share of the average"),
+        max_digits=4,
+        decimal_places=2,
+        default=N.SMALL_PIPELINE_SHARE,
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -1,7 +1,7 @@
 """Which clients are regular, new or lost (DOMAIN.md sections 3 and 4), as date arithmetic on calendar months.
 
-The numbers are arguments: the regular-client window and threshold are defined here once, the new- and lost-client
-months come from the department settings (`DepartmentSettings.new_client_after_months`).
+The numbers are arguments, read by the callers from the department settings (their defaults: crm/rules/numbers.py):
+the plan window and the regular-client months (section 4), the new- and lost-client months (section 3).
 """
 
 from __future__ import annotations
@@ -9,13 +9,10 @@ from __future__ import annotations
 from datetime import date
 
 from core.calendar import month_shift
-
-# DOMAIN.md section 4: a regular client bought in at least 3 of the 4 full calendar months before the month.
-REGULAR_WINDOW_MONTHS = 4
-REGULAR_MIN_MONTHS = 3
+from crm.rules import numbers as N
 
 
-def is_regular(months_with_purchases: int, *, min_months: int = REGULAR_MIN_MONTHS) -> bool:
+def is_regular(months_with_purchases: int, *, min_months: int = N.REGULAR_MIN_MONTHS) -> bool:
     """Bought in at least `min_months` of the window's months."""
     return months_with_purchases >= min_months
 

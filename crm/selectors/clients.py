@@ -35,12 +35,12 @@ from crm.models import (
     Client,
     ContactPerson,
     Deal,
+    DepartmentSettings,
     MarketSegment,
     OwnershipChange,
     SaleLine,
     User,
 )
-from crm.rules.clients import REGULAR_MIN_MONTHS, REGULAR_WINDOW_MONTHS
 
 ZERO = Decimal("0.00")
 HIDDEN_CHANGES = {"id", "normalized_name"}
@@ -74,12 +74,12 @@ def with_client_figures(clients: QuerySet[Client], *, user: User, today: date) -
     )
 
 
-def with_regularity(clients: QuerySet[Client], *, user: User, today: date) -> QuerySet[Client]:
-    """Annotate months_bought: in how many of the 4 full months before this one the client bought."""
+def with_regularity(clients: QuerySet[Client], *, user: User, today: date, window: int) -> QuerySet[Client]:
+    """Annotate months_bought: in how many of the `window` full months before this one the client bought."""
     month_start = today.replace(day=1)
     months = (
         SaleLine.objects.visible_to(user)
-        .filter(client=OuterRef("pk"), date__gte=month_shift(month_start, -REGULAR_WINDOW_MONTHS), date__lt=month_start)
+        .filter(client=OuterRef("pk"), date__gte=month_shift(month_start, -window), date__lt=month_start)
         .order_by()
         .values("client")
         .annotate(n=Count(TruncMonth("date"), distinct=True))
@@ -95,14 +95,20 @@ def own_clients(user: User) -> QuerySet[Client]:
     return Client.objects.visible_to(user).filter(owner=user).exclude(status=Client.Status.LOST)
 
 
-def calls_due(*, user: User, today: date, regular_only: bool = False) -> QuerySet[Client]:
+def calls_due(
+    *, user: User, today: date, regular_only: bool = False, settings: DepartmentSettings | None = None
+) -> QuerySet[Client]:
     """The user's own clients to call: regular clients first (called twice a week), each group the longest without
     a contact first (never contacted at the top). Lost clients are left to the win-back lists."""
+    settings = settings or DepartmentSettings.current()
+    regular = settings.regular_min_months
     visible = own_clients(user).select_related("owner")
-    clients = with_regularity(with_client_figures(visible, user=user, today=today), user=user, today=today)
+    clients = with_regularity(
+        with_client_figures(visible, user=user, today=today), user=user, today=today, window=settings.plan_window_months
+    )
     if regular_only:
-        clients = clients.filter(months_bought__gte=REGULAR_MIN_MONTHS)  # type: ignore[misc]
-    regular_first = Case(When(months_bought__gte=REGULAR_MIN_MONTHS, then=Value(0)), default=Value(1))
+        clients = clients.filter(months_bought__gte=regular)  # type: ignore[misc]
+    regular_first = Case(When(months_bought__gte=regular, then=Value(0)), default=Value(1))
     return clients.order_by(regular_first, F("last_contact").asc(nulls_first=True), "name", "id")
 
 
@@ -137,11 +143,12 @@ def my_day(*, user: User, now: datetime, rows: int = 30, regular_only: bool = Fa
     without_task = deals.without_open_task(now)
     overdue_deals = deals.with_overdue_task(now)
     open_totals = Deal.objects.visible_to(user).open().aggregate(count=Count("pk"), amount=Sum("amount"))
-    calls = calls_due(user=user, today=today, regular_only=regular_only)
+    settings = DepartmentSettings.current()
+    calls = calls_due(user=user, today=today, regular_only=regular_only, settings=settings)
     client_counts = (
-        with_regularity(own_clients(user), user=user, today=today)
+        with_regularity(own_clients(user), user=user, today=today, window=settings.plan_window_months)
         .order_by()
-        .aggregate(total=Count("pk"), regular=Count("pk", filter=Q(months_bought__gte=REGULAR_MIN_MONTHS)))
+        .aggregate(total=Count("pk"), regular=Count("pk", filter=Q(months_bought__gte=settings.regular_min_months)))
     )
     return MyDay(
         due_tasks=list(due.select_related("client", "deal", "owner").order_by("due_at", "id")[:rows]),

@@ -33,8 +33,6 @@ from django.utils import timezone
 from core.calendar import month_shift, start_of_day
 from crm.models import Activity, DepartmentSettings, LongList, LongListEntry, SaleLine, User
 
-FIRST_DAYS = 10  # "one call each early in the month": the first ten days
-
 
 def month_calls(month: date, up_to: date | None = None) -> QuerySet[Activity]:
     """Outgoing done calls in `month` (up to the end of `up_to` if given), matched to an entry's client."""
@@ -119,13 +117,14 @@ def long_list_page(*, long_list: LongList, today: date, settings: DepartmentSett
     entries = list(entry_rows(long_list))
     called = len([e for e in entries if getattr(e, "first_call_at", None)])
     this_month = long_list.month == today.replace(day=1)
-    in_first_days = this_month and today.day <= FIRST_DAYS
-    past_first_days = long_list.month < today.replace(day=1) or (this_month and today.day > FIRST_DAYS)
+    first_days = settings.early_in_month_days  # "one call a month, early in the month"
+    in_first_days = this_month and today.day <= first_days
+    past_first_days = long_list.month < today.replace(day=1) or (this_month and today.day > first_days)
     overdue = 0
     for entry in entries:
         called_at = getattr(entry, "first_call_at", None)
         entry.is_overdue = past_first_days and not called_at  # type: ignore[attr-defined]
-        entry.on_time = bool(called_at) and timezone.localdate(called_at).day <= FIRST_DAYS  # type: ignore[attr-defined]
+        entry.on_time = bool(called_at) and timezone.localdate(called_at).day <= first_days  # type: ignore[attr-defined]
         overdue += int(past_first_days and not called_at)
     return LongListPage(
         long_list=long_list,
@@ -134,7 +133,7 @@ def long_list_page(*, long_list: LongList, today: date, settings: DepartmentSett
         called=called,
         total=len(entries),
         in_first_days=in_first_days,
-        first_days_left=FIRST_DAYS - today.day + 1 if in_first_days else 0,
+        first_days_left=first_days - today.day + 1 if in_first_days else 0,
         overdue=overdue,
         below_min=len(entries) < settings.long_list_min,
         long_list_min=settings.long_list_min,

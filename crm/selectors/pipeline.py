@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce, Greatest, RowNumber
 from core.calendar import month_shift, week_bounds
 from core.money import money_div, to_money
 from crm.models import Activity, Deal, User
+from crm.rules import numbers as N
 from crm.rules.stages import ACTIVE_STAGES, OPEN_STAGES, PIPELINE, Stage
 
 ZERO = Decimal("0")
@@ -106,7 +107,7 @@ def pipeline_review(
     managers: QuerySet[User],
     today: date,
     now: datetime,
-    small_share: Decimal = Decimal("0.5"),
+    small_share: Decimal = N.SMALL_PIPELINE_SHARE,
 ) -> PipelineReview:
     """Per manager: open deals by stage with amounts, hygiene counts; the payment plan by day for this month.
 

@@ -17,6 +17,23 @@ from crm.services.ownership import client_owner_set, client_owners_set
 from .history import changelog_record, snapshot
 
 OWNER_FIELDS = {"owner", "owner_id", "owned_since"}
+# What a client's page and API write through `client_create` / `client_update` (the owner moves by reassignment).
+CLIENT_FIELDS = [
+    "name",
+    "inn",
+    "kpp",
+    "phone",
+    "phone_extra",
+    "email",
+    "address",
+    "region",
+    "segment",
+    "source",
+    "source_detail",
+    "channel",
+    "category",
+    "status",
+]
 
 
 def can_change_client(user: User, client: Client) -> bool:

@@ -47,7 +47,6 @@ from core.services import model_update
 from crm.models import Client, ColdCallNorm, Deal, DepartmentSettings, LongList, LongListEntry, SaleLine, User
 from crm.rules.clients import quiet_since
 
-TURNOVER_MONTHS = 24
 MONEY_FIELD: DecimalField = DecimalField(max_digits=16, decimal_places=2)
 ENTRY_FIELDS = ("interested", "short_listed", "needs", "reasons_not_bought", "objections", "potential_monthly")
 SETTINGS_FIELDS = (
@@ -96,7 +95,7 @@ def _carried(*, owner_ids: list[int], month: date) -> list[LongListEntry]:
 def _candidates(*, owner_ids: list[int], month: date, settings: DepartmentSettings) -> list[dict[str, Any]]:
     """Per manager, the best `long_list_max` former big buyers and never-bought clients: one windowed query."""
     gap_start = quiet_since(month, settings.new_client_after_months)
-    history_start = month_shift(month, -TURNOVER_MONTHS)
+    history_start = month_shift(month, -settings.former_buyer_months)
     sales = SaleLine.objects.filter(client=OuterRef("pk"), date__lt=month)
     turnover = (
         sales.filter(date__gte=history_start, date__lt=gap_start)

@@ -24,8 +24,7 @@ from core.http import AuthedHttpRequest, user_of
 from core.panels import MY_DAY, panels_for
 from crm.forms.clients import CallLogForm
 from crm.forms.people import add_service_errors
-from crm.models import Activity, Client, Deal, User
-from crm.rules.clients import REGULAR_MIN_MONTHS
+from crm.models import Activity, Client, Deal, DepartmentSettings, User
 from crm.selectors.clients import calls_due, my_day
 from crm.selectors.hunting import cold_call_widget
 from crm.selectors.reassignments import clients_near_rule
@@ -43,7 +42,7 @@ def my_day_context(request: HttpRequest, now: datetime) -> dict[str, Any]:
         "kind": "my_day",
         "day": day,
         "regular_only": regular_only,
-        "regular_min_months": REGULAR_MIN_MONTHS,
+        "regular_min_months": DepartmentSettings.current().regular_min_months,
         "show_owner": user.is_team_lead,
         "next_url": request.get_full_path(),
         "cold_calls": cold_call_widget(User.objects.visible_to(user).sellers(), timezone.localdate(now)),

@@ -21,7 +21,7 @@ from core.exports import Column, xlsx_response
 from core.http import user_of
 from core.panels import PIPELINE_REVIEW, panels_for
 from crm.forms.pipeline import ReviewFilterForm
-from crm.models import Deal, StageProbability, User
+from crm.models import Deal, DepartmentSettings, StageProbability, User
 from crm.rules.stages import DEFAULT_PROBABILITY, OPEN_STAGES, PIPELINE, Stage
 from crm.selectors.hunting import cold_call_widget
 from crm.selectors.pipeline import ManagerPipeline, PipelineReview, pipeline_review
@@ -51,7 +51,11 @@ def review_for(request: HttpRequest) -> tuple[ReviewFilterForm, PipelineReview, 
     if filters.is_valid() and filters.cleaned_data.get("team"):
         managers = managers.filter(team=filters.cleaned_data["team"])
     review = pipeline_review(
-        deals=Deal.objects.visible_to(user), managers=managers.select_related("team"), today=today, now=now
+        deals=Deal.objects.visible_to(user),
+        managers=managers.select_related("team"),
+        today=today,
+        now=now,
+        small_share=DepartmentSettings.current().small_pipeline_share,
     )
     return filters, review, today
 

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from crm.forms.people import add_service_errors
 from crm.models import User
 from planning.models import PayKpi, PayScheme
-from planning.rules.pay import DEFAULT_THRESHOLDS, MAX_KPIS, MAX_THRESHOLDS, KpiInput, Threshold, validate_scheme
+from planning.rules.pay import DEFAULT_THRESHOLDS, KpiInput, Threshold, validate_scheme
+from planning.selectors.pay import pay_limits
 
 
 class PaySchemeForm(forms.Form):
@@ -57,14 +58,15 @@ class ThresholdForm(forms.Form):
         return self.cleaned_data.get("percent") is None and self.cleaned_data.get("rate") is None
 
 
-KpiFormSet = forms.formset_factory(KpiForm, extra=0, max_num=MAX_KPIS + 5)
-ThresholdFormSet = forms.formset_factory(ThresholdForm, extra=0, max_num=MAX_THRESHOLDS + 5)
-
-
 class PaySchemeForms:
     """One role's scheme form with its KPI and threshold rows; blank rows are ignored, the rules checked together."""
 
     def __init__(self, data: Any = None, *, scheme: PayScheme | None) -> None:
+        self.limits = limits = pay_limits()
+        # As many rows as the head's limits allow (blank rows are ignored); a few more are accepted and refused
+        # by the rules with a message, rather than cut off silently.
+        kpi_formset = forms.formset_factory(KpiForm, extra=0, max_num=limits.kpis_max + 5)
+        threshold_formset = forms.formset_factory(ThresholdForm, extra=0, max_num=limits.thresholds_max + 5)
         kpis = list(scheme.kpis.all()) if scheme else []
         thresholds = (
             [(t.fulfilment_percent, t.rate) for t in scheme.thresholds.all()] if scheme else list(DEFAULT_THRESHOLDS)
@@ -73,11 +75,11 @@ class PaySchemeForms:
             data, initial={"fixed": scheme.fixed if scheme else None, "soft": scheme.soft if scheme else None}
         )
         kpi_rows = [{"id": k.pk, "name": k.name, "weight": k.weight} for k in kpis]
-        kpi_rows += [{}] * (MAX_KPIS - len(kpi_rows))
+        kpi_rows += [{}] * (limits.kpis_max - len(kpi_rows))
         threshold_rows = [{"percent": p, "rate": r} for p, r in thresholds]
-        threshold_rows += [{}] * (MAX_THRESHOLDS - len(threshold_rows))
-        self.kpis = KpiFormSet(data, prefix="kpi", initial=kpi_rows if data is None else None)
-        self.thresholds = ThresholdFormSet(data, prefix="threshold", initial=threshold_rows if data is None else None)
+        threshold_rows += [{}] * (limits.thresholds_max - len(threshold_rows))
+        self.kpis = kpi_formset(data, prefix="kpi", initial=kpi_rows if data is None else None)
+        self.thresholds = threshold_formset(data, prefix="threshold", initial=threshold_rows if data is None else None)
         self.kpi_errors: list[str] = []
         self.threshold_errors: list[str] = []
 
@@ -86,7 +88,7 @@ class PaySchemeForms:
         if not rows_valid:
             return False
         try:
-            validate_scheme(**self.cleaned_data())
+            validate_scheme(**self.cleaned_data(), limits=self.limits)
         except ValidationError as exc:
             self.add_errors(exc)
             return False

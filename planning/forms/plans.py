@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import User
-from planning.rules.plans import EXISTING_SHARE_MAX, EXISTING_SHARE_MIN, ONE_OFF_SHARE_MAX, ONE_OFF_SHARE_MIN
+from crm.models import DepartmentSettings, User
 
 EXISTING_SHARE_CHOICES = [
     ("0.5", _("1/2 of G to existing clients")),
@@ -20,21 +20,25 @@ EXISTING_SHARE_CHOICES = [
 class PlanAdjustForm(forms.Form):
     target = forms.DecimalField(label=_("Target T, ₽"), min_value=0, max_digits=14, decimal_places=2)
     active_existing_share = forms.DecimalField(
-        label=_("Share s of active sales to existing clients"),
-        min_value=EXISTING_SHARE_MIN,
-        max_value=EXISTING_SHARE_MAX,
-        max_digits=6,
-        decimal_places=4,
-        help_text=_("From 0.5 (1/2) to 0.6667 (2/3)."),
+        label=_("Share s of active sales to existing clients"), max_digits=6, decimal_places=4
     )
     one_off_share = forms.DecimalField(
-        label=_("Planned share of the one-off remainder"),
-        min_value=ONE_OFF_SHARE_MIN,
-        max_value=ONE_OFF_SHARE_MAX,
-        max_digits=6,
-        decimal_places=4,
-        help_text=_("From 0.20 to 0.25 (20 to 25 per cent)."),
+        label=_("Planned share of the one-off remainder"), max_digits=6, decimal_places=4
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The ranges are the head's (department settings), so the form takes them when it is made.
+        settings = DepartmentSettings.current()
+        self.ranges = ranges = {
+            "active_existing_share": (settings.existing_share_min, settings.existing_share_max),
+            "one_off_share": (settings.one_off_share_min, settings.one_off_share_max),
+        }
+        for name, (low, high) in ranges.items():
+            field: forms.DecimalField = self.fields[name]  # type: ignore[assignment]
+            field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+            field.widget.attrs.update(min=str(low), max=str(high))
+            field.help_text = _("From %(low)s to %(high)s.") % {"low": f"{low:.4g}", "high": f"{high:.4g}"}
 
 
 class PlanGenerateForm(PlanAdjustForm):
@@ -46,5 +50,6 @@ class PlanGenerateForm(PlanAdjustForm):
     def __init__(self, *args: object, managers: list[User], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["manager"].queryset = User.objects.filter(pk__in=[m.pk for m in managers])  # type: ignore[attr-defined]
-        self.fields["active_existing_share"].initial = Decimal("0.5")
-        self.fields["one_off_share"].initial = Decimal("0.20")
+        # The lower ends of the head's ranges (1/2 and 20 per cent by default).
+        self.fields["active_existing_share"].initial = self.ranges["active_existing_share"][0]
+        self.fields["one_off_share"].initial = self.ranges["one_off_share"][0]

@@ -18,11 +18,10 @@ from django.utils.translation import gettext as _
 
 from core.calendar import month_bounds, working_days_between
 from core.money import KOPECK, money_div, to_money
+from crm.rules import numbers as N
 
 HUNDRED = Decimal(100)
-MIN_KPIS, MAX_KPIS = 3, 5
 
-MAX_THRESHOLDS = 5
 
 DEFAULT_THRESHOLDS: Sequence[tuple[int, Decimal]] = (
     (80, Decimal("3.00")),
@@ -204,19 +203,31 @@ def pay_outlook(
 
 
 @dataclass(frozen=True)
+class PayLimits:
+    """How many KPIs and thresholds a scheme may have: the head's settings (defaults in crm/rules/numbers.py)."""
+
+    kpis_min: int = N.KPIS_MIN
+    kpis_max: int = N.KPIS_MAX
+    thresholds_max: int = N.THRESHOLDS_MAX
+
+
+DEFAULT_LIMITS = PayLimits()
+
+
+@dataclass(frozen=True)
 class KpiInput:
     name: str
     weight: int
     id: int | None = None
 
 
-def validate_kpis(kpis: Sequence[KpiInput]) -> None:
-    """3-5 KPIs, each named once, weights of 1-100 summing to 100."""
+def validate_kpis(kpis: Sequence[KpiInput], limits: PayLimits = DEFAULT_LIMITS) -> None:
+    """3-5 KPIs (the limits), each named once, weights of 1-100 summing to 100."""
     errors: list[str] = []
-    if not MIN_KPIS <= len(kpis) <= MAX_KPIS:
+    if not limits.kpis_min <= len(kpis) <= limits.kpis_max:
         errors.append(
             _("A pay scheme has from %(min)d to %(max)d KPIs; this one has %(n)d.")
-            % {"min": MIN_KPIS, "max": MAX_KPIS, "n": len(kpis)}
+            % {"min": limits.kpis_min, "max": limits.kpis_max, "n": len(kpis)}
         )
     names = [k.name.strip().casefold() for k in kpis]
     if any(not n for n in names):
@@ -232,11 +243,11 @@ def validate_kpis(kpis: Sequence[KpiInput]) -> None:
         raise ValidationError({"kpis": errors})
 
 
-def validate_thresholds(thresholds: Sequence[Threshold]) -> None:
-    """1-5 thresholds of 1-300 per cent of plan, ascending, each with a higher rate (0-100 per cent) than the last."""
+def validate_thresholds(thresholds: Sequence[Threshold], limits: PayLimits = DEFAULT_LIMITS) -> None:
+    """1-5 (the limits) thresholds of 1-300 per cent of plan, ascending, each with a higher rate (0-100 per cent)."""
     errors: list[str] = []
-    if not 1 <= len(thresholds) <= MAX_THRESHOLDS:
-        errors.append(_("A pay scheme has from 1 to %(max)d bonus thresholds.") % {"max": MAX_THRESHOLDS})
+    if not 1 <= len(thresholds) <= limits.thresholds_max:
+        errors.append(_("A pay scheme has from 1 to %(max)d bonus thresholds.") % {"max": limits.thresholds_max})
     if any(not 1 <= t.percent <= 300 for t in thresholds):
         errors.append(_("A threshold is from 1 to 300 per cent of plan."))
     if any(not Decimal(0) < t.rate <= HUNDRED for t in thresholds):
@@ -251,7 +262,12 @@ def validate_thresholds(thresholds: Sequence[Threshold]) -> None:
 
 
 def validate_scheme(
-    *, fixed: Decimal, soft: Decimal, kpis: Sequence[KpiInput], thresholds: Sequence[Threshold]
+    *,
+    fixed: Decimal,
+    soft: Decimal,
+    kpis: Sequence[KpiInput],
+    thresholds: Sequence[Threshold],
+    limits: PayLimits = DEFAULT_LIMITS,
 ) -> None:
     """Every rule at once, so a form shows every mistake in one go."""
     errors: dict[str, list[str]] = {}
@@ -260,11 +276,11 @@ def validate_scheme(
     if soft < 0:
         errors["soft"] = [_("The soft part cannot be negative.")]
     try:
-        validate_kpis(kpis)
+        validate_kpis(kpis, limits)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     try:
-        validate_thresholds(thresholds)
+        validate_thresholds(thresholds, limits)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if errors:

@@ -1,5 +1,5 @@
 """The plan figures of DOMAIN.md section 4 as pure functions: R, A, O, G, E, N and the cross-sell cover from a month's
-history table; no ORM, the numbers are arguments or the constants here."""
+history table. No ORM; the numbers come in a `PlanNumbers`, which the callers fill from the head's settings."""
 
 from __future__ import annotations
 
@@ -12,14 +12,25 @@ from decimal import ROUND_HALF_UP, Decimal
 from core.calendar import month_start
 from core.calendar import window_months as calendar_window
 from core.money import money_div, money_mul, to_money
-from crm.rules.clients import REGULAR_MIN_MONTHS, REGULAR_WINDOW_MONTHS
+from crm.rules import numbers as N
+from crm.rules.clients import is_regular
 
-# The window and the regular-client threshold are the regular-client rule's (crm/rules/clients.py).
-WINDOW_MONTHS = REGULAR_WINDOW_MONTHS
-CROSS_SELL_FACTOR = 5
-ONE_OFF_SHARE_MIN, ONE_OFF_SHARE_MAX = Decimal("0.20"), Decimal("0.25")
-EXISTING_SHARE_MIN, EXISTING_SHARE_MAX = Decimal("0.5"), Decimal("0.6667")
-GAP_BAND_PERCENT = (Decimal("25"), Decimal("40"))
+
+@dataclass(frozen=True)
+class PlanNumbers:
+    """The section 4 numbers a plan is computed with: the head's settings (`plan_numbers()` in
+    planning/selectors/plans.py); the defaults are those of the settings (crm/rules/numbers.py)."""
+
+    window_months: int = N.PLAN_WINDOW_MONTHS
+    regular_min_months: int = N.REGULAR_MIN_MONTHS
+    one_off_share_min: Decimal = N.ONE_OFF_SHARE_MIN
+    one_off_share_max: Decimal = N.ONE_OFF_SHARE_MAX
+    existing_share_min: Decimal = N.EXISTING_SHARE_MIN
+    existing_share_max: Decimal = N.EXISTING_SHARE_MAX
+    gap_band_min: Decimal = N.GAP_BAND_MIN
+    gap_band_max: Decimal = N.GAP_BAND_MAX
+    cross_sell_cover: int = N.CROSS_SELL_COVER
+
 
 ZERO = Decimal("0")
 FIGURES = (
@@ -35,15 +46,15 @@ FIGURES = (
 )
 
 
-def window_months(month: date) -> list[date]:
-    """The first days of the 4 full calendar months before `month`, oldest first."""
-    return calendar_window(month, WINDOW_MONTHS)
+def window_months(month: date, months: int = N.PLAN_WINDOW_MONTHS) -> list[date]:
+    """The first days of the `months` (4) full calendar months before `month`, oldest first."""
+    return calendar_window(month, months)
 
 
-def window_bounds(month: date) -> tuple[date, date]:
+def window_bounds(month: date, months: int = N.PLAN_WINDOW_MONTHS) -> tuple[date, date]:
     """The first and the last day of the window of the plan month `month`."""
-    months = window_months(month)
-    return months[0], month_start(month) - timedelta(days=1)
+    months_list = window_months(month, months)
+    return months_list[0], month_start(month) - timedelta(days=1)
 
 
 def gap_percent(target: Decimal, gap: Decimal) -> Decimal | None:
@@ -53,10 +64,11 @@ def gap_percent(target: Decimal, gap: Decimal) -> Decimal | None:
     return (Decimal(gap) * 100 / Decimal(target)).quantize(Decimal("0.1"))
 
 
-def gap_warning(target: Decimal, gap: Decimal) -> bool:
-    """G outside 25-40 per cent of T (or no T at all) is shown as a warning."""
+def gap_warning(
+    target: Decimal, gap: Decimal, *, low: Decimal = N.GAP_BAND_MIN, high: Decimal = N.GAP_BAND_MAX
+) -> bool:
+    """G outside the usual band (25-40 per cent) of T, or no T at all, is shown as a warning."""
     percent = gap_percent(target, gap)
-    low, high = GAP_BAND_PERCENT
     return percent is None or not (low <= percent <= high)
 
 
@@ -84,6 +96,7 @@ class PlanFigures:
     active_new: Decimal
     cross_sell_cover: Decimal
     lines: tuple[LineFigures, ...] = field(default_factory=tuple)
+    gap_band: tuple[Decimal, Decimal] = (N.GAP_BAND_MIN, N.GAP_BAND_MAX)
 
     @property
     def gap_percent(self) -> Decimal | None:
@@ -91,7 +104,7 @@ class PlanFigures:
 
     @property
     def gap_warning(self) -> bool:
-        return gap_warning(self.target, self.active_gap)
+        return gap_warning(self.target, self.active_gap, low=self.gap_band[0], high=self.gap_band[1])
 
 
 def compute_plan(
@@ -99,8 +112,9 @@ def compute_plan(
     *,
     months: list[date],
     target: Decimal,
-    one_off_share: Decimal = ONE_OFF_SHARE_MIN,
-    active_existing_share: Decimal = EXISTING_SHARE_MIN,
+    one_off_share: Decimal = N.ONE_OFF_SHARE_MIN,
+    active_existing_share: Decimal = N.EXISTING_SHARE_MIN,
+    numbers: PlanNumbers = PlanNumbers(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> PlanFigures:
     """DOMAIN.md section 4 on plain rows `(client_id, month's first day, amount)` of one manager's window."""
     index = {m: i for i, m in enumerate(months)}
@@ -112,7 +126,7 @@ def compute_plan(
     lines = []
     for client_id, amounts in by_client.items():
         bought = sum(1 for amount in amounts if amount > 0)
-        if bought >= REGULAR_MIN_MONTHS:
+        if is_regular(bought, min_months=numbers.regular_min_months):
             total = to_money(sum(amounts, ZERO))
             lines.append(
                 LineFigures(
@@ -120,13 +134,13 @@ def compute_plan(
                     monthly=tuple(to_money(a) for a in amounts),
                     months_with_purchases=bought,
                     window_total=total,
-                    plan=money_div(max(total, ZERO), WINDOW_MONTHS),
+                    plan=money_div(max(total, ZERO), numbers.window_months),
                 )
             )
     lines.sort(key=lambda line: (-line.plan, line.client_id))
     target = to_money(target)
     regular = sum((line.plan for line in lines), ZERO)
-    average = money_div(max(window_total, ZERO), WINDOW_MONTHS)
+    average = money_div(max(window_total, ZERO), numbers.window_months)
     one_off = money_mul(max(average - regular, ZERO), one_off_share)
     gap = target - regular - one_off
     existing = money_mul(gap, active_existing_share) if gap > 0 else ZERO
@@ -143,8 +157,9 @@ def compute_plan(
         active_gap=to_money(gap),
         active_existing=existing,
         active_new=to_money(new),
-        cross_sell_cover=money_mul(existing, CROSS_SELL_FACTOR),
+        cross_sell_cover=money_mul(existing, numbers.cross_sell_cover),
         lines=tuple(lines),
+        gap_band=(numbers.gap_band_min, numbers.gap_band_max),
     )
 
 

@@ -11,9 +11,9 @@ from django.db.models import Case, IntegerField, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from core.calendar import month_bounds
-from crm.models import SaleLine, User
+from crm.models import DepartmentSettings, SaleLine, User
 from planning.models import PAY_ROLES, KpiResult, PayScheme, Plan
-from planning.rules.pay import KpiLine, PayOutlook, Threshold, pay_outlook
+from planning.rules.pay import KpiLine, PayLimits, PayOutlook, Threshold, pay_outlook
 
 
 def pay_managers(viewer: User) -> QuerySet[User]:
@@ -109,3 +109,9 @@ def my_day_pay(user: User, today: date) -> MonthPay | None:
     if not user.is_seller:
         return None
     return month_pay(viewer=user, manager=user, month=today, today=today)
+
+
+def pay_limits(settings: DepartmentSettings | None = None) -> PayLimits:
+    """The head's limits on a pay scheme's KPIs and thresholds."""
+    s = settings or DepartmentSettings.current()
+    return PayLimits(kpis_min=s.kpis_min, kpis_max=s.kpis_max, thresholds_max=s.thresholds_max)

@@ -11,13 +11,12 @@ from django.db.models import Prefetch, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from core.money import money_div
-from crm.models import SaleLine, User
+from crm.models import DepartmentSettings, SaleLine, User
 from planning.filters import PlanFilterSet
 from planning.models import Plan, PlanLine
-from planning.rules.plans import CROSS_SELL_FACTOR, WINDOW_MONTHS, gap_percent, gap_warning, window_months
+from planning.rules.plans import PlanNumbers, gap_percent, gap_warning, window_months
 
 # Regular clients are asked each week for an order of 1/4 of their monthly plan (DOMAIN.md section 4).
-WEEKS_PER_MONTH = 4
 
 
 def plan_history_rows(*, manager_ids: list[int], start: date, end: date) -> list[tuple[int, int, date, Decimal]]:
@@ -67,10 +66,12 @@ def plan_month_rows(*, user: User, month: date) -> list[PlanRow]:
 def plan_explained(plan: Plan) -> dict[str, Any]:
     """Every figure of the plan page with what it is computed from, so that a user can check it by hand."""
     lines = list(plan.lines.all())
-    months = window_months(plan.month)
+    settings = DepartmentSettings.current()
+    numbers = plan_numbers(settings)
+    months = window_months(plan.month, numbers.window_months)
     monthly = [[Decimal(str(v)) for v in line.monthly] for line in lines]
     rows = [
-        {"line": line, "monthly": amounts, "weekly": money_div(line.plan_amount, WEEKS_PER_MONTH)}
+        {"line": line, "monthly": amounts, "weekly": money_div(line.plan_amount, settings.weeks_per_month)}
         for line, amounts in zip(lines, monthly, strict=True)
     ]
     monthly_totals = [sum((amounts[i] for amounts in monthly), Decimal("0")) for i in range(len(months))]
@@ -83,9 +84,9 @@ def plan_explained(plan: Plan) -> dict[str, Any]:
         "one_off_percent": (plan.one_off_share * 100).normalize(),
         "existing_percent": (plan.active_existing_share * 100).quantize(Decimal("0.01")).normalize(),
         "gap_percent": gap_percent(plan.target, plan.active_gap),
-        "gap_warning": gap_warning(plan.target, plan.active_gap),
-        "window_months_count": WINDOW_MONTHS,
-        "cover_factor": CROSS_SELL_FACTOR,
+        "gap_warning": gap_warning(plan.target, plan.active_gap, low=numbers.gap_band_min, high=numbers.gap_band_max),
+        "window_months_count": numbers.window_months,
+        "cover_factor": numbers.cross_sell_cover,
     }
 
 
@@ -95,4 +96,20 @@ def plan_versions(*, plan: Plan, user: User) -> list[Plan]:
         .filter(manager_id=plan.manager_id, month=plan.month)
         .select_related("created_by", "approved_by")
         .order_by("-version")
+    )
+
+
+def plan_numbers(settings: DepartmentSettings | None = None) -> PlanNumbers:
+    """The head's section 4 numbers, as the plan rule takes them."""
+    s = settings or DepartmentSettings.current()
+    return PlanNumbers(
+        window_months=s.plan_window_months,
+        regular_min_months=s.regular_min_months,
+        one_off_share_min=s.one_off_share_min,
+        one_off_share_max=s.one_off_share_max,
+        existing_share_min=s.existing_share_min,
+        existing_share_max=s.existing_share_max,
+        gap_band_min=s.gap_band_min,
+        gap_band_max=s.gap_band_max,
+        cross_sell_cover=s.cross_sell_cover,
     )

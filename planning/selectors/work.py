@@ -14,13 +14,12 @@ from django.utils import timezone
 
 from core.calendar import month_shift, month_start, week_bounds
 from core.money import money_div, money_mul
-from crm.models import Activity, Client, Deal, Product, ProductCategory, SaleLine, User
+from crm.models import Activity, Client, Deal, DepartmentSettings, Product, ProductCategory, SaleLine, User
+from crm.rules import numbers as N
 from crm.rules.stages import Stage
 from planning.models import ComplementRule, FeaturedItem, Plan, PlanLine
-from planning.rules.plans import WINDOW_MONTHS
 
 ZERO = Decimal("0")
-CALLS_PER_WEEK = 2
 # A client "buys" a category when it makes at least 5 per cent of his window turnover; below that (or zero) the
 # category is open for cross-selling.
 MIN_CATEGORY_SHARE = Decimal("0.05")
@@ -68,10 +67,11 @@ class RegularRow:
     weekly_target: Decimal
     week_orders: Decimal
     calls: int
+    calls_per_week: int = N.REGULAR_CALLS_PER_WEEK
 
     @property
     def calls_left(self) -> int:
-        return max(CALLS_PER_WEEK - self.calls, 0)
+        return max(self.calls_per_week - self.calls, 0)
 
     @property
     def target_met(self) -> bool:
@@ -95,6 +95,7 @@ class PlanWork:
     week_end: date
     regular: list[RegularRow] = field(default_factory=list)
     funnel: list[FunnelRow] = field(default_factory=list)
+    calls_per_week: int = N.REGULAR_CALLS_PER_WEEK
 
     @property
     def weekly_total(self) -> Decimal:
@@ -110,11 +111,11 @@ class PlanWork:
 
     @property
     def calls_done(self) -> int:
-        return sum(min(row.calls, CALLS_PER_WEEK) for row in self.regular)
+        return sum(min(row.calls, self.calls_per_week) for row in self.regular)
 
     @property
     def calls_needed(self) -> int:
-        return CALLS_PER_WEEK * len(self.regular)
+        return self.calls_per_week * len(self.regular)
 
 
 def plan_work(*, user: User, manager: User, today: date) -> PlanWork:
@@ -123,7 +124,14 @@ def plan_work(*, user: User, manager: User, today: date) -> PlanWork:
     month = month_start(today)
     week_start, week_end = week_bounds(today)
     plan = current_plan(user=user, manager=manager, month=month)
-    work = PlanWork(manager=manager, plan=plan, week_start=week_start, week_end=week_end)
+    settings = DepartmentSettings.current()
+    work = PlanWork(
+        manager=manager,
+        plan=plan,
+        week_start=week_start,
+        week_end=week_end,
+        calls_per_week=settings.regular_calls_per_week,
+    )
     lines: list[PlanLine] = list(plan.lines.select_related("client")) if plan else []
     regular_ids = [line.client_id for line in lines]
     if lines:
@@ -151,9 +159,10 @@ def plan_work(*, user: User, manager: User, today: date) -> PlanWork:
             RegularRow(
                 client=line.client,
                 monthly_plan=line.plan_amount,
-                weekly_target=money_div(line.plan_amount, 4),
+                weekly_target=money_div(line.plan_amount, settings.weeks_per_month),
                 week_orders=orders.get(line.client_id) or ZERO,
                 calls=calls.get(line.client_id, 0),
+                calls_per_week=settings.regular_calls_per_week,
             )
             for line in lines
         ]
@@ -220,7 +229,7 @@ def cross_sell(
     rows: Iterable[tuple[int, int, Decimal]],
     rules: Iterable[tuple[int, int]],
     *,
-    months: int = WINDOW_MONTHS,
+    months: int = N.PLAN_WINDOW_MONTHS,
     min_share: Decimal = MIN_CATEGORY_SHARE,
     factor: Decimal = SUGGESTION_FACTOR,
 ) -> list[ClientSuggestions]:
@@ -296,14 +305,15 @@ class CrossSellList:
 def cross_sell_list(*, user: User, manager: User, month: date) -> CrossSellList:
     """Tool 1 for the manager and the plan month: his sales of the 4 full months before `month`, by client and
     category (one aggregate query), against the head's complement map; the best-selling active product to offer."""
-    window_start, window_end = month_shift(month, -WINDOW_MONTHS), month - timedelta(days=1)
+    window = DepartmentSettings.current().plan_window_months
+    window_start, window_end = month_shift(month, -window), month - timedelta(days=1)
     plan = current_plan(user=user, manager=manager, month=month)
     sales = SaleLine.objects.visible_to(user).filter(
         manager=manager, date__range=(window_start, window_end), product__category__isnull=False
     )
     rows = list(sales.order_by().values_list("client_id", "product__category_id").annotate(total=Sum("amount")))
     rules = list(ComplementRule.objects.values_list("category_id", "complement_id"))
-    suggested = cross_sell(rows, rules)
+    suggested = cross_sell(rows, rules, months=window)
     categories_needed = {s.category_id for c in suggested for s in c.suggestions} | {
         b for c in suggested for s in c.suggestions for b in s.because_of
     }

@@ -34,6 +34,7 @@ from planning.rules.pay import (
     Threshold,
     validate_scheme,
 )
+from planning.selectors.pay import pay_limits
 
 # --- the rule on plain numbers -----------------------------------------------------------------------------------
 
@@ -56,7 +57,7 @@ def pay_scheme_save(
         raise PermissionDenied(_("Only the sales head or the administrator changes pay schemes."))
     if role not in Role.values:
         raise ValidationError({"role": [_("Unknown role.")]})
-    validate_scheme(fixed=fixed, soft=soft, kpis=kpis, thresholds=thresholds)
+    validate_scheme(fixed=fixed, soft=soft, kpis=kpis, thresholds=thresholds, limits=pay_limits())
     scheme, _created = PayScheme.objects.select_for_update().get_or_create(role=role)
     scheme.fixed, scheme.soft = to_money(fixed), to_money(soft)
     scheme.save()

@@ -34,19 +34,16 @@ from core.money import to_money
 from crm.models import User
 from planning.models import Plan, PlanLine
 from planning.rules.plans import (
-    EXISTING_SHARE_MAX,
-    EXISTING_SHARE_MIN,
     FIGURES,
-    ONE_OFF_SHARE_MAX,
-    ONE_OFF_SHARE_MIN,
     ZERO,
     PlanFigures,
+    PlanNumbers,
     compute_plan,
     draft_target,
     window_bounds,
     window_months,
 )
-from planning.selectors.plans import plan_history_rows
+from planning.selectors.plans import plan_history_rows, plan_numbers
 
 # --- writes ------------------------------------------------------------------------------------------------------
 
@@ -55,16 +52,22 @@ def may_generate_for(user: User, manager: User) -> bool:
     return user.sees_everything or (user.is_seller and user.pk == manager.pk)
 
 
-def validate_inputs(*, manager: User, target: Decimal, one_off_share: Decimal, active_existing_share: Decimal) -> None:
+def validate_inputs(
+    *, manager: User, target: Decimal, one_off_share: Decimal, active_existing_share: Decimal, numbers: PlanNumbers
+) -> None:
     errors: dict[str, list[str]] = {}
     if not manager.is_seller:
         errors["manager"] = [_("Plans are made for sales managers and team leads.")]
     if target is None or Decimal(target) < 0:
         errors["target"] = [_("The target must be zero or more.")]
-    if not (ONE_OFF_SHARE_MIN <= Decimal(one_off_share) <= ONE_OFF_SHARE_MAX):
-        errors["one_off_share"] = [_("Plan 20 to 25 per cent of the one-off remainder (0.20 to 0.25).")]
-    if not (EXISTING_SHARE_MIN <= Decimal(active_existing_share) <= EXISTING_SHARE_MAX):
-        errors["active_existing_share"] = [_("The share of active sales to existing clients is 1/2 to 2/3.")]
+    low, high = numbers.one_off_share_min, numbers.one_off_share_max
+    if not (low <= Decimal(one_off_share) <= high):
+        message = _("Plan %(low)s to %(high)s of the one-off remainder.")
+        errors["one_off_share"] = [message % {"low": f"{low:.2f}", "high": f"{high:.2f}"}]
+    low, high = numbers.existing_share_min, numbers.existing_share_max
+    if not (low <= Decimal(active_existing_share) <= high):
+        message = _("The share of active sales to existing clients is from %(low)s to %(high)s.")
+        errors["active_existing_share"] = [message % {"low": f"{low:.4g}", "high": f"{high:.4g}"}]
     if errors:
         raise ValidationError(errors)
 
@@ -96,10 +99,10 @@ def same_plan(plan: Plan, figures: PlanFigures) -> bool:
 
 
 def build_plan(
-    *, manager_id: int, month: date, version: int, figures: PlanFigures, by: User | None
+    *, manager_id: int, month: date, version: int, figures: PlanFigures, by: User | None, window: int
 ) -> tuple[Plan, list[PlanLine]]:
     """An unsaved Plan and its lines (the caller saves: one plan or many in bulk)."""
-    start, end = window_bounds(month)
+    start, end = window_bounds(month, window)
     plan = Plan(
         manager_id=manager_id,
         month=month,
@@ -134,20 +137,28 @@ def plan_generate(
     month: date,
     target: Decimal,
     by: User,
-    one_off_share: Decimal = ONE_OFF_SHARE_MIN,
-    active_existing_share: Decimal = EXISTING_SHARE_MIN,
+    one_off_share: Decimal | None = None,
+    active_existing_share: Decimal | None = None,
 ) -> Plan:
     """The manager's plan for `month` from the 4 months before it: the current version when nothing changed, else
     a new draft version (the previous draft superseded; an approved version stays as it is)."""
     if not may_generate_for(by, manager):
         raise PermissionDenied(_("A manager generates only his own plan; the sales head generates anyone's."))
+    numbers = plan_numbers()
+    # The shares default to the lower end of the head's ranges (20 per cent, 1/2).
+    one_off_share = numbers.one_off_share_min if one_off_share is None else one_off_share
+    active_existing_share = numbers.existing_share_min if active_existing_share is None else active_existing_share
     validate_inputs(
-        manager=manager, target=target, one_off_share=one_off_share, active_existing_share=active_existing_share
+        manager=manager,
+        target=target,
+        one_off_share=one_off_share,
+        active_existing_share=active_existing_share,
+        numbers=numbers,
     )
     month = month_start(month)
     # Serialise generations for one manager: the version number and the draft's supersession must not race.
     User.objects.select_for_update().filter(pk=manager.pk).first()
-    months = window_months(month)
+    months = window_months(month, numbers.window_months)
     rows = plan_history_rows(manager_ids=[manager.pk], start=months[0], end=window_bounds(month)[1])
     figures = compute_plan(
         ((client_id, m, amount) for _manager, client_id, m, amount in rows),
@@ -155,6 +166,7 @@ def plan_generate(
         target=Decimal(target),
         one_off_share=Decimal(one_off_share),
         active_existing_share=Decimal(active_existing_share),
+        numbers=numbers,
     )
     versions = Plan.objects.filter(manager=manager, month=month)
     current = (
@@ -165,7 +177,9 @@ def plan_generate(
         return current
     versions.filter(status=Plan.Status.DRAFT).update(status=Plan.Status.SUPERSEDED, updated_at=timezone.now())
     latest = versions.aggregate(latest=Max("version"))["latest"] or 0
-    plan, lines = build_plan(manager_id=manager.pk, month=month, version=latest + 1, figures=figures, by=by)
+    plan, lines = build_plan(
+        manager_id=manager.pk, month=month, version=latest + 1, figures=figures, by=by, window=numbers.window_months
+    )
     plan.save()
     PlanLine.objects.bulk_create(lines)
     return plan
@@ -218,7 +232,8 @@ def plan_approve(*, plan: Plan, by: User) -> Plan:
 def plans_draft_for(*, month: date) -> dict[str, int]:
     """A draft for every active seller without a plan for `month`: one history query, bulk inserts."""
     month = month_start(month)
-    months = window_months(month)
+    numbers = plan_numbers()
+    months = window_months(month, numbers.window_months)
     planned = Plan.objects.filter(month=month).values("manager_id")
     manager_ids = list(User.objects.sellers().exclude(pk__in=planned).order_by("pk").values_list("pk", flat=True))
     if not manager_ids:
@@ -237,10 +252,19 @@ def plans_draft_for(*, month: date) -> dict[str, int]:
     lines: list[PlanLine] = []
     for manager_id in manager_ids:
         rows = rows_by_manager.get(manager_id, [])
-        history = compute_plan(rows, months=months, target=ZERO)
+        history = compute_plan(rows, months=months, target=ZERO, numbers=numbers)
         target = draft_target(previous_target=previous.get(manager_id), average_monthly=history.average_monthly)
-        figures = compute_plan(rows, months=months, target=target)
-        plan, plan_lines = build_plan(manager_id=manager_id, month=month, version=1, figures=figures, by=None)
+        figures = compute_plan(
+            rows,
+            months=months,
+            target=target,
+            one_off_share=numbers.one_off_share_min,
+            active_existing_share=numbers.existing_share_min,
+            numbers=numbers,
+        )
+        plan, plan_lines = build_plan(
+            manager_id=manager_id, month=month, version=1, figures=figures, by=None, window=numbers.window_months
+        )
         plans.append(plan)
         lines.extend(plan_lines)
     Plan.objects.bulk_create(plans)

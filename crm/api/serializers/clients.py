@@ -16,6 +16,7 @@ from crm.models import (
     ProductCategory,
     User,
 )
+from crm.services.clients import CLIENT_FIELDS
 
 from .fields import ZERO, PhoneField, VisibleRelatedField, name_of
 
@@ -24,24 +25,6 @@ class SegmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = MarketSegment
         fields = ["id", "name", "updated_at"]
-
-
-CLIENT_FIELDS = [
-    "name",
-    "inn",
-    "kpp",
-    "phone",
-    "phone_extra",
-    "email",
-    "address",
-    "region",
-    "segment",
-    "source",
-    "source_detail",
-    "channel",
-    "category",
-    "status",
-]
 
 
 class ClientSerializer(serializers.ModelSerializer):

@@ -13,7 +13,8 @@ from rest_framework import serializers
 from crm.api.serializers.fields import name_of
 from crm.models import User
 from planning.models import Plan, PlanLine
-from planning.rules.plans import ONE_OFF_SHARE_MIN, gap_percent, gap_warning
+from planning.rules.plans import gap_percent, gap_warning
+from planning.selectors.plans import plan_numbers
 
 
 class PlanLineSerializer(serializers.ModelSerializer):
@@ -69,7 +70,11 @@ class PlanSerializer(serializers.ModelSerializer):
         return gap_percent(plan.target, plan.active_gap)
 
     def get_gap_warning(self, plan: Plan) -> bool:
-        return gap_warning(plan.target, plan.active_gap)
+        # The head's band, read once per response (the context is shared by every row).
+        if "plan_numbers" not in self.context:
+            self.context["plan_numbers"] = plan_numbers()
+        numbers = self.context["plan_numbers"]
+        return gap_warning(plan.target, plan.active_gap, low=numbers.gap_band_min, high=numbers.gap_band_max)
 
 
 @extend_schema_field({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "example": "2026-05"})
@@ -93,7 +98,6 @@ class PlanGenerateSerializer(serializers.Serializer):
     manager = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
     month = MonthField()
     target = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"))
-    one_off_share = serializers.DecimalField(max_digits=6, decimal_places=4, required=False, default=ONE_OFF_SHARE_MIN)
-    active_existing_share = serializers.DecimalField(
-        max_digits=6, decimal_places=4, required=False, default=Decimal("0.5")
-    )
+    # Without them, the lower ends of the head's ranges (20 per cent and 1/2 by default).
+    one_off_share = serializers.DecimalField(max_digits=6, decimal_places=4, required=False)
+    active_existing_share = serializers.DecimalField(max_digits=6, decimal_places=4, required=False)
