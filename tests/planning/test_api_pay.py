@@ -10,7 +10,7 @@ from django.utils import timezone
 from crm.models import Role
 from planning.models import PayScheme
 from tests.conftest import api_as
-from tests.planning.test_views_pay import make_plan, make_scheme, paid, set_results
+from tests.planning.factories import make_plan, make_scheme, paid, set_results
 
 D = Decimal
 PAY = "/api/v1/pay/"

@@ -10,47 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.models import Role
-from planning.models import KpiResult, PayKpi, PayScheme, PayThreshold, Plan
+from planning.models import KpiResult, PayKpi, PayScheme, Plan
 from planning.selectors.pay import current_plan, month_pay, my_day_pay
 from tests.crm.factories import ClientFactory, SaleLineFactory, UserFactory
+from tests.planning.factories import NOV, make_plan, make_scheme, paid, set_results
 
 D = Decimal
-NOV = date(2026, 11, 1)
-
-
-def make_scheme(
-    role=Role.MANAGER, *, fixed="30000", soft="20000", kpis=(("Calls", 50), ("New clients", 30), ("Debts", 20))
-):
-    scheme = PayScheme.objects.create(role=role, fixed=D(fixed), soft=D(soft))
-    for name, weight in kpis:
-        PayKpi.objects.create(scheme=scheme, name=name, weight=weight)
-    for percent, rate in ((80, "3"), (90, "4"), (100, "5")):
-        PayThreshold.objects.create(scheme=scheme, fulfilment_percent=percent, rate=D(rate))
-    return scheme
-
-
-def make_plan(manager, target, *, month=NOV, status=Plan.Status.APPROVED, version=1):
-    return Plan.objects.create(
-        manager=manager,
-        month=month,
-        version=version,
-        status=status,
-        target=D(target),
-        window_start=date(2026, 7, 1),
-        window_end=date(2026, 10, 31),
-    )
-
-
-def paid(manager, amount, paid_date, *, sold=None):
-    client = ClientFactory(owner=manager)
-    return SaleLineFactory(
-        client=client, manager=manager, amount=D(amount), date=sold or paid_date, is_paid=True, paid_date=paid_date
-    )
-
-
-def set_results(manager, scheme, *achieved, month=NOV):
-    for kpi, value in zip(scheme.kpis.order_by("id"), achieved, strict=True):
-        KpiResult.objects.create(manager=manager, month=month, kpi=kpi, achieved=value)
 
 
 # --- the month's figures from the database -----------------------------------------------------------------------
