@@ -19,7 +19,7 @@ from core.calendar import end_of_day
 from crm.models import Activity, ChangeLog, Client, Deal, DepartmentSettings, Reassignment, SaleLine
 from crm.rules.clients import quiet_since
 from crm.selectors.hunting import long_list_calls_refresh
-from crm.selectors.reassignments import OPEN_FLAGS, concluded_deal_of_owner, rule_candidates
+from crm.selectors.reassignments import OPEN_FLAGS, concluded_since, rule_candidates
 from crm.services.hunting import long_lists_draft_for
 
 logger = logging.getLogger(__name__)
@@ -147,9 +147,9 @@ def reassignment_flags_refresh(as_of: date) -> dict[str, int]:
     now = timezone.now()
     open_flags = Reassignment.objects.filter(status__in=OPEN_FLAGS)
 
-    # The client changed hands (or its clock restarted) or the flagged owner concluded a deal: nothing to decide.
+    # The client changed hands (or its clock restarted) or something was concluded since: nothing to decide.
     changed_hands = ~Q(client__owner_id=F("owner_id")) | ~Q(client__owned_since=F("owned_since"))
-    concluded = Exists(concluded_deal_of_owner(client_ref="client_id", owner_ref="owner_id"))
+    concluded = concluded_since(as_of, client_ref="client_id", since_ref="owned_since")
     stale_ids = open_flags.filter(changed_hands | Q(client__owner__isnull=True) | concluded).values("pk")
     resolved = Reassignment.objects.filter(pk__in=stale_ids).update(
         status=Reassignment.Status.RESOLVED, decided_at=now, decided_by=None, updated_at=now

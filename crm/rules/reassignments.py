@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from core.calendar import add_months
@@ -24,8 +25,10 @@ def latest_owned_since(as_of: date, months: int) -> date:
     return cutoff
 
 
-def is_caught(*, owned_since: date | None, concluded_since_ownership: bool, as_of: date, months: int) -> bool:
-    """Whether the rule flags an owned client on `as_of`: its clock ran out and nothing was concluded meanwhile."""
-    if owned_since is None or concluded_since_ownership:
+def is_caught(*, owned_since: date | None, concluded_on: Iterable[date], as_of: date, months: int) -> bool:
+    """Whether the rule flags an owned client on `as_of`: its clock ran out and nothing was concluded since the
+    ownership began. `concluded_on` are the days of its sales and of its deals' moves past `contract`; those
+    before `owned_since` were concluded under an earlier ownership and do not count."""
+    if owned_since is None or any(owned_since <= day <= as_of for day in concluded_on):
         return False
     return rule_date(owned_since, months) <= as_of

@@ -21,30 +21,49 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from crm.models import Activity, Client, Deal, DepartmentSettings, OwnershipChange, Reassignment, User
+from crm.models import (
+    Activity,
+    Client,
+    Deal,
+    DealStageChange,
+    DepartmentSettings,
+    OwnershipChange,
+    Reassignment,
+    SaleLine,
+    User,
+)
 from crm.rules.reassignments import latest_owned_since, rule_date
-from crm.rules.stages import CONCLUDED_STAGES
+from crm.rules.stages import CONCLUDED_STAGES, Stage
 from crm.services.reassignments import sellers_by_load
 
 CONTACT_KINDS = (Activity.Kind.CALL, Activity.Kind.MEETING)
 OPEN_FLAGS = (Reassignment.Status.PENDING, Reassignment.Status.EXTENDED)
 
 
-def concluded_deal_of_owner(client_ref: str = "pk", owner_ref: str = "owner_id") -> QuerySet[Deal]:
-    """Deals of the client, owned by the client's (or the flag's) manager, past the contract stage."""
-    return Deal.objects.filter(
-        client_id=OuterRef(client_ref), owner_id=OuterRef(owner_ref), stage__in=CONCLUDED_STAGES
-    ).order_by()
+def concluded_since(as_of: date, client_ref: str = "pk", since_ref: str = "owned_since") -> Q:
+    """Something concluded with the client since its ownership began (DOMAIN.md section 3, the 3-month rule):
+    a deal of the client moved past `contract` on or after that day, or a sale of the client dated on or after it
+    (a 1C sales document is a concluded deal), up to `as_of`. What was concluded before does not count, whoever
+    owns it now. `crm.rules.reassignments.is_caught` is the same rule on plain values."""
+    moved_past_contract = DealStageChange.objects.filter(
+        deal__client_id=OuterRef(client_ref),
+        from_stage=Stage.CONTRACT,
+        to_stage__in=CONCLUDED_STAGES,
+        at__date__gte=OuterRef(since_ref),
+        at__date__lte=as_of,
+    )
+    sold = SaleLine.objects.filter(client_id=OuterRef(client_ref), date__gte=OuterRef(since_ref), date__lte=as_of)
+    return Q(Exists(moved_past_contract.order_by())) | Q(Exists(sold.order_by()))
 
 
 def rule_candidates(as_of: date, months: int) -> QuerySet[Client]:
-    """Owned clients past the rule date, with no concluded deal of their owner and no flag for this ownership."""
+    """Owned clients past the rule date, with nothing concluded since their ownership began and no flag for it."""
     same_period = Reassignment.objects.filter(
         client_id=OuterRef("pk"), owner_id=OuterRef("owner_id"), owned_since=OuterRef("owned_since")
     )
     return (
         Client.objects.filter(owner__isnull=False, owned_since__lte=latest_owned_since(as_of, months))
-        .exclude(Exists(concluded_deal_of_owner()))
+        .exclude(concluded_since(as_of))
         .exclude(Exists(same_period))
         .order_by()
     )
@@ -121,7 +140,7 @@ def clients_near_rule(user: User, today: date) -> list[Client]:
     clients = (
         Client.objects.visible_to(user)
         .filter(owner__isnull=False)
-        .exclude(Exists(concluded_deal_of_owner()))
+        .exclude(concluded_since(today))
         .annotate(extended_until=Subquery(extension, output_field=DateField()))
         .filter(
             (

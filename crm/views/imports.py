@@ -49,6 +49,7 @@ SAMPLES: dict[str, list[list[str]]] = {
             "Категория",
             "Менеджер",
             "Статус",
+            "Закреплён с",
         ],
         [
             'ООО "Ромашка"',
@@ -64,6 +65,7 @@ SAMPLES: dict[str, list[list[str]]] = {
             "B",
             "",
             "действующий",
+            "",
         ],
         [
             'АО "Вектор"',
@@ -79,6 +81,7 @@ SAMPLES: dict[str, list[list[str]]] = {
             "C",
             "",
             "потенциальный",
+            "",
         ],
     ],
     ImportJob.Kind.SALES: [

@@ -1,7 +1,8 @@
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from crm.models import (
@@ -10,6 +11,7 @@ from crm.models import (
     Client,
     ContactPerson,
     Deal,
+    DealStageChange,
     LostReason,
     MarketSegment,
     Product,
@@ -163,3 +165,11 @@ class LostReasonFactory(DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = "Цена"
+
+
+def concluded_deal(client, *, on: date, owner=None, stage: str = Stage.PAYMENT) -> Deal:
+    """A deal of `client` that moved past `contract` on the day `on` (its stage history says so)."""
+    deal = DealFactory(client=client, owner=owner or client.owner, stage=stage)
+    at = timezone.make_aware(datetime.combine(on, time(12, 0)))
+    DealStageChange.objects.create(deal=deal, from_stage=Stage.CONTRACT, to_stage=Stage.PAYMENT, at=at)
+    return deal

@@ -244,3 +244,26 @@ def test_a_row_that_turns_bad_before_the_import_fails_the_strict_job_and_nothing
     assert [(e["row"], e["column"]) for e in job.errors] == [(2, "Менеджер")]
     assert not Client.objects.exists()
     assert not OwnershipChange.objects.exists()
+
+
+# --- the day the ownership began (DOMAIN.md section 3: the 3-month clock of a department moving in) ------------
+
+
+def test_an_owned_since_column_keeps_the_clock_that_ran_in_the_old_system(head, manager):
+    content = (
+        "Наименование;ИНН;Менеджер;Закреплён с\n"
+        f"ООО Старый;7707083893;{manager.username};15.03.2026\n"
+        f"ООО Новый;7736207543;{manager.username};\n"
+    )
+    job = import_validate(by=head, kind="clients", uploaded_file=upload("c.csv", content.encode()), today=TODAY)
+    import_run(job=job, by=head, today=TODAY)
+    old, new = Client.objects.get(inn="7707083893"), Client.objects.get(inn="7736207543")
+    assert (old.owner, old.owned_since) == (manager, date(2026, 3, 15))
+    assert (new.owner, new.owned_since) == (manager, TODAY)
+    assert OwnershipChange.objects.filter(client__in=[old, new], to_owner=manager).count() == 2
+
+
+def test_an_owned_since_in_the_future_or_without_a_manager_is_a_row_error(head):
+    content = "Наименование;ИНН;Закреплён с\nООО Завтра;7707083893;01.01.2099\nООО Ничей;7736207543;01.02.2026\n"
+    job = import_validate(by=head, kind="clients", uploaded_file=upload("c.csv", content.encode()), today=TODAY)
+    assert [(e["row"], e["column"]) for e in job.errors] == [(2, "Закреплён с"), (3, "Закреплён с")]

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 
 from crm.models import Client, DepartmentSettings, OwnershipChange, Reassignment, Role
 from crm.nightly import reassignment_flags_refresh
@@ -13,7 +14,7 @@ from crm.rules.reassignments import latest_owned_since
 from crm.rules.stages import Stage
 from crm.selectors.reassignments import clients_near_rule
 from crm.services.reassignments import reassignment_extend, reassignment_reassign, suggest_new_owners
-from tests.crm.factories import ClientFactory, DealFactory, UserFactory
+from tests.crm.factories import ClientFactory, DealFactory, SaleLineFactory, UserFactory, concluded_deal
 
 OWNED_SINCE = date(2026, 1, 15)
 RULE_DAY = date(2026, 4, 15)  # 3 calendar months later
@@ -74,7 +75,7 @@ def test_running_the_nightly_twice_changes_nothing_the_second_time(manager, othe
     ClientFactory.create_batch(3, owner=manager, owned_since=OWNED_SINCE)
     extended = ClientFactory(owner=other_manager, owned_since=date(2025, 12, 1))
     concluded = ClientFactory(owner=other_manager, owned_since=OWNED_SINCE)
-    DealFactory(client=concluded, stage=Stage.PAYMENT)
+    concluded_deal(concluded, on=date(2026, 2, 2))
     ClientFactory(owner=manager, owned_since=date(2026, 3, 1))  # not yet
     reassignment_flags_refresh(date(2026, 3, 1))
     Reassignment.objects.filter(client=extended).update(
@@ -119,10 +120,32 @@ def test_a_client_is_extended_only_once_per_ownership(flagged_client, head):
     assert flag.status == Reassignment.Status.PENDING
 
 
-def test_a_concluded_deal_of_the_owner_keeps_the_client_off_the_queue(flagged_client):
-    DealFactory(client=flagged_client, stage=Stage.PAYMENT)
+def test_a_deal_moved_past_contract_since_the_ownership_began_keeps_the_client_off_the_queue(flagged_client):
+    concluded_deal(flagged_client, on=OWNED_SINCE)  # the first day of the ownership counts
     nightly(RULE_DAY)
     assert not Reassignment.objects.exists()
+
+
+def test_a_deal_concluded_before_the_current_ownership_does_not_protect_the_client(flagged_client):
+    concluded_deal(flagged_client, on=OWNED_SINCE - timedelta(days=1))  # concluded by the previous owner
+    nightly(RULE_DAY)
+    assert Reassignment.objects.get().client == flagged_client
+
+
+def test_a_client_that_buys_every_month_without_a_crm_deal_is_never_flagged(flagged_client, manager):
+    for month in (1, 2, 3, 4):
+        SaleLineFactory(client=flagged_client, manager=manager, date=date(2026, month, 20))
+    nightly(RULE_DAY)
+    assert not Reassignment.objects.exists()
+
+
+def test_a_sale_dated_before_the_ownership_does_not_protect_and_one_on_its_first_day_does(flagged_client, manager):
+    SaleLineFactory(client=flagged_client, manager=manager, date=OWNED_SINCE - timedelta(days=1))
+    reassignment_flags_refresh(RULE_DAY)
+    assert Reassignment.objects.get().status == Reassignment.Status.PENDING
+    SaleLineFactory(client=flagged_client, manager=manager, date=OWNED_SINCE)
+    reassignment_flags_refresh(RULE_DAY + timedelta(days=1))
+    assert Reassignment.objects.get().status == Reassignment.Status.RESOLVED
 
 
 def test_a_deal_at_the_contract_stage_is_not_yet_concluded(flagged_client):
@@ -131,19 +154,24 @@ def test_a_deal_at_the_contract_stage_is_not_yet_concluded(flagged_client):
     assert Reassignment.objects.count() == 1
 
 
-def test_a_concluded_deal_of_another_manager_does_not_count(flagged_client, other_manager):
-    DealFactory(client=flagged_client, owner=other_manager, stage=Stage.CLOSING)
+def test_a_deal_concluded_since_the_ownership_began_counts_whoever_owns_the_deal(flagged_client, other_manager):
+    concluded_deal(flagged_client, on=date(2026, 3, 2), owner=other_manager)
+    nightly(RULE_DAY)
+    assert not Reassignment.objects.exists()
+
+
+def test_a_deal_merely_standing_past_contract_without_the_move_in_its_history_does_not_count(flagged_client):
+    DealFactory(client=flagged_client, stage=Stage.CLOSING)  # no record of when it was concluded
     nightly(RULE_DAY)
     assert Reassignment.objects.count() == 1
 
 
 def test_a_pending_flag_is_resolved_once_the_owner_concludes_a_deal(flagged_client):
     nightly(RULE_DAY)
-    deal = DealFactory(client=flagged_client, stage=Stage.CONTRACT)
+    DealFactory(client=flagged_client, stage=Stage.CONTRACT)
     nightly(RULE_DAY + timedelta(days=1))
     assert Reassignment.objects.get().status == Reassignment.Status.PENDING
-    deal.stage = Stage.PAYMENT
-    deal.save()
+    concluded_deal(flagged_client, on=RULE_DAY + timedelta(days=1))
     output = nightly(RULE_DAY + timedelta(days=2))
     assert Reassignment.objects.get().status == Reassignment.Status.RESOLVED
     assert "resolved=1" in output
@@ -273,7 +301,7 @@ def test_a_manager_is_warned_of_his_clients_that_the_rule_catches_within_two_wee
     ClientFactory(owner=manager, owned_since=date(2026, 1, 1))  # caught on 1 April, already in the queue
     tomorrow = ClientFactory(owner=manager, owned_since=date(2026, 1, 2))
     concluded = ClientFactory(owner=manager, owned_since=date(2026, 1, 10))
-    DealFactory(client=concluded, stage=Stage.FULFILMENT)
+    concluded_deal(concluded, on=date(2026, 2, 1), stage=Stage.FULFILMENT)
     ClientFactory(owner=other_manager, owned_since=date(2026, 1, 10))
     extended = ClientFactory(owner=manager, owned_since=date(2025, 12, 1))
     reassignment_flags_refresh(date(2026, 3, 1))
@@ -286,3 +314,42 @@ def test_a_manager_is_warned_of_his_clients_that_the_rule_catches_within_two_wee
         (extended, date(2026, 4, 5)),
         (in_14_days, date(2026, 4, 15)),
     ]
+
+
+def test_the_nightly_sql_flags_exactly_the_clients_the_plain_rule_catches(manager, other_manager):
+    """The pure rule (crm/rules/reassignments.py) is the reference; the set-based nightly must agree with it."""
+    from crm.models import DealStageChange, SaleLine
+    from crm.rules.reassignments import is_caught
+
+    as_of, months = RULE_DAY, 3
+    cases = {  # owned since, sale days, days a deal moved past contract
+        "quiet": (OWNED_SINCE, [], []),
+        "bought before": (OWNED_SINCE, [date(2025, 12, 1)], []),
+        "bought since": (OWNED_SINCE, [date(2026, 2, 3)], []),
+        "bought every month": (OWNED_SINCE, [date(2026, m, 20) for m in (1, 2, 3, 4)], []),
+        "concluded before": (OWNED_SINCE, [], [date(2026, 1, 14)]),
+        "concluded since": (OWNED_SINCE, [], [date(2026, 4, 1)]),
+        "concluded after as_of": (OWNED_SINCE, [], [date(2026, 4, 16)]),
+        "too new": (date(2026, 1, 16), [], []),
+        "month end": (date(2026, 1, 31), [], []),
+    }
+    clients = {}
+    for name, (since, sales, moves) in cases.items():
+        clients[name] = ClientFactory(owner=manager, owned_since=since, name=name)
+        for day in sales:
+            SaleLineFactory(client=clients[name], manager=other_manager, date=day)
+        for day in moves:
+            concluded_deal(clients[name], on=day)
+    reassignment_flags_refresh(as_of)
+
+    flagged = set(Reassignment.objects.values_list("client__name", flat=True))
+    expected = set()
+    for name, client in clients.items():
+        sale_days = SaleLine.objects.filter(client=client).values_list("date", flat=True)
+        moves = DealStageChange.objects.filter(deal__client=client, from_stage=Stage.CONTRACT).values_list(
+            "at", flat=True
+        )
+        concluded_on = [*sale_days, *(timezone.localdate(at) for at in moves)]
+        if is_caught(owned_since=client.owned_since, concluded_on=concluded_on, as_of=as_of, months=months):
+            expected.add(name)
+    assert flagged == expected == {"quiet", "bought before", "concluded before", "concluded after as_of"}

@@ -58,7 +58,8 @@ class Scan:
     errors: list[dict[str, Any]] = field(default_factory=list)
     skipped: int = 0
     new_clients: list[Client] = field(default_factory=list)
-    owners: dict[int, User] = field(default_factory=dict)  # id() of a new client -> the owner its row names
+    # id() of a new client -> the owner its row names and the day his ownership began
+    owners: dict[int, tuple[User, date]] = field(default_factory=dict)
 
     def add_errors(self, row_number: int, by_field: dict[str, Any], columns: ColumnMap) -> None:
         self.error_count += 1
@@ -295,14 +296,15 @@ def _execute_clients(job: ImportJob, *, by: User, today: date) -> None:
             if client_rows.client_key(c.inn, c.kpp, c.normalized_name, c.phone) not in existing
         ]
         # The clients are written without owners, then handed to them by the one ownership service.
-        owners: dict[int, tuple[User, list[Client]]] = {}
+        groups: dict[tuple[int, date], tuple[User, date, list[Client]]] = {}
         for c in fresh:
-            if (owner := scan.owners.get(id(c))) is not None:
-                owners.setdefault(owner.pk, (owner, []))[1].append(c)
+            if (ownership := scan.owners.get(id(c))) is not None:
+                owner, since = ownership
+                groups.setdefault((owner.pk, since), (owner, since, []))[2].append(c)
         Client.objects.bulk_create(fresh, batch_size=CLIENT_BATCH_SIZE)
         reason = _("Client imported from %(file)s") % {"file": job.original_name}
-        for owner, owned in owners.values():
-            client_owners_set(clients=owned, to_owner=owner, by=by, reason=reason, today=today, log=False)
+        for owner, since, clients in groups.values():
+            client_owners_set(clients=clients, to_owner=owner, by=by, reason=reason, today=since, log=False)
         content_type = ContentType.objects.get_for_model(Client)
         ChangeLog.objects.bulk_create(
             [

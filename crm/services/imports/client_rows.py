@@ -5,7 +5,8 @@ Columns (Russian or English header; only the name is required):
 Адрес/address, Регион/region, Сегмент/segment (an existing market segment), Источник/source
 (холодный/тёплый, cold/warm), Канал/channel, Категория/category (VIP, A, B, C), Менеджер/manager
 (username or e-mail of an active sales manager), Статус/status (потенциальный/действующий/потерян or
-prospect/active/lost).
+prospect/active/lost), Закреплён с/owned_since (the day the manager's ownership began, so that a department moving
+in from another system keeps its 3-month clocks; default: the import day).
 
 A client is the same client when INN and KPP match (without an INN: the same normalised name and
 phone); such rows are counted as already present and never update the base.
@@ -25,7 +26,7 @@ from crm.models.validators import normalize_name
 from crm.services.clients import normalise_client_data
 
 from .readers import Column, ColumnMap
-from .values import text
+from .values import CellError, parse_date, text
 
 COLUMNS = (
     Column("name", ("Наименование", "Название", "Контрагент", "Организация", "name", "company"), required=True),
@@ -42,6 +43,7 @@ COLUMNS = (
     Column("category", ("Категория", "category")),
     Column("manager", ("Менеджер", "Ответственный", "manager", "owner")),
     Column("status", ("Статус", "status")),
+    Column("owned_since", ("Закреплён с", "Закреплен с", "Дата закрепления", "owned_since", "owned since")),
 )
 TEXT_FIELDS = ("name", "inn", "kpp", "phone", "phone_extra", "email", "address", "region")
 
@@ -107,7 +109,8 @@ class ClientRows:
     segments: dict[str, int] = field(default_factory=dict)
     existing: set[tuple[str, ...]] = field(default_factory=existing_client_keys)
     seen: dict[tuple[str, ...], int] = field(default_factory=dict)
-    owners: dict[int, User] = field(default_factory=dict)  # id() of a parsed client -> its owner
+    # id() of a parsed client -> its owner and the day his ownership began
+    owners: dict[int, tuple[User, date]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.segments = {name.lower(): pk for pk, name in MarketSegment.objects.values_list("pk", "name")}
@@ -147,6 +150,22 @@ class ClientRows:
             errors["manager"] = [_("Only an active sales manager or team lead can own clients.")]
         return owner if "manager" not in errors else None
 
+    def _owned_since(self, values: list[Any], owner: User | None, errors: dict[str, list[str]]) -> date:
+        """The day the ownership began: the "Закреплён с" column, else the import day; never in the future."""
+        raw = self._cell(values, "owned_since")
+        if not raw:
+            return self.today
+        try:
+            day = parse_date(raw)
+        except CellError as exc:
+            errors["owned_since"] = [str(exc)]
+            return self.today
+        if day > self.today:
+            errors["owned_since"] = [_("The ownership cannot begin after the import day.")]
+        elif owner is None and "manager" not in errors:
+            errors["owned_since"] = [_("An ownership start needs the manager who owns the client.")]
+        return day
+
     def parse(self, row_number: int, values: list[Any]) -> tuple[Client | None, bool, dict[str, list[str]]]:
         """(client, already in the base, errors by field) for one row; a second row of one client is an error."""
         errors: dict[str, list[str]] = {}
@@ -172,6 +191,7 @@ class ClientRows:
             "status": self._choice(values, "status", self.statuses, errors) or Client.Status.PROSPECT,
         }
         owner = self._owner(values, errors)
+        owned_since = self._owned_since(values, owner, errors)
         client = Client(
             **data,
             **choices,
@@ -193,5 +213,5 @@ class ClientRows:
         self.seen[key] = row_number
         if owner is not None:
             # The owner is given by the ownership service once the client is written (crm/services/ownership.py).
-            self.owners[id(client)] = owner
+            self.owners[id(client)] = (owner, owned_since)
         return client, key in self.existing, {}
