@@ -169,7 +169,8 @@ class ClientAdmin(admin.ModelAdmin):
     search_fields = ("name", "inn", "phone", "phone_extra", "email")
     autocomplete_fields = ("owner", "segment")
     list_select_related = ("owner", "segment")
-    readonly_fields = ("created_at", "updated_at")
+    # The status follows the purchases: the nightly sets it (crm/services/clients.py).
+    readonly_fields = ("status", "created_at", "updated_at")
     show_full_result_count = False
     inlines = (ContactPersonInline, OwnershipChangeInline)
     fieldsets = (

@@ -168,7 +168,7 @@ PAY_ROLES = (Role.MANAGER, Role.TEAM_LEAD)
 
 
 class PayScheme(models.Model):
-    """A role's pay: a small fixed part, a soft part tied to 3-5 KPIs, bonus rates at plan thresholds."""
+    """A role's pay: a small fixed part, a soft part tied to 0-5 KPIs, bonus rates at plan thresholds."""
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, unique=True)
     fixed = models.DecimalField(_("fixed salary, ₽"), **MONEY, default=Decimal("0"))

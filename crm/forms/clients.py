@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Activity, Client, ContactPerson, Deal, MarketSegment, User
-from crm.services.clients import CLIENT_FIELDS
+from crm.services.clients import CLIENT_FIELDS, client_fields_for
 
 DATETIME_WIDGET = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
 
@@ -70,11 +70,12 @@ class CallLogForm(forms.Form):
 
 
 class ClientForm(forms.Form):
-    """The client's details; the owner changes only by the head's reassignment, not here."""
+    """The client's details; the owner changes only by the head's reassignment, the status by the nightly, the
+    category by the head (crm.services.clients.client_fields_for)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, by: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields.update(_model_fields(Client, CLIENT_FIELDS))
+        self.fields.update(_model_fields(Client, client_fields_for(by)))
         segment: forms.ModelChoiceField = self.fields["segment"]  # type: ignore[assignment]
         segment.queryset = MarketSegment.objects.all()
 

@@ -18,7 +18,8 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
         if user.sees_everything:
             return self
         if user.is_seller:
-            return self.filter(user.owner_q("owner"))
+            # His own and every activity on his clients, whoever logged it (a colleague, the VIP head).
+            return self.filter(user.owner_q("owner") | user.owner_q("client__owner"))
         if user.role in (Role.VIP_HEAD, Role.BASE_MANAGER):
             return self.filter(owner=user)
         return self.none()

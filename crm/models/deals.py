@@ -51,7 +51,9 @@ class StageProbability(models.Model):
 
 
 class DealQuerySet(OwnedQuerySet["Deal"]):
-    owner_paths = ("owner",)
+    """A seller sees his deals and every deal of his clients (closed ones stay attributed to who worked them)."""
+
+    owner_paths = ("owner", "client__owner")
 
     def open(self) -> DealQuerySet:
         return self.filter(stage__in=OPEN_STAGES)

@@ -31,7 +31,7 @@ REGULAR_CALLS_PER_WEEK = 2
 WEEKS_PER_MONTH = 4  # each week asks for 1/4 of the monthly plan
 
 # Section 5: pay.
-KPIS_MIN, KPIS_MAX = 3, 5
+KPIS_MIN, KPIS_MAX = 0, 5  # "a soft part tied to at most 5 KPIs (0 to 5)"
 THRESHOLDS_MAX = 5
 
 # Section 7: pipeline control.

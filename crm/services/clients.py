@@ -36,6 +36,25 @@ CLIENT_FIELDS = [
 ]
 
 
+def client_fields_for(user: User) -> list[str]:
+    """The client fields `user` may write: the status is the nightly's (it follows the purchases), the category
+    the head's."""
+    return [name for name in CLIENT_FIELDS if name != "status" and (name != "category" or user.is_head)]
+
+
+def _check_figures(*, by: User, data: dict[str, Any], client: Client | None) -> None:
+    """Refuse a status, or a category from anyone but the head, that differs from what the client has."""
+    errors: dict[str, list[str]] = {}
+    status = client.status if client else Client.Status.PROSPECT
+    if "status" in data and data["status"] and data["status"] != status:
+        errors["status"] = [_("The status follows the client's purchases: the nightly sets it.")]
+    category = client.category if client else ""
+    if "category" in data and (data["category"] or "") != category and not by.is_head:
+        errors["category"] = [_("Only the sales head sets the category.")]
+    if errors:
+        raise ValidationError(errors)
+
+
 def can_change_client(user: User, client: Client) -> bool:
     if user.sees_everything:
         return True
@@ -79,6 +98,7 @@ def client_create(*, by: User, data: dict[str, Any], today: date | None = None) 
     """Create a client; a manager becomes its owner, the head may name one."""
     if not by.works_prospects:
         raise PermissionDenied(_("You may not add clients."))
+    _check_figures(by=by, data=data, client=None)
     data = normalise_client_data(data)
     owner = data.pop("owner", None)
     data.pop("owned_since", None)
@@ -104,6 +124,7 @@ def client_update(*, client: Client, by: User, data: dict[str, Any]) -> Client:
         raise PermissionDenied(_("You may not change this client."))
     if OWNER_FIELDS & set(data):
         raise ValidationError({"owner": [_("The owner changes only by reassignment.")]})
+    _check_figures(by=by, data=data, client=client)
     data = normalise_client_data(data)
     before = snapshot(client)
     model_update(instance=client, data=data, clean=_full_clean)

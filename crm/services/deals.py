@@ -27,7 +27,7 @@ from crm.models import (
     StageProbability,
     User,
 )
-from crm.rules.stages import DEFAULT_PROBABILITY, OPEN_STAGES, ORDER, PIPELINE, Stage, next_stage
+from crm.rules.stages import CONCLUDED_STAGES, DEFAULT_PROBABILITY, OPEN_STAGES, ORDER, PIPELINE, Stage, next_stage
 
 from .history import changelog_record, snapshot
 
@@ -315,9 +315,24 @@ def deal_update(*, deal: Deal, by: User, data: dict[str, Any]) -> Deal:
         raise ValidationError({"stage": [_("The stage changes only by moving the deal.")]})
     if "owner" in data and not by.is_head:
         raise ValidationError({"owner": [_("Only the sales head gives a deal to another manager.")]})
+    data = dict(data)
+    reason = (data.pop("invoice_reason", "") or "").strip()
+    invoice_changes = "invoice_amount" in data and data["invoice_amount"] != deal.invoice_amount
+    if invoice_changes and deal.stage in CONCLUDED_STAGES:
+        # Past the contract the invoice is what the client owes: a manager could otherwise shrink it, pay the rest
+        # and call the deal won (DOMAIN.md section 2).
+        if not by.is_head:
+            raise ValidationError(
+                {"invoice_amount": [_("After the contract only the sales head changes the invoice amount.")]}
+            )
+        if not reason:
+            raise ValidationError({"invoice_reason": [_("Say why the invoice amount changes.")]})
     before = snapshot(deal)
     model_update(instance=deal, data=data, clean=_clean_deal)
-    changelog_record(obj=deal, by=by, action=ChangeLog.Action.UPDATE, before=before)
+    log = changelog_record(obj=deal, by=by, action=ChangeLog.Action.UPDATE, before=before)
+    if log is not None and invoice_changes and reason:
+        log.changes["invoice_reason"] = [None, reason]
+        log.save(update_fields=["changes"])
     return deal
 
 

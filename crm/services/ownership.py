@@ -2,21 +2,23 @@
 
 Every path that gives a client to a manager - the head's reassignment queue, `POST clients/{id}/reassign/`, the
 admin, a prospect-list claim, a new client, an import - calls `client_owners_set`. It refuses a manager who lost the
-client before, restarts the 3-month clock, records the ownership change with its reason, and writes the change log.
+client before, restarts the 3-month clock, moves the client's open deals and planned activities along, records the
+ownership change with its reason, and writes the change log.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.models import ChangeLog, Client, OwnershipChange, User
+from crm.models import Activity, ChangeLog, Client, Deal, OwnershipChange, User
 from crm.services.history import changelog_record, snapshot
 
 OWNER_FIELDS = ["owner_id", "owned_since"]
@@ -38,6 +40,30 @@ def owner_refusal(*, client: Client, to_owner: User | None) -> str:
     if to_owner is not None and client.pk and to_owner.pk in lost_by([client.pk]).get(client.pk, set()):
         return _("This manager lost this client before: a lost client is never handed back.")
     return ""
+
+
+def _work_moves(*, client_ids: Sequence[int], to_owner: User, by: User, now: datetime) -> None:
+    """A reassigned client takes its work along (DOMAIN.md section 3): its open deals (each change kept in the
+    deal's history) and its planned activities go to the new owner; closed deals and past activities stay with
+    whoever did them."""
+    deals = list(
+        Deal.objects.open().filter(client_id__in=client_ids).exclude(owner=to_owner).values_list("pk", "owner_id")
+    )
+    Deal.objects.filter(pk__in=[pk for pk, _owner in deals]).update(owner=to_owner, updated_at=now)
+    deal_type = ContentType.objects.get_for_model(Deal)
+    ChangeLog.objects.bulk_create(
+        ChangeLog(
+            content_type=deal_type,
+            object_id=pk,
+            action=ChangeLog.Action.UPDATE,
+            changes={"owner_id": [previous, to_owner.pk]},
+            by=by if by.pk else None,
+        )
+        for pk, previous in deals
+    )
+    Activity.objects.planned().filter(client_id__in=client_ids).exclude(owner=to_owner).update(
+        owner=to_owner, updated_at=now
+    )
 
 
 @transaction.atomic
@@ -83,6 +109,8 @@ def client_owners_set(
         OwnershipChange(client_id=pk, from_owner_id=locked[pk].owner_id, to_owner=to_owner, by=by, reason=reason)
         for pk in ids
     )
+    if to_owner is not None:
+        _work_moves(client_ids=ids, to_owner=to_owner, by=by, now=now)
     for client in clients:
         before = snapshot(locked[client.pk], OWNER_FIELDS)
         client.owner, client.owned_since, client.updated_at = to_owner, start, now

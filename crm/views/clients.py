@@ -25,7 +25,7 @@ from core.charts import bar_option
 from core.exports import Column, xlsx_response
 from core.http import AuthedHttpRequest, user_of
 from crm.filters import ClientFilterSet
-from crm.forms.clients import CLIENT_FIELDS, ClientFilterForm, ClientForm, ContactForm
+from crm.forms.clients import ClientFilterForm, ClientForm, ContactForm
 from crm.forms.people import add_service_errors
 from crm.models import Client
 from crm.selectors.clients import (
@@ -256,13 +256,13 @@ class ClientUpdateView(LoginRequiredMixin, View):
 
     def get(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
         client = self.setup_client(request, pk)
-        return self.render(request, client, ClientForm(initial=ClientForm.initial_for(client)))
+        return self.render(request, client, ClientForm(initial=ClientForm.initial_for(client), by=request.user))
 
     def post(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
         client = self.setup_client(request, pk)
-        form = ClientForm(request.POST)
+        form = ClientForm(request.POST, by=request.user)
         if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in CLIENT_FIELDS}
+            data = {name: form.cleaned_data[name] for name in form.fields}
             try:
                 client_update(client=client, by=request.user, data=data)
             except ValidationError as exc:

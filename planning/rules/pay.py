@@ -222,7 +222,7 @@ class KpiInput:
 
 
 def validate_kpis(kpis: Sequence[KpiInput], limits: PayLimits = DEFAULT_LIMITS) -> None:
-    """3-5 KPIs (the limits), each named once, weights of 1-100 summing to 100."""
+    """0-5 KPIs (the limits), each named once, weights of 1-100 summing to 100."""
     errors: list[str] = []
     if not limits.kpis_min <= len(kpis) <= limits.kpis_max:
         errors.append(
@@ -275,6 +275,9 @@ def validate_scheme(
         errors["fixed"] = [_("The fixed salary cannot be negative.")]
     if soft < 0:
         errors["soft"] = [_("The soft part cannot be negative.")]
+    elif soft > 0 and not kpis:
+        # The soft part is earned by the KPIs: without one it could never be paid.
+        errors["soft"] = [_("A soft part needs at least one KPI (or set it to 0).")]
     try:
         validate_kpis(kpis, limits)
     except ValidationError as exc:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, IntegerField, QuerySet, Sum, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from core.calendar import month_bounds
@@ -17,10 +17,12 @@ from planning.rules.pay import KpiLine, PayLimits, PayOutlook, Threshold, pay_ou
 
 
 def pay_managers(viewer: User) -> QuerySet[User]:
-    """Whose pay `viewer` may open: a seller only his own (a team lead too: pay is personal); the head anyone's."""
+    """Whose pay `viewer` may open: a manager only his own, a team lead his team's (to read), the head anyone's."""
     sellers = User.objects.filter(role__in=PAY_ROLES).order_by("last_name", "first_name", "username")
     if viewer.sees_everything:
         return sellers
+    if viewer.is_team_lead and viewer.team_id:
+        return sellers.filter(Q(pk=viewer.pk) | Q(team_id=viewer.team_id))
     if viewer.is_seller:
         return sellers.filter(pk=viewer.pk)
     return sellers.none()

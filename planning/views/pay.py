@@ -27,7 +27,7 @@ from planning.services.pay import kpi_results_set, pay_scheme_save
 
 
 class MyPayView(RoleRequiredMixin, View):
-    """A seller's own pay for a month; the head chooses any seller. Another seller's id is not found."""
+    """A seller's own pay for a month; a team lead reads his team's, the head anyone's. Anyone else is not found."""
 
     template_name = "planning/pay/pay.html"
     role_check = "works_in_sales"
@@ -51,7 +51,7 @@ class MyPayView(RoleRequiredMixin, View):
             "pay": pay,
             "month": month,
             "manager": manager,
-            "managers": list(managers) if user.sees_everything else [],
+            "managers": list(managers) if user.sees_everything or user.is_team_lead else [],
             "previous_month": month_shift(month, -1),
             "next_month": month_shift(month, 1),
             "may_edit": user.is_head,
@@ -65,7 +65,7 @@ class HeadOnlyMixin(RoleRequiredMixin):
 
 
 class PaySchemesView(HeadOnlyMixin, View):
-    """One role's scheme at a time (tabs per seller role): fixed, soft, 3-5 KPIs, thresholds with rates."""
+    """One role's scheme at a time (tabs per seller role): fixed, soft, 0-5 KPIs (the head's limits), thresholds."""
 
     template_name = "planning/pay/schemes.html"
 

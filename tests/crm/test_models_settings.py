@@ -105,12 +105,12 @@ def test_a_share_outside_the_heads_range_is_refused(manager, head):
 def test_a_pay_scheme_takes_the_heads_kpi_limits(head):
     kpis = [KpiInput(name="Звонки", weight=60), KpiInput(name="Встречи", weight=40)]
     thresholds = [Threshold(80, D("3")), Threshold(100, D("5"))]
-    with pytest.raises(ValidationError) as error:
-        pay_scheme_save(by=head, role="manager", fixed=D("30000"), soft=D("10000"), kpis=kpis, thresholds=thresholds)
-    assert "kpis" in error.value.message_dict  # 2 KPIs: below the default minimum of 3
-
-    set_numbers(kpis_min=2)
     scheme = pay_scheme_save(
         by=head, role="manager", fixed=D("30000"), soft=D("10000"), kpis=kpis, thresholds=thresholds
     )
-    assert sorted(scheme.kpis.values_list("weight", flat=True)) == [40, 60]
+    assert sorted(scheme.kpis.values_list("weight", flat=True)) == [40, 60]  # 0 to 5 KPIs by default
+
+    set_numbers(kpis_min=3)
+    with pytest.raises(ValidationError) as error:
+        pay_scheme_save(by=head, role="manager", fixed=D("30000"), soft=D("10000"), kpis=kpis, thresholds=thresholds)
+    assert "kpis" in error.value.message_dict  # 2 KPIs: below the head's minimum of 3

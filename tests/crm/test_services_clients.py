@@ -142,3 +142,30 @@ def test_money_rounds_to_kopecks_half_up():
     assert money_div(Decimal("860000"), 4) == Decimal("215000.00")
     assert money_mul(Decimal("70000"), Decimal("0.20")) == Decimal("14000.00")
     assert to_money(0.125) == Decimal("0.13")
+
+
+# --- figures a manager cannot bend (DOMAIN.md section 3: the status is the nightly's, the category the head's) ---
+
+
+def test_a_manager_sets_neither_the_status_nor_the_category_of_a_client(manager):
+    own = ClientFactory(owner=manager, status=Client.Status.PROSPECT, category="")
+    with pytest.raises(ValidationError) as error:
+        client_update(client=own, by=manager, data={"status": Client.Status.ACTIVE, "category": "a"})
+    assert set(error.value.message_dict) == {"status", "category"}
+    own.refresh_from_db()
+    assert (own.status, own.category) == (Client.Status.PROSPECT, "")
+    with pytest.raises(ValidationError) as error:
+        client_create(by=manager, data={"name": "ООО Вип", "category": "vip"})
+    assert set(error.value.message_dict) == {"category"}
+    # What the client already has may be sent back unchanged (a form posts every field).
+    client_update(client=own, by=manager, data={"status": Client.Status.PROSPECT, "category": "", "region": "Тула"})
+
+
+def test_the_head_sets_the_category_and_nobody_the_status(manager, head):
+    own = ClientFactory(owner=manager, status=Client.Status.PROSPECT, category="")
+    client_update(client=own, by=head, data={"category": "a"})
+    own.refresh_from_db()
+    assert own.category == "a"
+    with pytest.raises(ValidationError) as error:
+        client_update(client=own, by=head, data={"status": Client.Status.LOST})
+    assert "status" in error.value.message_dict

@@ -375,3 +375,39 @@ def test_deal_hygiene_finds_deals_without_a_task_and_with_an_overdue_task(manage
 
     assert quiet.pk in without and late.pk not in without and fine.pk not in without
     assert overdue == {late.pk}
+
+
+# --- after the contract the invoice is the head's (DOMAIN.md section 2) ------------------------------------------
+
+
+def test_after_the_contract_a_manager_cannot_shrink_the_invoice_and_the_head_changes_it_with_a_reason(manager, head):
+    from crm.models import ChangeLog
+    from crm.services.deals import deal_update
+    from tests.crm.factories import DealFactory
+
+    deal = DealFactory(client=ClientFactory(owner=manager), stage=Stage.PAYMENT, invoice_amount=Decimal("120000"))
+    with pytest.raises(ValidationError) as error:
+        deal_update(deal=deal, by=manager, data={"invoice_amount": Decimal("0.01")})
+    assert "invoice_amount" in error.value.message_dict
+    deal.refresh_from_db()
+    assert deal.invoice_amount == Decimal("120000.00")
+
+    with pytest.raises(ValidationError) as error:
+        deal_update(deal=deal, by=head, data={"invoice_amount": Decimal("110000")})
+    assert "invoice_reason" in error.value.message_dict
+
+    deal_update(deal=deal, by=head, data={"invoice_amount": Decimal("110000"), "invoice_reason": "Скидка 10 000"})
+    deal.refresh_from_db()
+    assert deal.invoice_amount == Decimal("110000.00")
+    log = ChangeLog.objects.filter(object_id=deal.pk, content_type__model="deal").latest("pk")
+    assert log.changes["invoice_reason"] == [None, "Скидка 10 000"]
+
+
+def test_before_the_contract_is_left_the_manager_still_keeps_the_invoice_up_to_date(manager):
+    from crm.services.deals import deal_update
+    from tests.crm.factories import DealFactory
+
+    deal = DealFactory(client=ClientFactory(owner=manager), stage=Stage.CONTRACT, invoice_amount=Decimal("50000"))
+    deal_update(deal=deal, by=manager, data={"invoice_amount": Decimal("52000")})
+    deal.refresh_from_db()
+    assert deal.invoice_amount == Decimal("52000.00")

@@ -143,3 +143,41 @@ def test_no_product_code_writes_a_clients_owner_outside_the_ownership_service():
                     if called == "Client" or (called.endswith(".update") and "Client" in called):
                         offenders.append(f"{rel}:{node.lineno}")
     assert offenders == []
+
+
+# --- a reassigned client takes its work along (DOMAIN.md section 3) ---------------------------------------------
+
+
+def test_a_reassigned_client_takes_its_open_deals_and_planned_work_along(head, manager, other_manager):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crm.models import Activity, ChangeLog, Deal
+    from crm.rules.stages import Stage
+    from tests.crm.factories import ActivityFactory, DealFactory
+
+    client = ClientFactory(owner=manager, owned_since=date(2025, 9, 1))
+    open_deal = DealFactory(client=client, owner=manager, stage=Stage.PROPOSAL)
+    won_deal = DealFactory(client=client, owner=manager, stage=Stage.CLOSING)
+    task = ActivityFactory(
+        client=client, owner=manager, kind="task", done_at=None, due_at=timezone.now() + timedelta(days=1)
+    )
+    past_call = ActivityFactory(client=client, owner=manager, done_at=timezone.now() - timedelta(days=3))
+
+    client_reassign(client=client, to_owner=other_manager, by=head, reason="Три месяца без сделки", today=TAKEN_ON)
+
+    owners = dict(Deal.objects.filter(client=client).values_list("pk", "owner_id"))
+    assert owners == {open_deal.pk: other_manager.pk, won_deal.pk: manager.pk}
+    assert Activity.objects.get(pk=task.pk).owner == other_manager
+    assert Activity.objects.get(pk=past_call.pk).owner == manager
+    history = ChangeLog.objects.get(object_id=open_deal.pk, content_type__model="deal")
+    assert (history.by, history.changes) == (head, {"owner_id": [manager.pk, other_manager.pk]})
+    # The old owner loses the open work at once; the new owner reads the client's closed deals and past calls too.
+    assert set(Deal.objects.visible_to(manager).filter(client=client)) == {won_deal}
+    assert set(Deal.objects.visible_to(other_manager).filter(client=client)) == {open_deal, won_deal}
+    assert not Activity.objects.visible_to(manager).filter(pk=task.pk).exists()
+    assert set(Activity.objects.visible_to(other_manager).filter(client=client)) == {
+        Activity.objects.get(pk=task.pk),
+        Activity.objects.get(pk=past_call.pk),
+    }

@@ -137,7 +137,7 @@ def test_the_head_sets_and_changes_a_scheme_through_the_api(head):
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        (scheme_body(weights=(60, 40)), "kpis"),
+        (scheme_body(weights=(20, 20, 20, 20, 10, 10)), "kpis"),  # 6 KPIs: more than the 5 allowed
         (scheme_body(weights=(40, 30, 20)), "kpis"),
         (scheme_body(thresholds=((100, "5"), (90, "4"), (80, "3"))), "thresholds"),
         (scheme_body(role="nobody"), "role"),

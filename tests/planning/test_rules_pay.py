@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from planning.rules.pay import (
     KpiInput,
     KpiLine,
+    PayLimits,
     Threshold,
     fulfilment_percent,
     pay_for,
@@ -156,13 +157,30 @@ def kpis(*weights):
     return [KpiInput(name=f"KPI {i}", weight=w) for i, w in enumerate(weights)]
 
 
-def test_a_scheme_needs_3_to_5_kpis_with_weights_adding_up_to_100():
-    validate_kpis(kpis(50, 30, 20))
+def test_a_scheme_has_0_to_5_kpis_by_default_with_weights_adding_up_to_100():
+    validate_kpis([])
+    validate_kpis(kpis(100))
+    validate_kpis(kpis(60, 40))
     validate_kpis(kpis(20, 20, 20, 20, 20))
-    with pytest.raises(ValidationError, match="from 3 to 5 KPIs"):
-        validate_kpis(kpis(60, 40))
-    with pytest.raises(ValidationError, match="from 3 to 5 KPIs"):
+    with pytest.raises(ValidationError, match="from 0 to 5 KPIs"):
         validate_kpis(kpis(20, 20, 20, 20, 10, 10))
+
+
+def test_the_heads_kpi_limits_are_arguments_of_the_rule():
+    three_to_five = PayLimits(kpis_min=3, kpis_max=5)
+    validate_kpis(kpis(50, 30, 20), three_to_five)
+    with pytest.raises(ValidationError, match="from 3 to 5 KPIs"):
+        validate_kpis(kpis(60, 40), three_to_five)
+
+
+def test_a_soft_part_without_a_kpi_is_refused_and_a_scheme_without_either_is_fine():
+    with pytest.raises(ValidationError) as error:
+        validate_scheme(fixed=D("30000"), soft=D("10000"), kpis=[], thresholds=THRESHOLDS)
+    assert "soft" in error.value.message_dict
+    validate_scheme(fixed=D("30000"), soft=D("0"), kpis=[], thresholds=THRESHOLDS)
+
+
+def test_weights_add_up_to_100_and_names_are_unique():
     with pytest.raises(ValidationError, match="add up to 90 per cent"):
         validate_kpis(kpis(40, 30, 20))
     with pytest.raises(ValidationError, match="same name"):
@@ -182,7 +200,7 @@ def test_thresholds_must_go_up_and_their_rates_too():
 def test_a_scheme_reports_every_mistake_at_once():
     with pytest.raises(ValidationError) as caught:
         validate_scheme(
-            fixed=D("-1"), soft=D("0"), kpis=kpis(60, 40), thresholds=[Threshold(90, D("3")), Threshold(80, D("4"))]
+            fixed=D("-1"), soft=D("0"), kpis=kpis(60, 30), thresholds=[Threshold(90, D("3")), Threshold(80, D("4"))]
         )
 
     assert set(caught.value.message_dict) == {"fixed", "kpis", "thresholds"}

@@ -139,11 +139,14 @@ def test_a_manager_never_sees_another_managers_pay_page(client, manager, other_m
     assert own.context["managers"] == []
 
 
-def test_a_team_lead_sees_only_his_own_pay_too(client, team_lead, manager):
+def test_a_team_lead_reads_his_teams_pay_and_no_one_elses(client, team_lead, manager, other_manager):
     client.force_login(team_lead)
 
-    assert client.get(reverse("my_pay"), {"manager": manager.pk}).status_code == 404
     assert client.get(reverse("my_pay")).context["manager"] == team_lead
+    response = client.get(reverse("my_pay"), {"manager": manager.pk})
+    assert (response.status_code, response.context["manager"], response.context["may_edit"]) == (200, manager, False)
+    assert set(response.context["managers"]) == {team_lead, manager}
+    assert client.get(reverse("my_pay"), {"manager": other_manager.pk}).status_code == 404
 
 
 def test_the_head_chooses_any_manager_and_others_are_refused(client, head, manager, vip_head):
@@ -273,7 +276,7 @@ def test_editing_a_scheme_keeps_its_kpis_and_their_results(client, head, manager
 @pytest.mark.parametrize(
     ("kpis", "thresholds", "message"),
     [
-        ([("", "Звонки", "60"), ("", "Встречи", "40")], GOOD_THRESHOLDS, "from 3 to 5 KPIs"),
+        ([("", "Звонки", "50"), ("", "звонки", "50")], GOOD_THRESHOLDS, "Two KPIs have the same name"),
         ([("", "Звонки", "40"), ("", "Встречи", "30"), ("", "Долги", "20")], GOOD_THRESHOLDS, "add up to 90 per cent"),
         (
             [("", "Звонки", "50"), ("", "Встречи", "30"), ("", "Долги", "20")],

@@ -101,6 +101,8 @@ class DealWriteSerializer(serializers.ModelSerializer):
             self.fields.pop("client")
             for field in ALL_MOVE_FIELDS:
                 self.fields.setdefault(field, self.build_move_field(field))
+            # After the contract the invoice is the head's to change, and he says why (crm/services/deals.py).
+            self.fields["invoice_reason"] = serializers.CharField(max_length=500, required=False, write_only=True)
 
     def build_move_field(self, name: str) -> serializers.Field:
         field_class, kwargs = self.build_standard_field(name, Deal._meta.get_field(name))  # type: ignore[arg-type]
