@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from core.calendar import month_shift, start_of_day
 from crm.models import Activity, DepartmentSettings, LongList, LongListEntry, SaleLine, User
+from crm.rules.clients import quiet_since
 
 
 def month_calls(month: date, up_to: date | None = None) -> QuerySet[Activity]:
@@ -161,29 +162,37 @@ class ColdCallProgress:
         return self.done >= self.norm
 
 
-def cold_calls(day: date) -> QuerySet[Activity]:
-    """Outgoing done calls on `day` to clients that had never bought before it."""
-    bought_before = SaleLine.objects.filter(client=OuterRef("client_id"), date__lt=day)
+def cold_calls(day: date, *, new_client_months: int) -> QuerySet[Activity]:
+    """Outgoing done calls on `day` to new clients (DOMAIN.md section 3): never bought, or nothing bought in the
+    `new_client_months` full calendar months before `day`'s month nor since (crm.rules.clients.quiet_since)."""
+    bought_lately = SaleLine.objects.filter(
+        client=OuterRef("client_id"), date__gte=quiet_since(day, new_client_months), date__lt=day
+    )
     return Activity.objects.filter(
         kind=Activity.Kind.CALL,
         direction=Activity.Direction.OUTGOING,
         done_at__gte=start_of_day(day),
         done_at__lt=start_of_day(day + timedelta(days=1)),
-    ).exclude(Exists(bought_before))
+    ).exclude(Exists(bought_lately))
 
 
-def cold_call_progress(users: QuerySet[User], day: date) -> list[ColdCallProgress]:
-    """Per manager: the daily cold-call norm (own, else the department's default) and the cold calls done on `day`.
-
-    One query: the norm, the default and the count are subqueries of the users' query.
-    """
-    default = DepartmentSettings.objects.filter(pk=1).values("default_cold_calls")[:1]
-    done = cold_calls(day).filter(owner=OuterRef("pk")).order_by().values("owner").annotate(n=Count("pk")).values("n")
+def cold_call_progress(
+    users: QuerySet[User], day: date, *, default_norm: int, new_client_months: int
+) -> list[ColdCallProgress]:
+    """Per manager: the daily cold-call norm (own, else the department's `default_norm`) and the cold calls done on
+    `day`. One query: the norm and the count are subqueries of the users' query."""
+    done = (
+        cold_calls(day, new_client_months=new_client_months)
+        .filter(owner=OuterRef("pk"))
+        .order_by()
+        .values("owner")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     rows = users.annotate(
         norm=Coalesce(
             F("cold_call_norm__daily_calls"),
-            Subquery(default, output_field=IntegerField()),
-            Value(DepartmentSettings.default_of("default_cold_calls")),
+            Value(default_norm),
             output_field=IntegerField(),
         ),
         done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0), output_field=IntegerField()),
@@ -193,7 +202,10 @@ def cold_call_progress(users: QuerySet[User], day: date) -> list[ColdCallProgres
 
 def cold_call_widget(users: QuerySet[User], day: date) -> dict[str, Any]:
     """What the My day and review partial shows: each seller's progress and the department's total."""
-    rows = cold_call_progress(users, day)
+    settings = DepartmentSettings.current()
+    rows = cold_call_progress(
+        users, day, default_norm=settings.default_cold_calls, new_client_months=settings.new_client_after_months
+    )
     return {
         "day": day,
         "rows": rows,

@@ -77,7 +77,8 @@ class DraftCounts:
 
 
 def _carried(*, owner_ids: list[int], month: date) -> list[LongListEntry]:
-    """Last month's entries that did not convert and whose client the manager still owns, in last month's order."""
+    """Last month's entries that did not convert, are not marked not worth the time, and whose client the manager
+    still owns, in last month's order."""
     previous = month_shift(month, -1)
     bought = SaleLine.objects.filter(client=OuterRef("client_id"), date__gte=previous, date__lt=month)
     won = Deal.objects.filter(client=OuterRef("client_id"), won_at__date__gte=previous)
@@ -85,6 +86,7 @@ def _carried(*, owner_ids: list[int], month: date) -> list[LongListEntry]:
         LongListEntry.objects.filter(
             long_list__month=previous, long_list__owner_id__in=owner_ids, client__owner_id=F("long_list__owner_id")
         )
+        .exclude(not_worth=True)
         .exclude(Exists(bought))
         .exclude(Exists(won))
         .annotate(owner_id=F("long_list__owner_id"))
@@ -121,6 +123,14 @@ def _candidates(*, owner_ids: list[int], month: date, settings: DepartmentSettin
         )
         .filter(recent=False, won=False)
         .filter(Q(has_sales=False) | Q(turnover__gt=0))
+        # Marked not worth the time last month (below the potential threshold): off this month's list.
+        .exclude(
+            Exists(
+                LongListEntry.objects.filter(
+                    client=OuterRef("pk"), long_list__month=month_shift(month, -1), not_worth=True
+                )
+            )
+        )
         .annotate(kind=kind)
         .annotate(
             position=Window(

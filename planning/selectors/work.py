@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Min, Q, Sum, Value, When
 from django.utils import timezone
 
-from core.calendar import month_shift, month_start, week_bounds
+from core.calendar import month_end, month_shift, month_start, week_bounds
 from core.money import money_div, money_mul
 from crm.models import Activity, Client, Deal, DepartmentSettings, Product, ProductCategory, SaleLine, User
 from crm.rules import numbers as N
@@ -137,7 +137,8 @@ def plan_work(*, user: User, manager: User, today: date) -> PlanWork:
     if lines:
         orders = dict(
             SaleLine.objects.visible_to(user)
-            .filter(client_id__in=regular_ids, date__range=(week_start, week_end))
+            # Only the plan month's orders: a week that spans two months is split between them.
+            .filter(client_id__in=regular_ids, date__range=(max(week_start, month), min(week_end, month_end(month))))
             .order_by()
             .values_list("client_id")
             .annotate(total=Sum("amount"))
@@ -147,6 +148,7 @@ def plan_work(*, user: User, manager: User, today: date) -> PlanWork:
             Activity.objects.visible_to(user)
             .filter(
                 kind=Activity.Kind.CALL,
+                direction=Activity.Direction.OUTGOING,  # the manager calls the client
                 client_id__in=regular_ids,
                 done_at__gte=datetime.combine(week_start, time.min, tzinfo=tz),
                 done_at__lt=datetime.combine(week_end + timedelta(days=1), time.min, tzinfo=tz),

@@ -27,8 +27,13 @@ def cold_call(owner, when, client=None, **extra):
     return ActivityFactory(client=client, owner=owner, done_at=when, **extra)
 
 
+def numbers():
+    settings = DepartmentSettings.current()
+    return {"default_norm": settings.default_cold_calls, "new_client_months": settings.new_client_after_months}
+
+
 def progress_of(users, day=DAY):
-    return {row.manager: (row.norm, row.done) for row in cold_call_progress(users, day)}
+    return {row.manager: (row.norm, row.done) for row in cold_call_progress(users, day, **numbers())}
 
 
 def test_the_norm_is_the_managers_own_else_the_departments_default(head, manager, teammate):
@@ -63,10 +68,10 @@ def test_progress_against_the_norm(manager):
     ColdCallNorm.objects.create(manager=manager, daily_calls=2)
     cold_call(manager, at(DAY, 10))
 
-    (row,) = cold_call_progress(User.objects.filter(pk=manager.pk), DAY)
+    (row,) = cold_call_progress(User.objects.filter(pk=manager.pk), DAY, **numbers())
     assert (row.percent, row.met) == (50, False)
     cold_call(manager, at(DAY, 11))
-    (row,) = cold_call_progress(User.objects.filter(pk=manager.pk), DAY)
+    (row,) = cold_call_progress(User.objects.filter(pk=manager.pk), DAY, **numbers())
     assert (row.percent, row.met) == (100, True)
 
 
@@ -74,8 +79,9 @@ def test_progress_is_one_query_whatever_the_number_of_managers(manager, teammate
     for user in (manager, teammate, other_manager):
         cold_call(user, at(DAY, 10))
 
+    kwargs = numbers()
     with CaptureQueriesContext(connection) as captured:
-        cold_call_progress(User.objects.sellers(), DAY)
+        cold_call_progress(User.objects.sellers(), DAY, **kwargs)
 
     assert len(captured) == 1
 
@@ -109,3 +115,18 @@ def test_the_heads_review_shows_every_sellers_progress(client, head, manager, ot
     rows = {r.manager: r.done for r in response.context["cold_calls"]["rows"]}
     assert rows == {manager: 0, other_manager: 1}
     assert 'data-testid="cold-calls"' in response.content.decode()
+
+
+def test_a_call_to_a_client_that_stopped_buying_for_the_new_client_months_is_a_cold_call(manager):
+    lapsed = ClientFactory(owner=manager)
+    SaleLineFactory(client=lapsed, date=date(2026, 6, 30))  # nothing since July: 5 full months before December
+    lately = ClientFactory(owner=manager)
+    SaleLineFactory(client=lately, date=date(2026, 7, 1))
+    cold_call(manager, at(DAY, 10), client=lapsed)
+    cold_call(manager, at(DAY, 11), client=lately)
+    assert progress_of(User.objects.filter(pk=manager.pk)) == {manager: (30, 1)}
+
+    settings = DepartmentSettings.current()
+    settings.new_client_after_months = 4  # the head's number: from August back, July is quiet too
+    settings.save()
+    assert progress_of(User.objects.filter(pk=manager.pk)) == {manager: (30, 2)}

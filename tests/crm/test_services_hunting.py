@@ -203,3 +203,18 @@ def test_the_nightly_run_marks_the_first_outgoing_call_of_the_month(manager):
     assert long_lists_draft(date(2026, 12, 3))["calls_marked"] == 1
     assert entries_of(manager)[0].called_at == datetime(2026, 12, 2, 10, tzinfo=UTC)
     assert long_lists_draft(date(2026, 12, 3))["calls_marked"] == 0
+
+
+def test_a_company_marked_not_worth_the_time_is_not_on_next_months_list(manager):
+    previous = LongList.objects.create(owner=manager, month=PREVIOUS)
+    worth = ClientFactory(owner=manager, name="Перспективный")
+    not_worth = ClientFactory(owner=manager, name="Мелкий")
+    for rank, (client, flag) in enumerate([(worth, False), (not_worth, True)], start=1):
+        LongListEntry.objects.create(
+            long_list=previous, client=client, reason="never_bought", rank=rank, not_worth=flag
+        )
+
+    long_lists_draft(FIRST)
+
+    # Nor does it come back as a prospect that never bought.
+    assert [(e.client_id, e.reason) for e in entries_of(manager)] == [(worth.pk, LongListEntry.Reason.CARRIED)]

@@ -71,10 +71,11 @@ def test_weekly_target_is_a_quarter_of_the_monthly_plan_with_this_weeks_orders_a
     SaleLineFactory(client=alfa, date=date(2026, 5, 11), amount=Decimal("20000"))
     SaleLineFactory(client=alfa, date=date(2026, 5, 13), amount=Decimal("6000"), is_paid=False)
     SaleLineFactory(client=alfa, date=date(2026, 5, 10), amount=Decimal("99999"))  # last week
-    ActivityFactory(client=alfa, kind="call", done_at=datetime(2026, 5, 11, 9, tzinfo=UTC))
-    ActivityFactory(client=alfa, kind="call", done_at=datetime(2026, 5, 12, 9, tzinfo=UTC))
+    ActivityFactory(client=alfa, kind="call", direction="out", done_at=datetime(2026, 5, 11, 9, tzinfo=UTC))
+    ActivityFactory(client=alfa, kind="call", direction="out", done_at=datetime(2026, 5, 12, 9, tzinfo=UTC))
     ActivityFactory(client=alfa, kind="meeting", done_at=datetime(2026, 5, 12, 11, tzinfo=UTC))
-    ActivityFactory(client=beta, kind="call", done_at=datetime(2026, 5, 8, 9, tzinfo=UTC))  # last week
+    ActivityFactory(client=beta, kind="call", direction="out", done_at=datetime(2026, 5, 8, 9, tzinfo=UTC))  # last week
+    ActivityFactory(client=beta, kind="call", direction="in", done_at=datetime(2026, 5, 12, 9, tzinfo=UTC))  # he called
     ActivityFactory(client=beta, kind="call", done_at=None, due_at=datetime(2026, 5, 14, 9, tzinfo=UTC))
 
     work = plan_work(user=manager, manager=manager, today=TODAY)
@@ -87,6 +88,18 @@ def test_weekly_target_is_a_quarter_of_the_monthly_plan_with_this_weeks_orders_a
     assert rows["Бета"].weekly_target == Decimal("11250.03")  # 45 000.10 / 4 = 11 250.025, half-up
     assert rows["Бета"].week_orders == 0 and rows["Бета"].calls == 0 and rows["Бета"].calls_left == 2
     assert (work.calls_done, work.calls_needed) == (2, 4)
+
+
+def test_a_week_spanning_two_months_counts_only_the_plan_months_orders(manager):
+    april = make_plan(manager, month=date(2026, 4, 1))
+    alfa = ClientFactory(owner=manager, name="Альфа")
+    add_line(april, alfa, "100000")
+    SaleLineFactory(client=alfa, date=date(2026, 4, 29), amount=Decimal("7000"))
+    SaleLineFactory(client=alfa, date=date(2026, 5, 1), amount=Decimal("50000"))  # May's order, same ISO week
+
+    work = plan_work(user=manager, manager=manager, today=date(2026, 4, 30))  # week 27.04-03.05
+
+    assert work.regular[0].week_orders == Decimal("7000.00")
 
 
 def test_one_off_funnel_holds_unpaid_lines_of_non_regular_clients_and_deals_at_contract_or_payment(manager):

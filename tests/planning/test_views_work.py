@@ -56,7 +56,7 @@ def add_rows(manager, plan, n, start=0):
             plan_amount=Decimal("10000"),
         )
         SaleLineFactory(client=client, date=today, amount=Decimal("2500"))
-        ActivityFactory(client=client, kind="call", done_at=timezone.now())
+        ActivityFactory(client=client, kind="call", direction="out", done_at=timezone.now())
         one_off = ClientFactory(owner=manager, name=f"Разовый {i}")
         SaleLineFactory(client=one_off, date=today, amount=Decimal("100"), is_paid=False)
         DealFactory(client=one_off, stage="contract")
