@@ -56,10 +56,14 @@ def _source(deal: Deal) -> Problems:
     problems: Problems = {}
     if not client.source:
         problems["source"] = _("Record where the client came from (cold or warm).")
+    # DOMAIN.md section 2: the phone, the e-mail and the address, each verified (a phone is kept only as a valid
+    # E.164 number and an e-mail only when well formed, so a recorded one is a checked one).
     if not client.phone:
         problems["phone"] = _("Record and verify the client's phone.")
-    if not (client.email or client.address):
-        problems["email"] = _("Record and verify the client's e-mail or address.")
+    if not client.email:
+        problems["email"] = _("Record and verify the client's e-mail.")
+    if not client.address.strip():
+        problems["address"] = _("Record and verify the client's address.")
     return problems
 
 
@@ -98,6 +102,9 @@ def _proposal(deal: Deal) -> Problems:
     problems: Problems = {}
     if not deal.proposal_amount or deal.proposal_amount <= 0:
         problems["proposal_amount"] = _("Enter the proposal amount.")
+    # The document: its number and date (the date it was sent).
+    if not deal.proposal_document.strip():
+        problems["proposal_document"] = _("Enter the proposal's document number.")
     if not deal.proposal_sent_on:
         problems["proposal_sent_on"] = _("Enter the date the proposal was sent.")
     return problems

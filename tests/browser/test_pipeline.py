@@ -67,6 +67,7 @@ def test_a_manager_moves_a_deal_along_the_board_and_the_head_sees_it_in_the_revi
     modal = page.get_by_test_id("move-modal")
     expect(modal.locator("input[name=proposal_amount]")).to_be_visible()
     modal.locator("input[name=proposal_amount]").fill("245 000")
+    modal.locator("input[name=proposal_document]").fill("КП-245")
     modal.locator("input[name=proposal_sent_on]").fill("2026-11-20")
     modal.get_by_test_id("move-submit").click()
     expect(modal).to_be_hidden()

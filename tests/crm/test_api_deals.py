@@ -58,7 +58,12 @@ def test_a_forward_move_with_the_completion_data_in_the_payload_succeeds_and_is_
 
 def test_a_proposal_move_parses_amounts_and_dates_and_shows_money_as_strings(manager):
     deal = DealFactory(client=ClientFactory(owner=manager), stage=Stage.PROPOSAL)
-    body = {"stage": "repeat_meeting", "proposal_amount": "500000.50", "proposal_sent_on": "2026-11-01"}
+    body = {
+        "stage": "repeat_meeting",
+        "proposal_amount": "500000.50",
+        "proposal_document": "КП-12",
+        "proposal_sent_on": "2026-11-01",
+    }
 
     response = move(manager, deal, body)
 
@@ -74,7 +79,7 @@ def test_a_move_without_the_completion_data_is_400_under_the_missing_field(manag
     response = move(manager, deal, {"stage": "repeat_meeting", "proposal_amount": "500000"})
 
     assert response.status_code == 400
-    assert set(response.json()) == {"proposal_sent_on"}
+    assert set(response.json()) == {"proposal_document", "proposal_sent_on"}
     deal.refresh_from_db()
     assert (deal.stage, deal.proposal_amount) == (Stage.PROPOSAL, None)
 

@@ -32,6 +32,7 @@ def fill_stage(deal: Deal, stage: str) -> None:
         assert client.owner_id == deal.owner_id
     elif stage == Stage.SOURCE:
         client.source, client.phone, client.email = "cold", "+74951234567", "info@example.ru"
+        client.address = "г. Москва, ул. Ленина, д. 1"
         client.save()
     elif stage == Stage.FIRST_CONTACT:
         ContactPerson.objects.create(client=client, full_name="Иванов Иван", decision_role="decision_maker")
@@ -48,6 +49,7 @@ def fill_stage(deal: Deal, stage: str) -> None:
         deal.needs = "Камеры на 3 объекта"
     elif stage == Stage.PROPOSAL:
         deal.proposal_amount, deal.proposal_sent_on = Decimal("500000"), date(2026, 11, 1)
+        deal.proposal_document = "КП-12"
     elif stage == Stage.REPEAT_MEETING:
         deal.agreed_amount, deal.payment_terms = Decimal("480000"), "50 % предоплата"
     elif stage == Stage.CONTRACT:
@@ -103,11 +105,11 @@ def test_a_done_stage_moves_to_the_next_and_records_who_when_from_to(stage, mana
     [
         (Stage.GOAL, {"plan_month"}),
         (Stage.MARKET, {"segment"}),
-        (Stage.SOURCE, {"source", "phone", "email"}),
+        (Stage.SOURCE, {"source", "phone", "email", "address"}),
         (Stage.FIRST_CONTACT, {"decision_maker", "activity"}),
         (Stage.MEETING_PREP, {"meeting", "meeting_prep_note"}),
         (Stage.FIRST_MEETING, {"meeting", "needs"}),
-        (Stage.PROPOSAL, {"proposal_amount", "proposal_sent_on"}),
+        (Stage.PROPOSAL, {"proposal_amount", "proposal_document", "proposal_sent_on"}),
         (Stage.REPEAT_MEETING, {"agreed_amount", "payment_terms"}),
         (Stage.CONTRACT, {"contract_number", "contract_date", "invoice_number", "invoice_date", "invoice_amount"}),
         (Stage.PAYMENT, {"payments"}),

@@ -175,7 +175,9 @@ def test_the_board_exports_every_deal_the_filters_show_and_nothing_else(client, 
 
 
 def test_an_allowed_move_goes_through_the_service_and_records_the_change(client, manager):
-    deal = make_deal(manager, proposal_amount=Decimal("90000"), proposal_sent_on=date(2026, 11, 20))
+    deal = make_deal(
+        manager, proposal_amount=Decimal("90000"), proposal_document="КП-9", proposal_sent_on=date(2026, 11, 20)
+    )
 
     response = move(logged_in(client, manager), deal, Stage.REPEAT_MEETING)
 
@@ -339,7 +341,13 @@ def test_a_plain_form_post_redirects_on_success_and_shows_a_page_with_the_form_o
 
     done = viewer.post(
         url,
-        {"stage": Stage.REPEAT_MEETING, "confirm": "1", "proposal_amount": "1000", "proposal_sent_on": "2026-11-20"},
+        {
+            "stage": Stage.REPEAT_MEETING,
+            "confirm": "1",
+            "proposal_amount": "1000",
+            "proposal_document": "КП-1",
+            "proposal_sent_on": "2026-11-20",
+        },
     )
 
     assert done.status_code == 302 and done["Location"] == reverse("deal_detail", args=[deal.pk])
