@@ -1,6 +1,7 @@
 """Money is Decimal roubles, rounded to kopecks half-up wherever a rule divides: one helper for all."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 KOPECK = Decimal("0.01")
 NBSP = "\u00a0"
@@ -21,6 +22,21 @@ def money_div(numerator: Decimal | int, denominator: Decimal | int) -> Decimal:
 def money_mul(amount: Decimal | int, factor: Decimal | int | str) -> Decimal:
     """Multiply money by a share and round to kopecks half-up."""
     return to_money(Decimal(amount) * Decimal(factor))
+
+
+def exact_share(share: Decimal | int | str) -> Fraction:
+    """The share a stored decimal stands for: 0.6667 is 2/3, 0.5 is 1/2 (a fraction with a denominator up to 12
+    within half a unit of the last stored digit), so that 2/3 of any amount is exact before it is rounded once."""
+    value = Decimal(share)
+    places = max(-value.as_tuple().exponent, 0)  # type: ignore[operator]
+    simple = Fraction(value).limit_denominator(12)
+    return simple if abs(Fraction(value) - simple) <= Fraction(1, 2 * 10**places) else Fraction(value)
+
+
+def money_share(amount: Decimal | int, share: Decimal | int | str) -> Decimal:
+    """`amount` x the exact share (2/3, not 0.6667), rounded to kopecks half-up once."""
+    fraction = exact_share(share)
+    return money_div(Decimal(amount) * fraction.numerator, fraction.denominator)
 
 
 def format_rub(value: Decimal | int | None) -> str:

@@ -25,6 +25,9 @@ class LongListEntryForm(forms.Form):
     potential_monthly = forms.DecimalField(
         label=_("Monthly potential, ₽"), required=False, min_value=0, max_digits=14, decimal_places=2
     )
+    potential_yearly = forms.DecimalField(
+        label=_("Or yearly potential, ₽"), required=False, min_value=0, max_digits=16, decimal_places=2
+    )
     needs = forms.CharField(label=_("Needs"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     reasons_not_bought = forms.CharField(
         label=_("Why they did not buy"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -39,6 +42,7 @@ class LongListEntryForm(forms.Form):
             "interested": {True: "yes", False: "no"}.get(entry.interested, ""),
             "short_listed": entry.short_listed,
             "potential_monthly": entry.potential_monthly,
+            "potential_yearly": entry.potential_yearly,
             "needs": entry.needs,
             "reasons_not_bought": entry.reasons_not_bought,
             "objections": entry.objections,

@@ -205,6 +205,9 @@ class LongListEntry(models.Model):
     potential_monthly = models.DecimalField(
         _("monthly potential, ₽"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    potential_yearly = models.DecimalField(
+        _("yearly potential, ₽"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     not_worth = models.BooleanField(_("not worth the time"), default=False)
     needs = models.TextField(_("needs"), blank=True)
     reasons_not_bought = models.TextField(_("why they did not buy"), blank=True)

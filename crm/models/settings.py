@@ -38,6 +38,9 @@ class DepartmentSettings(models.Model):
     potential_threshold = models.DecimalField(
         _("minimum monthly potential, ₽"), max_digits=14, decimal_places=2, default=N.POTENTIAL_MONTHLY
     )
+    potential_yearly_threshold = models.DecimalField(
+        _("minimum yearly potential, ₽"), max_digits=14, decimal_places=2, default=N.POTENTIAL_YEARLY
+    )
     default_cold_calls = models.PositiveSmallIntegerField(
         _("daily cold calls per manager"), default=N.DAILY_COLD_CALLS, validators=[MaxValueValidator(1000)]
     )

@@ -45,10 +45,18 @@ from core.calendar import month_shift, month_start
 from core.money import to_money
 from core.services import model_update
 from crm.models import Client, ColdCallNorm, Deal, DepartmentSettings, LongList, LongListEntry, SaleLine, User
-from crm.rules.clients import quiet_since
+from crm.rules.clients import is_worth_the_time, quiet_since
 
 MONEY_FIELD: DecimalField = DecimalField(max_digits=16, decimal_places=2)
-ENTRY_FIELDS = ("interested", "short_listed", "needs", "reasons_not_bought", "objections", "potential_monthly")
+ENTRY_FIELDS = (
+    "interested",
+    "short_listed",
+    "needs",
+    "reasons_not_bought",
+    "objections",
+    "potential_monthly",
+    "potential_yearly",
+)
 SETTINGS_FIELDS = (
     "prospect_list_size",
     "reassign_after_months",
@@ -180,6 +188,7 @@ def long_lists_draft_for(*, month: date, owners: list[User] | None = None) -> Dr
                 interested=old.interested,
                 short_listed=old.short_listed,
                 potential_monthly=old.potential_monthly,
+                potential_yearly=old.potential_yearly,
                 not_worth=old.not_worth,
                 needs=old.needs,
                 reasons_not_bought=old.reasons_not_bought,
@@ -233,21 +242,30 @@ def long_list_entry_update(*, entry: LongListEntry, by: User, data: dict[str, An
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed here.")] for name in sorted(unknown)})
     for name, value in data.items():
-        setattr(entry, name, "" if value is None and name not in ("interested", "potential_monthly") else value)
+        nullable = ("interested", "potential_monthly", "potential_yearly")
+        setattr(entry, name, "" if value is None and name not in nullable else value)
     errors: dict[str, list[str]] = {}
     if entry.short_listed and entry.interested is False:
         errors["short_listed"] = [_("Only a company that showed interest goes to the short list.")]
     if entry.short_listed and entry.interested is None:
         entry.interested = True
-    if entry.potential_monthly is not None:
-        if entry.potential_monthly < 0:
-            errors["potential_monthly"] = [_("The potential cannot be negative.")]
-        else:
-            entry.potential_monthly = to_money(entry.potential_monthly)
+    for name in ("potential_monthly", "potential_yearly"):
+        value = getattr(entry, name)
+        if value is not None:
+            if value < 0:
+                errors[name] = [_("The potential cannot be negative.")]
+            else:
+                setattr(entry, name, to_money(value))
     if errors:
         raise ValidationError(errors)
-    threshold = DepartmentSettings.current().potential_threshold
-    entry.not_worth = entry.potential_monthly is not None and entry.potential_monthly < threshold
+    settings = DepartmentSettings.current()
+    worth = is_worth_the_time(
+        monthly=entry.potential_monthly,
+        yearly=entry.potential_yearly,
+        monthly_threshold=settings.potential_threshold,
+        yearly_threshold=settings.potential_yearly_threshold,
+    )
+    entry.not_worth = worth is False
     entry.full_clean(exclude=["long_list", "client"])
     entry.save()
     return entry

@@ -166,7 +166,8 @@ class LongListEntryView(HuntingMixin, View):
             "form": form,
             "entry": self.entry,
             "back_url": self.back_url(),
-            "threshold": DepartmentSettings.current().potential_threshold,
+            "threshold": (settings := DepartmentSettings.current()).potential_threshold,
+            "yearly_threshold": settings.potential_yearly_threshold,
         }
         return TemplateResponse(self.request, self.template_name, context, status=status)
 

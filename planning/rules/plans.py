@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from core.calendar import month_start
 from core.calendar import window_months as calendar_window
-from core.money import money_div, money_mul, to_money
+from core.money import money_div, money_mul, money_share, to_money
 from crm.rules import numbers as N
 from crm.rules.clients import is_regular
 
@@ -143,7 +143,8 @@ def compute_plan(
     average = money_div(max(window_total, ZERO), numbers.window_months)
     one_off = money_mul(max(average - regular, ZERO), one_off_share)
     gap = target - regular - one_off
-    existing = money_mul(gap, active_existing_share) if gap > 0 else ZERO
+    # s = 2/3 gives E = G x 2/3 rounded to kopecks once (DOMAIN.md section 4), not G x 0.6667.
+    existing = money_share(gap, active_existing_share) if gap > 0 else ZERO
     new = gap - existing if gap > 0 else ZERO
     return PlanFigures(
         target=target,

@@ -26,6 +26,7 @@ DEFAULTS = {
     "long_list_min": N.LONG_LIST_MIN,
     "long_list_max": N.LONG_LIST_MAX,
     "potential_threshold": N.POTENTIAL_MONTHLY,
+    "potential_yearly_threshold": N.POTENTIAL_YEARLY,
     "default_cold_calls": N.DAILY_COLD_CALLS,
     "former_buyer_months": N.FORMER_BUYER_MONTHS,
     "early_in_month_days": N.EARLY_IN_MONTH_DAYS,

@@ -143,6 +143,27 @@ def test_the_threshold_follows_the_department_settings(manager):
     assert entry.not_worth is True
 
 
+@pytest.mark.parametrize(
+    ("monthly", "yearly", "not_worth"),
+    [
+        ("60000", None, False),  # 60 000 a month
+        ("59999", None, True),
+        (None, "500000", False),  # or 500 000 a year: either suffices
+        (None, "499999", True),
+        ("40000", "600000", False),
+        ("59999", "499999", True),
+        (None, None, False),  # nothing known yet: not marked
+    ],
+)
+def test_a_company_is_worth_the_time_at_60_000_a_month_or_500_000_a_year(manager, monthly, yearly, not_worth):
+    entry = entries(make_list(manager, 1))[0]
+    data = {"potential_monthly": monthly and Decimal(monthly), "potential_yearly": yearly and Decimal(yearly)}
+
+    long_list_entry_update(entry=entry, by=manager, data=data)
+
+    assert entry.not_worth is not_worth
+
+
 def test_another_manager_may_not_change_an_entry(manager, other_manager):
     entry = entries(make_list(manager, 1))[0]
 

@@ -102,9 +102,9 @@ def test_compute_plan_on_plain_rows_gives_the_worked_example():
     assert [(line.client_id, line.plan) for line in figures.lines] == [(1, D(100_000)), (2, D(45_000))]
 
 
-def test_with_s_two_thirds_e_is_rounded_to_kopecks_and_n_takes_the_rest():
+def test_with_s_two_thirds_e_is_exactly_two_thirds_rounded_once_and_n_takes_the_rest():
     figures = compute_plan([], months=[JAN, FEB, MAR, APR], target=D("100000"), active_existing_share=D("0.6667"))
-    assert figures.active_existing == D("66670.00")
+    assert figures.active_existing == D("66666.67")  # 100 000 x 2/3, not x 0.6667 (66 670)
     assert figures.active_existing + figures.active_new == figures.active_gap == D("100000.00")
 
 

@@ -30,6 +30,7 @@ class LongListEntrySerializer(serializers.ModelSerializer):
             "interested",
             "short_listed",
             "potential_monthly",
+            "potential_yearly",
             "not_worth",
             "needs",
             "reasons_not_bought",
@@ -43,6 +44,9 @@ class LongListEntryWriteSerializer(serializers.Serializer):
     short_listed = serializers.BooleanField(required=False)
     potential_monthly = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=0
+    )
+    potential_yearly = serializers.DecimalField(
+        max_digits=16, decimal_places=2, required=False, allow_null=True, min_value=0
     )
     needs = serializers.CharField(required=False, allow_blank=True)
     reasons_not_bought = serializers.CharField(required=False, allow_blank=True)
