@@ -51,6 +51,11 @@ class OwnershipChangeQuerySet(OwnedQuerySet["OwnershipChange"]):
 class OwnershipChange(models.Model):
     """Every change of a client's owner: who, when, from, to, why. The 3-month rule reads this."""
 
+    class Cause(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned")
+        RULE = "rule", _("Taken by the 3-month rule")
+        LOST = "lost", _("Lost: no purchase for the lost-client months")
+
     client = models.ForeignKey(
         "crm.Client", verbose_name=_("client"), on_delete=models.CASCADE, related_name="ownership_changes"
     )
@@ -61,6 +66,7 @@ class OwnershipChange(models.Model):
         "crm.User", verbose_name=_("to"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    cause = models.CharField(_("cause"), max_length=10, choices=Cause.choices, default=Cause.ASSIGNED)
     by = models.ForeignKey(
         "crm.User", verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -114,7 +114,9 @@ def attach_suggestions(rows: Sequence[Reassignment]) -> None:
     sellers = list(sellers_by_load())
     lost_it: dict[int, set[int]] = defaultdict(set)
     history = OwnershipChange.objects.filter(
-        client_id__in={row.client_id for row in rows}, from_owner__isnull=False
+        client_id__in={row.client_id for row in rows},
+        from_owner__isnull=False,
+        cause__in=(OwnershipChange.Cause.RULE, OwnershipChange.Cause.LOST),
     ).values_list("client_id", "from_owner_id")
     for client_id, from_owner_id in history:
         lost_it[client_id].add(from_owner_id)

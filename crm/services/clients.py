@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.services import model_update
-from crm.models import ChangeLog, Client, ContactPerson, User
+from crm.models import ChangeLog, Client, ContactPerson, OwnershipChange, User
 from crm.models.validators import normalize_name, normalize_phone
 from crm.services.ownership import client_owner_set, client_owners_set
 
@@ -133,13 +133,21 @@ def client_update(*, client: Client, by: User, data: dict[str, Any]) -> Client:
 
 
 @transaction.atomic
-def client_reassign(*, client: Client, to_owner: User, by: User, reason: str, today: date | None = None) -> Client:
+def client_reassign(
+    *,
+    client: Client,
+    to_owner: User,
+    by: User,
+    reason: str,
+    today: date | None = None,
+    cause: str = OwnershipChange.Cause.ASSIGNED,
+) -> Client:
     """Give a client to another manager (the head's decision); the new owner's clock starts today."""
     if not by.sees_everything:
         raise PermissionDenied(_("Only the sales head reassigns clients."))
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the client is reassigned.")]})
-    return client_owner_set(client=client, to_owner=to_owner, by=by, reason=reason, today=today)
+    return client_owner_set(client=client, to_owner=to_owner, by=by, reason=reason, today=today, cause=cause)
 
 
 @transaction.atomic

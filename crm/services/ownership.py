@@ -24,22 +24,34 @@ from crm.services.history import changelog_record, snapshot
 OWNER_FIELDS = ["owner_id", "owned_since"]
 
 
-def lost_by(client_ids: Sequence[int]) -> dict[int, set[int]]:
-    """Per client, the managers who lost it: everyone it was ever taken from (one query)."""
-    lost: dict[int, set[int]] = defaultdict(set)
-    rows = OwnershipChange.objects.filter(client_id__in=client_ids, from_owner__isnull=False).values_list(
-        "client_id", "from_owner_id"
-    )
-    for client_id, manager_id in rows:
-        lost[client_id].add(manager_id)
+# A manager *lost* a client when it became lost while he owned it, or when the 3-month rule took it from him
+# (DOMAIN.md section 3); a client the head simply moved may come back to him.
+LOST_CAUSES = (OwnershipChange.Cause.RULE, OwnershipChange.Cause.LOST)
+
+
+def lost_by(client_ids: Sequence[int]) -> dict[int, dict[int, OwnershipChange]]:
+    """Per client, the managers who lost it, each with the change that took it from him (one query)."""
+    lost: dict[int, dict[int, OwnershipChange]] = defaultdict(dict)
+    rows = OwnershipChange.objects.filter(client_id__in=client_ids, cause__in=LOST_CAUSES, from_owner__isnull=False)
+    for change in rows.order_by("at", "pk"):
+        lost[change.client_id][change.from_owner_id] = change  # type: ignore[index]
     return lost
+
+
+def lost_message(change: OwnershipChange) -> str:
+    """Why a manager may not have a client back, with the date and the reason: a sentence for the user."""
+    message = _("This manager lost this client on %(date)s (%(cause)s%(reason)s): a lost client is never handed back.")
+    reason = f": {change.reason}" if change.reason else ""
+    date_text = timezone.localdate(change.at).strftime("%d.%m.%Y")
+    return message % {"date": date_text, "cause": change.get_cause_display(), "reason": reason}
 
 
 def owner_refusal(*, client: Client, to_owner: User | None) -> str:
     """Why `to_owner` may not take `client` ('' when he may): he lost it before."""
-    if to_owner is not None and client.pk and to_owner.pk in lost_by([client.pk]).get(client.pk, set()):
-        return _("This manager lost this client before: a lost client is never handed back.")
-    return ""
+    if to_owner is None or not client.pk:
+        return ""
+    change = lost_by([client.pk]).get(client.pk, {}).get(to_owner.pk)
+    return lost_message(change) if change else ""
 
 
 def _work_moves(*, client_ids: Sequence[int], to_owner: User, by: User, now: datetime) -> None:
@@ -76,6 +88,7 @@ def client_owners_set(
     today: date | None = None,
     unowned_only: bool = False,
     log: bool = True,
+    cause: str = OwnershipChange.Cause.ASSIGNED,
 ) -> list[Client]:
     """Give saved `clients` to `to_owner` from `today` (his 3-month clock starts then); `None` frees them.
 
@@ -93,10 +106,8 @@ def client_owners_set(
     lost = lost_by(ids)
     for pk in ids:
         current = locked[pk]
-        if to_owner is not None and to_owner.pk in lost.get(pk, set()):
-            raise ValidationError(
-                {"owner": [_("This manager lost this client before: a lost client is never handed back.")]}
-            )
+        if to_owner is not None and (change := lost.get(pk, {}).get(to_owner.pk)):
+            raise ValidationError({"owner": [lost_message(change)]})
         if to_owner is not None and current.owner_id == to_owner.pk:
             raise ValidationError({"owner": [_("The client already belongs to this manager.")]})
         if unowned_only and current.owner_id is not None:
@@ -106,7 +117,9 @@ def client_owners_set(
     Client.objects.filter(pk__in=ids).update(owner=to_owner, owned_since=start, updated_at=now)
     reason = reason.strip()
     OwnershipChange.objects.bulk_create(
-        OwnershipChange(client_id=pk, from_owner_id=locked[pk].owner_id, to_owner=to_owner, by=by, reason=reason)
+        OwnershipChange(
+            client_id=pk, from_owner_id=locked[pk].owner_id, to_owner=to_owner, by=by, reason=reason, cause=cause
+        )
         for pk in ids
     )
     if to_owner is not None:
@@ -127,7 +140,10 @@ def client_owner_set(
     reason: str,
     today: date | None = None,
     unowned_only: bool = False,
+    cause: str = OwnershipChange.Cause.ASSIGNED,
 ) -> Client:
     """`client_owners_set` for one client."""
-    client_owners_set(clients=[client], to_owner=to_owner, by=by, reason=reason, today=today, unowned_only=unowned_only)
+    client_owners_set(
+        clients=[client], to_owner=to_owner, by=by, reason=reason, today=today, unowned_only=unowned_only, cause=cause
+    )
     return client

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.models import ChangeLog, Client, DepartmentSettings, OwnershipChange, Reassignment, User
+from crm.services.ownership import LOST_CAUSES
 
 from .clients import client_reassign
 from .history import changelog_record, snapshot
@@ -30,7 +31,9 @@ def sellers_by_load() -> QuerySet[User]:
 
 def suggest_new_owners(client: Client) -> list[User]:
     """Who may take the client, lightest load first: never its current owner nor anyone who lost it before."""
-    lost_it = OwnershipChange.objects.filter(client=client, from_owner__isnull=False).values("from_owner_id")
+    lost_it = OwnershipChange.objects.filter(client=client, from_owner__isnull=False, cause__in=LOST_CAUSES).values(
+        "from_owner_id"
+    )
     return list(sellers_by_load().exclude(Q(pk=client.owner_id) | Q(pk__in=lost_it)))
 
 
@@ -62,7 +65,9 @@ def reassignment_reassign(
     """Give the flagged client to `to_owner`; his clock starts `today`. Never back to a manager who lost it."""
     flag, reason = _decidable(reassignment, by, reason)
     # The ownership service refuses the current owner and anyone who lost the client before.
-    client_reassign(client=flag.client, to_owner=to_owner, by=by, reason=reason, today=today)
+    client_reassign(
+        client=flag.client, to_owner=to_owner, by=by, reason=reason, today=today, cause=OwnershipChange.Cause.RULE
+    )
     before = snapshot(flag, DECISION_FIELDS)
     flag.status = Reassignment.Status.REASSIGNED
     flag.new_owner = to_owner

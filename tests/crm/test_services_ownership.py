@@ -9,32 +9,43 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from crm.models import Client, OwnershipChange, Reassignment
 from crm.models.validators import normalize_name
 from crm.nightly import reassignment_flags_refresh
 from crm.services.clients import client_reassign
 from crm.services.imports import import_run, import_validate
-from crm.services.ownership import client_owners_set, lost_by
+from crm.services.ownership import client_owners_set, lost_by, lost_message
 from crm.services.prospects import prospect_claim, prospect_entry_add, prospect_list_create
 from crm.services.reassignments import reassignment_reassign
 from tests.conftest import api_as
 from tests.crm.factories import ClientFactory, make_inn
 
-LOST = gettext("This manager lost this client before: a lost client is never handed back.")
 TAKEN_ON = date(2026, 1, 15)
 RULE_DAY = date(2026, 4, 15)
 
 
 @pytest.fixture
 def lost_client(head, manager, other_manager):
-    """A client `manager` owned and lost: the head gave it to `other_manager`."""
+    """A client `manager` lost to the 3-month rule: the head gave it to `other_manager` from the queue."""
     client = ClientFactory(
         owner=manager, owned_since=date(2025, 9, 1), name="ООО Ушедший", normalized_name=normalize_name("ООО Ушедший")
     )
-    client_reassign(client=client, to_owner=other_manager, by=head, reason="Три месяца без сделки", today=TAKEN_ON)
+    reassignment_flags_refresh(TAKEN_ON)
+    flag = Reassignment.objects.get(client=client)
+    reassignment_reassign(
+        reassignment=flag, to_owner=other_manager, by=head, reason="Три месяца без сделки", today=TAKEN_ON
+    )
+    client.refresh_from_db()
     return client
+
+
+def lost_refusal(client, manager) -> list[str]:
+    """The refusal a manager who lost `client` gets: it says when and why (in the test's language)."""
+    [message] = [lost_message(lost_by([client.pk])[client.pk][manager.pk])]
+    assert timezone.localdate().strftime("%d.%m.%Y") in message and "Три месяца без сделки" in message
+    return [message]
 
 
 def owner_of(client):
@@ -46,13 +57,22 @@ def test_the_service_restarts_the_clock_records_the_change_and_who_lost_it(lost_
     assert (lost_client.owner, lost_client.owned_since) == (other_manager, TAKEN_ON)
     change = OwnershipChange.objects.filter(client=lost_client).latest("at")
     assert (change.from_owner, change.to_owner, change.reason) == (manager, other_manager, "Три месяца без сделки")
-    assert lost_by([lost_client.pk]) == {lost_client.pk: {manager.pk}}
+    assert change.cause == OwnershipChange.Cause.RULE
+    assert set(lost_by([lost_client.pk])[lost_client.pk]) == {manager.pk}
+
+
+def test_a_client_the_head_simply_moved_may_come_back_to_its_manager(head, manager, other_manager):
+    client = ClientFactory(owner=manager, owned_since=date(2025, 9, 1))
+    client_reassign(client=client, to_owner=other_manager, by=head, reason="Отпуск", today=TAKEN_ON)
+    assert lost_by([client.pk]) == {}
+    client_reassign(client=client, to_owner=manager, by=head, reason="Вернулся из отпуска", today=RULE_DAY)
+    assert owner_of(client) == manager.pk
 
 
 def test_the_service_refuses_the_manager_who_lost_the_client(lost_client, head, manager):
     with pytest.raises(ValidationError) as error:
         client_owners_set(clients=[lost_client], to_owner=manager, by=head, reason="Назад")
-    assert error.value.message_dict["owner"] == [LOST]
+    assert error.value.message_dict["owner"] == lost_refusal(lost_client, manager)
     assert owner_of(lost_client) != manager.pk
 
 
@@ -61,7 +81,7 @@ def test_the_queue_refuses_the_manager_who_lost_the_client(lost_client, head, ma
     flag = Reassignment.objects.get(client=lost_client, owner=other_manager)
     with pytest.raises(ValidationError) as error:
         reassignment_reassign(reassignment=flag, to_owner=manager, by=head, reason="Назад", today=RULE_DAY)
-    assert error.value.message_dict["owner"] == [LOST]
+    assert error.value.message_dict["owner"] == lost_refusal(lost_client, manager)
     assert owner_of(lost_client) == other_manager.pk
 
 
@@ -70,7 +90,7 @@ def test_the_api_refuses_the_manager_who_lost_the_client(lost_client, head, mana
         f"/api/v1/clients/{lost_client.pk}/reassign/", {"owner": manager.pk, "reason": "Назад"}, format="json"
     )
     assert response.status_code == 400
-    assert response.json()["owner"] == [LOST]
+    assert response.json()["owner"] == lost_refusal(lost_client, manager)
     assert owner_of(lost_client) == other_manager.pk
 
 
@@ -84,7 +104,7 @@ def test_the_admin_refuses_the_manager_who_lost_the_client(client, admin_user, l
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     response = client.post(url, data)
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["owner"] == [LOST]
+    assert response.context["adminform"].form.errors["owner"] == lost_refusal(lost_client, manager)
     assert owner_of(lost_client) == other_manager.pk
 
 
@@ -95,7 +115,7 @@ def test_a_claim_refuses_the_manager_who_lost_the_client(lost_client, head, mana
     assert entry.check_result == "free"
     with pytest.raises(ValidationError) as error:
         prospect_claim(entry=entry, by=manager)
-    assert error.value.message_dict["owner"] == [LOST]
+    assert error.value.message_dict["owner"] == lost_refusal(lost_client, manager)
     assert owner_of(lost_client) is None
 
 
