@@ -90,6 +90,9 @@ class DepartmentSettings(models.Model):
     weeks_per_month = models.PositiveSmallIntegerField(
         _("weeks the monthly plan is split into"), default=N.WEEKS_PER_MONTH, validators=[MIN_1]
     )
+    team_leads_set_plans = models.BooleanField(
+        _("team leads set T, s and the one-off share for their team"), default=False
+    )
     # Section 5: pay.
     kpis_min = models.PositiveSmallIntegerField(_("KPIs in a pay scheme: at least"), default=N.KPIS_MIN)
     kpis_max = models.PositiveSmallIntegerField(_("KPIs in a pay scheme: at most"), default=N.KPIS_MAX)

@@ -172,7 +172,7 @@ def plan_fact(*, user: User, month: date, today: date, managers: Any = None) -> 
     month = month_start(month)
     people = list(managers if managers is not None else visible_sellers(user))
     ids = [person.pk for person in people]
-    plans = current_plans_for(user=user, managers=ids, month=month) if ids else {}
+    plans = current_plans_for(user=user, managers=ids, month=month, approved_only=True) if ids else {}
     per_manager: dict[int, Series] = {}
     for person in people:
         plan = plans.get(person.pk)

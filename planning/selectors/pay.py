@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from core.calendar import month_bounds
@@ -29,15 +29,12 @@ def pay_managers(viewer: User) -> QuerySet[User]:
 
 
 def current_plan(viewer: User, manager: User, month: date) -> Plan | None:
-    """The month's approved plan, else its latest draft (a superseded version never counts)."""
+    """The month's approved plan: pay reads the T the head approved, never a draft."""
     first = month.replace(day=1)
-    approved_first = Case(
-        When(status=Plan.Status.APPROVED, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
     return (
         Plan.objects.visible_to(viewer)
-        .filter(manager=manager, month=first, status__in=[Plan.Status.APPROVED, Plan.Status.DRAFT])
-        .order_by(approved_first, "-version")
+        .filter(manager=manager, month=first, status=Plan.Status.APPROVED)
+        .order_by("-version")
         .first()
     )
 
@@ -100,7 +97,9 @@ def month_pay(*, viewer: User, manager: User, month: date, today: date) -> Month
     )
     message = ""
     if plan is None:
-        message = _("There is no plan for this month yet, so there is no bonus to compute: fixed and soft parts only.")
+        message = _(
+            "There is no plan approved for this month yet, so there is no bonus to compute: fixed and soft parts only."
+        )
     elif target is None:
         message = _("The plan for this month has no target yet, so there is no bonus to compute.")
     return MonthPay(manager, first, today, plan, scheme, outlook, message)

@@ -42,9 +42,14 @@ def current_plans(plans: Iterable[Plan]) -> dict[int, Plan]:
     return chosen
 
 
-def current_plans_for(*, user: User, managers: Iterable[int], month: date) -> dict[int, Plan]:
-    """The current plan of each of `managers` for `month`, through visible_to: one query."""
+def current_plans_for(
+    *, user: User, managers: Iterable[int], month: date, approved_only: bool = False
+) -> dict[int, Plan]:
+    """The current plan of each of `managers` for `month`, through visible_to: one query. `approved_only`: the
+    approved version or none (plan/fact and pay read the T the head approved)."""
     rows = Plan.objects.visible_to(user).filter(month=month, manager_id__in=list(managers))
+    if approved_only:
+        rows = rows.filter(status=Plan.Status.APPROVED)
     return current_plans(rows.exclude(status=Plan.Status.SUPERSEDED))
 
 

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from core.calendar import month_shift, month_start
 from core.money import to_money
-from crm.models import User
+from crm.models import DepartmentSettings, User
 from planning.models import Plan, PlanLine
 from planning.rules.plans import (
     FIGURES,
@@ -49,7 +49,11 @@ from planning.selectors.plans import plan_history_rows, plan_numbers
 
 
 def may_generate_for(user: User, manager: User) -> bool:
-    return user.sees_everything or (user.is_seller and user.pk == manager.pk)
+    """T, s and the one-off share are the head's (DOMAIN.md section 4); a team lead's for his team when the head
+    allows it (a setting). A manager reads his own draft; the nightly makes it."""
+    if user.is_head:
+        return True
+    return user.leads(manager) and DepartmentSettings.current().team_leads_set_plans
 
 
 def validate_inputs(
@@ -143,7 +147,7 @@ def plan_generate(
     """The manager's plan for `month` from the 4 months before it: the current version when nothing changed, else
     a new draft version (the previous draft superseded; an approved version stays as it is)."""
     if not may_generate_for(by, manager):
-        raise PermissionDenied(_("A manager generates only his own plan; the sales head generates anyone's."))
+        raise PermissionDenied(_("The sales head sets a manager's target T, s and the one-off share."))
     numbers = plan_numbers()
     # The shares default to the lower end of the head's ranges (20 per cent, 1/2).
     one_off_share = numbers.one_off_share_min if one_off_share is None else one_off_share

@@ -23,7 +23,7 @@ from crm.models import User
 from planning.forms.plans import PlanAdjustForm, PlanGenerateForm
 from planning.models import Plan
 from planning.selectors.plans import plan_explained, plan_month_rows, plan_versions, plans_with_lines
-from planning.services.plans import plan_adjust, plan_approve, plan_generate
+from planning.services.plans import may_generate_for, plan_adjust, plan_approve, plan_generate
 
 
 def chosen_month(value: str | None, today: date) -> date:
@@ -41,8 +41,9 @@ def visible_sellers(user: User) -> list[User]:
 
 
 def plannable_for(user: User) -> list[User]:
-    """Whom the user may generate a plan for: the head anyone, a seller only himself."""
-    return visible_sellers(user) if user.sees_everything else [user]
+    """Whom the user may set a plan for: the head anyone, a team lead his team if the head allows it, a manager
+    nobody (he reads his draft)."""
+    return [seller for seller in visible_sellers(user) if may_generate_for(user, seller)]
 
 
 class PlanListView(PlansMixin, View):

@@ -49,10 +49,10 @@ def test_the_head_generates_a_plan_and_gets_every_figure_and_line(manager, head)
     assert line["client_name"] == "Клиент 0"
 
 
-def test_a_manager_generates_for_himself_and_gets_403_for_a_colleague(manager, other_manager):
+def test_a_manager_may_not_set_his_own_target_nor_a_colleagues(manager, other_manager):
     me = api_as(manager)
     mine = me.post("/api/v1/plans/generate/", {"manager": manager.pk, "month": "2026-05", "target": "1000"})
-    assert mine.status_code == 201
+    assert mine.status_code == 403
     theirs = me.post("/api/v1/plans/generate/", {"manager": other_manager.pk, "month": "2026-05", "target": "1000"})
     assert theirs.status_code == 403
     assert not Plan.objects.filter(manager=other_manager).exists()

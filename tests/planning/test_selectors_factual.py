@@ -131,9 +131,10 @@ def test_team_lead_sees_his_team_and_a_manager_only_himself(team_lead, manager, 
     assert (own_view.total.target, own_view.total.fact) == (Decimal("100000"), Decimal("1000.00"))
 
 
-def test_a_draft_counts_until_a_version_is_approved(manager):
+def test_only_the_approved_plans_target_counts_never_a_draft(manager):
     make_plan(manager, "100000", status=Plan.Status.DRAFT, version=1)
-    assert plan_fact(user=manager, month=MAY, today=TODAY).total.target == Decimal("100000")
+    result = plan_fact(user=manager, month=MAY, today=TODAY)
+    assert (result.total.target, result.managers[0].plan_id) == (Decimal("0"), None)
     make_plan(manager, "90000", status=Plan.Status.APPROVED, version=2)
     make_plan(manager, "120000", status=Plan.Status.DRAFT, version=3)
     assert plan_fact(user=manager, month=MAY, today=TODAY).total.target == Decimal("90000")

@@ -237,10 +237,24 @@ def test_shares_outside_their_bands_and_a_negative_target_are_refused_by_field(m
     assert not Plan.objects.exists()
 
 
-def test_a_manager_generates_his_own_plan_but_not_a_colleagues(manager, other_manager):
-    assert plan_generate(manager=manager, month=MAY, target=D("1000"), by=manager).manager == manager
+def test_a_manager_setting_his_own_t_is_refused_and_nothing_changes(manager, other_manager):
+    for whose in (manager, other_manager):
+        with pytest.raises(PermissionDenied):
+            plan_generate(manager=whose, month=MAY, target=D("1000"), by=manager)
+    assert not Plan.objects.exists()
+
+
+def test_a_team_lead_sets_his_teams_plans_only_when_the_head_allows_it(team_lead, manager, other_manager):
+    from crm.models import DepartmentSettings
+
     with pytest.raises(PermissionDenied):
-        plan_generate(manager=other_manager, month=MAY, target=D("1000"), by=manager)
+        plan_generate(manager=manager, month=MAY, target=D("1000"), by=team_lead)
+    settings = DepartmentSettings.current()
+    settings.team_leads_set_plans = True
+    settings.save()
+    assert plan_generate(manager=manager, month=MAY, target=D("1000"), by=team_lead).target == D("1000.00")
+    with pytest.raises(PermissionDenied):
+        plan_generate(manager=other_manager, month=MAY, target=D("1000"), by=team_lead)  # not his team
 
 
 def test_a_plan_is_only_for_sellers(head, base_manager):

@@ -49,12 +49,12 @@ def test_the_fact_is_the_managers_sales_paid_in_the_month_up_to_today(manager, o
     assert month_pay(viewer=head, manager=manager, month=NOV, today=date(2026, 11, 23)).outlook == pay.outlook
 
 
-def test_the_current_plan_is_the_approved_version_else_the_latest_draft(manager):
+def test_pay_reads_the_approved_plan_only_never_a_draft(manager):
     make_plan(manager, "100", status=Plan.Status.SUPERSEDED, version=1)
     make_plan(manager, "200", status=Plan.Status.DRAFT, version=2)
-    assert current_plan(manager, manager, NOV).target == D("200.00")
-    latest = make_plan(manager, "300", status=Plan.Status.DRAFT, version=3)
-    assert current_plan(manager, manager, NOV) == latest
+    assert current_plan(manager, manager, NOV) is None
+    make_plan(manager, "300", status=Plan.Status.DRAFT, version=3)
+    assert current_plan(manager, manager, NOV) is None
     approved = make_plan(manager, "250", status=Plan.Status.APPROVED, version=4)
     make_plan(manager, "999", status=Plan.Status.DRAFT, version=5)
 

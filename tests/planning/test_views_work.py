@@ -243,7 +243,7 @@ def test_api_plan_fact_for_another_managers_id_is_404_and_leaks_nothing(manager,
 
 
 def test_api_plan_fact_for_the_head_and_a_bad_month(head, manager):
-    make_plan(manager)
+    make_plan(manager, status=Plan.Status.APPROVED)  # plan/fact reads the approved T
     SaleLineFactory(client=ClientFactory(owner=manager), date=timezone.localdate(), amount=Decimal("1234"))
     data = api_as(head).get(reverse("plan-fact-list"), {"manager": manager.pk}).json()
     assert data["total"]["target"] == "300000.00" and data["total"]["fact"] == "1234.00"
@@ -294,7 +294,7 @@ def test_plan_fact_excel_holds_only_what_the_user_sees(client, manager, other_ma
 
 
 def test_my_day_and_the_review_show_the_plan_fact_widget(client, manager, head):
-    make_plan(manager)
+    make_plan(manager, status=Plan.Status.APPROVED)
     SaleLineFactory(client=ClientFactory(owner=manager), date=timezone.localdate(), amount=Decimal("4321"))
     client.force_login(manager)
     html = client.get(reverse("home")).content.decode()
