@@ -7,11 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Case, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum, When
 from django.db.models.functions import TruncMonth
 
 from core.money import money_div
-from crm.models import DepartmentSettings, SaleLine, User
+from crm.models import Client, DepartmentSettings, OwnershipChange, SaleLine, User
 from planning.filters import PlanFilterSet
 from planning.models import Plan, PlanLine
 from planning.rules.plans import PlanNumbers, gap_percent, gap_warning, window_months
@@ -19,16 +19,36 @@ from planning.rules.plans import PlanNumbers, gap_percent, gap_warning, window_m
 # Regular clients are asked each week for an order of 1/4 of their monthly plan (DOMAIN.md section 4).
 
 
-def plan_history_rows(*, manager_ids: list[int], start: date, end: date) -> list[tuple[int, int, date, Decimal]]:
-    """`(manager, client, month, net amount)` of the lines the managers sold from `start` to `end`: one query."""
-    return list(
-        SaleLine.objects.filter(manager_id__in=manager_ids, date__gte=start, date__lte=end)
+def owner_on(day: date) -> Case:
+    """A client's owner on `day`: its owner now when his ownership began by then, else the manager it came from
+    (the last ownership change, which started the current ownership after `day`)."""
+    last_change = OwnershipChange.objects.filter(client=OuterRef("pk")).order_by("-at", "-pk")
+    return Case(
+        When(owned_since__gt=day, then=Subquery(last_change.values("from_owner_id")[:1])),
+        default=F("owner_id"),
+        output_field=IntegerField(),
+    )
+
+
+def plan_history_rows(
+    *, manager_ids: list[int], start: date, end: date, owned_on: date
+) -> list[tuple[int, int, date, Decimal]]:
+    """`(manager, client, month, net amount)` of the sales from `start` to `end` of the clients each manager owns on
+    `owned_on` (the first day of the plan month), whoever sold them (DOMAIN.md section 4): two queries."""
+    owners = dict(
+        Client.objects.annotate(plan_owner=owner_on(owned_on))
+        .filter(plan_owner__in=manager_ids)
+        .values_list("pk", "plan_owner")
+    )
+    rows = (
+        SaleLine.objects.filter(client_id__in=list(owners), date__gte=start, date__lte=end)
         .annotate(month=TruncMonth("date"))
-        .values("manager_id", "client_id", "month")
+        .values("client_id", "month")
         .annotate(amount=Sum("amount"))
         .order_by()
-        .values_list("manager_id", "client_id", "month", "amount")
+        .values_list("client_id", "month", "amount")
     )
+    return [(owners[client_id], client_id, month, amount) for client_id, month, amount in rows]
 
 
 def plans_with_lines(plans: QuerySet[Plan]) -> QuerySet[Plan]:
@@ -70,8 +90,21 @@ def plan_explained(plan: Plan) -> dict[str, Any]:
     numbers = plan_numbers(settings)
     months = window_months(plan.month, numbers.window_months)
     monthly = [[Decimal(str(v)) for v in line.monthly] for line in lines]
+    # A client that came to the manager inside the window is his regular client with its whole turnover: say so.
+    moved_in = {
+        line.client_id: line.client.owned_since
+        for line in lines
+        if line.client.owner_id == plan.manager_id
+        and line.client.owned_since
+        and plan.window_start <= line.client.owned_since <= plan.window_end
+    }
     rows = [
-        {"line": line, "monthly": amounts, "weekly": money_div(line.plan_amount, settings.weeks_per_month)}
+        {
+            "line": line,
+            "monthly": amounts,
+            "weekly": money_div(line.plan_amount, settings.weeks_per_month),
+            "moved_in": moved_in.get(line.client_id),
+        }
         for line, amounts in zip(lines, monthly, strict=True)
     ]
     monthly_totals = [sum((amounts[i] for amounts in monthly), Decimal("0")) for i in range(len(months))]

@@ -1,9 +1,9 @@
 """The monthly plan from 4 months of history (DOMAIN.md section 4): generate, version, adjust, approve.
 
-Decisions (the spec leaves them open):
-- *Whose history*: the sales lines the manager SOLD (`SaleLine.manager`), not the clients he owns today. A plan is
-  per person and the history follows who sold: when a client moved between managers inside the window, each
-  manager's plan counts the months he sold to it, so the client may be regular for neither, one or both.
+Decisions:
+- *Whose history* (DOMAIN.md section 4): the sales of the clients the manager owns on the first day of the plan
+  month, whoever sold them in the window. A steady client moved to him inside the window is his regular client with
+  its whole turnover (the plan page says so next to it); A and R are computed over the same set.
 - *Turnover*: paid AND unpaid lines count. Unpaid lines are orders processed but not yet paid by the end customer,
   the funnel of the one-off part; leaving them out would plan a month with a shipment as a month without one.
 - *Refunds*: negative lines net within their month; a month whose net turnover is <= 0 is not a month with
@@ -163,7 +163,7 @@ def plan_generate(
     # Serialise generations for one manager: the version number and the draft's supersession must not race.
     User.objects.select_for_update().filter(pk=manager.pk).first()
     months = window_months(month, numbers.window_months)
-    rows = plan_history_rows(manager_ids=[manager.pk], start=months[0], end=window_bounds(month)[1])
+    rows = plan_history_rows(manager_ids=[manager.pk], start=months[0], end=window_bounds(month)[1], owned_on=month)
     figures = compute_plan(
         ((client_id, m, amount) for _manager, client_id, m, amount in rows),
         months=months,
@@ -249,7 +249,7 @@ def plans_draft_for(*, month: date) -> dict[str, int]:
     )
     rows_by_manager: dict[int, list[tuple[int, date, Decimal]]] = defaultdict(list)
     for manager_id, client_id, m, amount in plan_history_rows(
-        manager_ids=manager_ids, start=months[0], end=window_bounds(month)[1]
+        manager_ids=manager_ids, start=months[0], end=window_bounds(month)[1], owned_on=month
     ):
         rows_by_manager[manager_id].append((client_id, m, amount))
     plans: list[Plan] = []

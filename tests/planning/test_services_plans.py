@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from crm.models import Role
 from planning.models import Plan
@@ -159,19 +160,45 @@ def test_a_manager_whose_window_only_has_refunds_gets_a_zero_average_not_a_negat
     assert plan.active_gap == D("100000.00")
 
 
-def test_a_client_moved_between_managers_counts_for_the_manager_who_sold_each_month(manager, other_manager, head):
-    """The history follows who sold (SaleLine.manager), not who owns the client today."""
-    client = ClientFactory(owner=other_manager, name="Переход")  # owned by the new manager now
-    sell(manager, client, JAN, 10_000)
-    sell(manager, client, FEB, 10_000)
-    sell(manager, client, MAR, 10_000)
-    sell(other_manager, client, APR, 40_000)
-    mine = plan_generate(manager=manager, month=MAY, target=D("100000"), by=head)
+def test_a_steady_client_moved_mid_window_is_a_regular_client_of_its_new_owner_with_its_whole_turnover(
+    manager, other_manager, head, client
+):
+    """The history is that of the clients the manager owns on the first day of the plan month, whoever sold them."""
+    from crm.services.clients import client_reassign
+
+    steady = ClientFactory(owner=manager, name="Переход", owned_since=date(2025, 6, 1))
+    for month in (JAN, FEB, MAR):
+        sell(manager, steady, month, 10_000)
+    client_reassign(client=steady, to_owner=other_manager, by=head, reason="Перераспределение", today=APR)
+    sell(other_manager, steady, APR, 40_000)
+
     theirs = plan_generate(manager=other_manager, month=MAY, target=D("100000"), by=head)
-    assert lines_of(mine)["Переход"].plan_amount == D("7500.00")
-    assert mine.window_total == D("30000.00")
-    assert lines_of(theirs) == {}
-    assert theirs.average_monthly == D("10000.00")
+    mine = plan_generate(manager=manager, month=MAY, target=D("100000"), by=head)
+
+    assert lines_of(theirs)["Переход"].plan_amount == D("17500.00")  # (3 x 10 000 + 40 000) / 4
+    assert (theirs.window_total, theirs.regular_total) == (D("70000.00"), D("17500.00"))
+    assert (mine.window_total, lines_of(mine)) == (D("0.00"), {})
+    # The plan page says why the new owner's plan counts the whole turnover.
+    head_client = client
+    head_client.force_login(head)
+    html = head_client.get(reverse("plan_detail", args=[theirs.pk])).content.decode()
+    assert 'data-testid="moved-in"' in html
+
+
+def test_the_owner_on_the_first_day_of_the_plan_month_is_read_from_the_ownership_history(manager, other_manager, head):
+    """A plan regenerated after a reassignment on the 10th still reads the clients owned on the 1st."""
+    from crm.services.clients import client_reassign
+
+    kept = ClientFactory(owner=manager, name="Был у меня 1-го")
+    for month in (JAN, FEB, MAR, APR):
+        sell(manager, kept, month, 10_000)
+    plan_before = plan_generate(manager=manager, month=MAY, target=D("100000"), by=head)
+    client_reassign(client=kept, to_owner=other_manager, by=head, reason="Позже", today=date(2026, 5, 10))
+
+    assert "Был у меня 1-го" in lines_of(plan_before)
+    # The new ownership began on 10 May: on 1 May the client was still the first manager's.
+    again = plan_generate(manager=manager, month=MAY, target=D("100001"), by=head)
+    assert "Был у меня 1-го" in lines_of(again)
 
 
 def test_unpaid_lines_count_as_turnover(manager, head):
