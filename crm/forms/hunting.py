@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import BooleanField
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import DepartmentSettings, User
-from crm.services.hunting import SETTINGS_FIELDS
+from crm.models.settings import SETTINGS_FIELDS, SETTINGS_SECTIONS
 
 INTEREST_CHOICES = [("", _("Not called yet")), ("yes", _("Interested")), ("no", _("Not interested"))]
 
@@ -56,8 +57,18 @@ class DepartmentSettingsForm(forms.ModelForm):
         model = DepartmentSettings
         fields = list(SETTINGS_FIELDS)
 
-    def __init__(self, *args: Any, sellers: list[User], norms: dict[int, int], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: Any = None, *, sellers: list[User], norms: dict[int, int], **kwargs: Any) -> None:
+        instance = kwargs.get("instance")
+        if data is not None and instance is not None:
+            # A number the post leaves out keeps its value (a checkbox left out is unticked, as browsers send it).
+            data = data.copy()
+            for name in SETTINGS_FIELDS:
+                if name not in data and not isinstance(DepartmentSettings._meta.get_field(name), BooleanField):
+                    data[name] = getattr(instance, name)
+        super().__init__(data, **kwargs)
+        for _section, fields in SETTINGS_SECTIONS:
+            for name, rule in fields:
+                self.fields[name].help_text = rule
         self.sellers = sellers
         for seller in sellers:
             self.fields[self.norm_name(seller)] = forms.IntegerField(
@@ -92,3 +103,7 @@ class DepartmentSettingsForm(forms.ModelForm):
 
     def settings_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in SETTINGS_FIELDS]
+
+    def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """The fields by DOMAIN.md section, as the page shows them."""
+        return [(title, [self[name] for name, _rule in fields]) for title, fields in SETTINGS_SECTIONS]

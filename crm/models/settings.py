@@ -125,3 +125,58 @@ class DepartmentSettings(models.Model):
     def default_of(cls, name: str) -> Any:
         """The default of one setting, for a query that falls back to it in SQL."""
         return cls._meta.get_field(name).default  # type: ignore[union-attr]  # a setting is a field, never a relation
+
+
+# The settings page, by DOMAIN.md section: each field with the rule it drives (shown under it).
+SETTINGS_SECTIONS: list[tuple[Any, list[tuple[str, Any]]]] = [
+    (
+        _("Section 3: new clients, prospect lists, the 3-month rule"),
+        [
+            ("prospect_list_size", _("How many companies a manager's prospect list should hold.")),
+            (
+                "reassign_after_months",
+                _("The 3-month rule: when an owned client with nothing concluded goes to the queue."),
+            ),
+            ("rule_warning_days", _("My day warns a manager this many days before the rule catches his client.")),
+            ("reassign_extension_days", _("How long the head's one-time extension holds a client back.")),
+            ("new_client_after_months", _("New client (cold calls, long lists, plan/fact) and lost client (nightly).")),
+            ("long_list_min", _("The size of each manager's monthly long list.")),
+            ("long_list_max", _("The size of each manager's monthly long list.")),
+            ("potential_threshold", _("Worth the time: a company able to buy this much a month...")),
+            ("potential_yearly_threshold", _("...or this much a year (either suffices).")),
+            ("default_cold_calls", _("The daily cold-call norm, unless a manager has his own.")),
+            ("former_buyer_months", _("How far back the long list looks for former big buyers.")),
+            ("early_in_month_days", _("By when each long-list company should get its call.")),
+        ],
+    ),
+    (
+        _("Section 4: the monthly plan"),
+        [
+            ("plan_window_months", _("The window a plan reads; A is its turnover divided by this number.")),
+            ("regular_min_months", _("Months with purchases that make a client regular.")),
+            ("one_off_share_min", _("The range of the one-off share; a new plan starts at its lower end.")),
+            ("one_off_share_max", _("The range of the one-off share; a new plan starts at its lower end.")),
+            ("existing_share_min", _("The range of s; a new plan starts at its lower end.")),
+            ("existing_share_max", _("The range of s; a new plan starts at its lower end.")),
+            ("gap_band_min", _("Outside this band of T the plan page warns about G.")),
+            ("gap_band_max", _("Outside this band of T the plan page warns about G.")),
+            ("cross_sell_cover", _("How many times E the cross-sell list must offer.")),
+            ("regular_calls_per_week", _("The week's call tracker for each regular client.")),
+            ("weeks_per_month", _("Each week asks a regular client for this share of his monthly plan.")),
+            ("team_leads_set_plans", _("Whether team leads set T, s and the one-off share for their team.")),
+        ],
+    ),
+    (
+        _("Section 5: pay"),
+        [
+            ("kpis_min", _("How many KPIs a pay scheme's soft part may have.")),
+            ("kpis_max", _("How many KPIs a pay scheme's soft part may have.")),
+            ("thresholds_max", _("How many bonus thresholds a pay scheme may have.")),
+        ],
+    ),
+    (
+        _("Section 7: pipeline control"),
+        [("small_pipeline_share", _("The pipeline review flags a manager below this share of the average."))],
+    ),
+]
+SETTINGS_FIELDS: tuple[str, ...] = tuple(name for _section, fields in SETTINGS_SECTIONS for name, _help in fields)

@@ -44,8 +44,20 @@ from django.utils.translation import gettext as _
 from core.calendar import month_shift, month_start
 from core.money import to_money
 from core.services import model_update
-from crm.models import Client, ColdCallNorm, Deal, DepartmentSettings, LongList, LongListEntry, SaleLine, User
+from crm.models import (
+    ChangeLog,
+    Client,
+    ColdCallNorm,
+    Deal,
+    DepartmentSettings,
+    LongList,
+    LongListEntry,
+    SaleLine,
+    User,
+)
+from crm.models.settings import SETTINGS_FIELDS
 from crm.rules.clients import is_worth_the_time, quiet_since
+from crm.services.history import changelog_record, snapshot
 
 MONEY_FIELD: DecimalField = DecimalField(max_digits=16, decimal_places=2)
 ENTRY_FIELDS = (
@@ -56,17 +68,6 @@ ENTRY_FIELDS = (
     "objections",
     "potential_monthly",
     "potential_yearly",
-)
-SETTINGS_FIELDS = (
-    "prospect_list_size",
-    "reassign_after_months",
-    "rule_warning_days",
-    "reassign_extension_days",
-    "new_client_after_months",
-    "long_list_min",
-    "long_list_max",
-    "potential_threshold",
-    "default_cold_calls",
 )
 
 
@@ -284,6 +285,17 @@ def _check_settings(settings: DepartmentSettings) -> None:
         errors["potential_threshold"] = [_("The threshold cannot be negative.")]
     if settings.new_client_after_months < 1:
         errors["new_client_after_months"] = [_("Enter at least one month.")]
+    ranges = [
+        ("one_off_share_min", "one_off_share_max"),
+        ("existing_share_min", "existing_share_max"),
+        ("gap_band_min", "gap_band_max"),
+        ("kpis_min", "kpis_max"),
+    ]
+    for low, high in ranges:
+        if getattr(settings, low) > getattr(settings, high):
+            errors[low] = [_("The minimum cannot exceed the maximum.")]
+    if settings.regular_min_months > settings.plan_window_months:
+        errors["regular_min_months"] = [_("A client cannot buy in more months than the window holds.")]
     if errors:
         raise ValidationError(errors)
 
@@ -305,7 +317,10 @@ def department_settings_update(*, by: User, data: dict[str, Any], norms: dict[in
 
     if settings._state.adding:
         settings.save()  # the first save of the head's numbers creates the row
+    before = snapshot(settings, list(SETTINGS_FIELDS))
     model_update(instance=settings, data=data, clean=clean)
+    # Every change keeps who, when, the old and the new value (shown on the settings page).
+    changelog_record(obj=settings, by=by, action=ChangeLog.Action.UPDATE, before=before)
     cold_call_norms_set(by=by, norms=norms)
     return settings
 

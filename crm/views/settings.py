@@ -17,7 +17,7 @@ from django.views import View
 from core.access import RoleRequiredMixin
 from crm.forms.hunting import DepartmentSettingsForm
 from crm.forms.people import add_service_errors
-from crm.models import ColdCallNorm, DepartmentSettings, User
+from crm.models import ChangeLog, ColdCallNorm, DepartmentSettings, User
 from crm.services.hunting import department_settings_update
 
 
@@ -32,7 +32,8 @@ class DepartmentSettingsView(RoleRequiredMixin, View):
         return DepartmentSettingsForm(data, instance=DepartmentSettings.current(), sellers=sellers, norms=norms)
 
     def render(self, form: DepartmentSettingsForm, status: int = 200) -> HttpResponse:
-        return TemplateResponse(self.request, self.template_name, {"form": form}, status=status)
+        context = {"form": form, "history": settings_history()}
+        return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.render(self.make_form())
@@ -48,3 +49,18 @@ class DepartmentSettingsView(RoleRequiredMixin, View):
                 messages.success(request, _("The department settings are saved."))
                 return redirect(reverse("department_settings"))
         return self.render(form, status=400)
+
+
+def settings_history(limit: int = 30) -> list[dict[str, Any]]:
+    """The last changes of the head's numbers, a row per setting changed: when, who, which, old and new."""
+    labels = {f.name: f.verbose_name for f in DepartmentSettings._meta.concrete_fields}
+    logs = (
+        ChangeLog.objects.filter(content_type__app_label="crm", content_type__model="departmentsettings")
+        .select_related("by")
+        .order_by("-at", "-pk")[:limit]
+    )
+    return [
+        {"at": log.at, "by": log.by, "label": labels.get(name, name), "old": old, "new": new}
+        for log in logs
+        for name, (old, new) in log.changes.items()
+    ]

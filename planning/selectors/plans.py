@@ -88,7 +88,9 @@ def plan_explained(plan: Plan) -> dict[str, Any]:
     lines = list(plan.lines.all())
     settings = DepartmentSettings.current()
     numbers = plan_numbers(settings)
-    months = window_months(plan.month, numbers.window_months)
+    # A plan keeps the window it was computed with, whatever the head's number is now (an approved plan is frozen).
+    span = (plan.window_end.year - plan.window_start.year) * 12 + plan.window_end.month - plan.window_start.month + 1
+    months = window_months(plan.month, span)
     monthly = [[Decimal(str(v)) for v in line.monthly] for line in lines]
     # A client that came to the manager inside the window is his regular client with its whole turnover: say so.
     moved_in = {
@@ -118,8 +120,11 @@ def plan_explained(plan: Plan) -> dict[str, Any]:
         "existing_percent": (plan.active_existing_share * 100).quantize(Decimal("0.01")).normalize(),
         "gap_percent": gap_percent(plan.target, plan.active_gap),
         "gap_warning": gap_warning(plan.target, plan.active_gap, low=numbers.gap_band_min, high=numbers.gap_band_max),
-        "window_months_count": numbers.window_months,
-        "cover_factor": numbers.cross_sell_cover,
+        "window_months_count": span,
+        # The factor the plan was computed with (its cover / E), else the head's number now.
+        "cover_factor": (plan.cross_sell_cover / plan.active_existing).quantize(Decimal("0.01")).normalize()
+        if plan.active_existing
+        else numbers.cross_sell_cover,
     }
 
 

@@ -127,3 +127,93 @@ def test_a_bad_norm_is_rejected_under_its_seller(client, head, manager):
     assert response.context["form"].errors[f"norm_{manager.pk}"]
     assert 'value="1001"' in response.content.decode()
     assert not ColdCallNorm.objects.exists()
+
+
+# --- every number of DOMAIN.md on the page, grouped by section, with its history ---------------------------------
+
+NEW_VALUES = {
+    "prospect_list_size": "120",
+    "reassign_after_months": "4",
+    "rule_warning_days": "10",
+    "reassign_extension_days": "21",
+    "new_client_after_months": "6",
+    "long_list_min": "40",
+    "long_list_max": "90",
+    "potential_threshold": "70000",
+    "potential_yearly_threshold": "600000",
+    "default_cold_calls": "25",
+    "former_buyer_months": "18",
+    "early_in_month_days": "7",
+    "plan_window_months": "5",
+    "regular_min_months": "4",
+    "one_off_share_min": "0.1500",
+    "one_off_share_max": "0.3000",
+    "existing_share_min": "0.4000",
+    "existing_share_max": "0.7000",
+    "gap_band_min": "20.00",
+    "gap_band_max": "45.00",
+    "cross_sell_cover": "4",
+    "regular_calls_per_week": "3",
+    "weeks_per_month": "5",
+    "team_leads_set_plans": "on",
+    "kpis_min": "1",
+    "kpis_max": "4",
+    "thresholds_max": "4",
+    "small_pipeline_share": "0.40",
+}
+
+
+def test_the_page_shows_every_number_by_section_with_the_rule_it_drives(client, head):
+    from crm.models.settings import SETTINGS_FIELDS
+
+    client.force_login(head)
+    html = client.get(URL).content.decode()
+
+    assert set(NEW_VALUES) == set(SETTINGS_FIELDS)
+    assert html.count('data-testid="settings-section"') == 4
+    for name in SETTINGS_FIELDS:
+        assert f'name="{name}"' in html, name
+    assert "The 3-month rule: when an owned client with nothing concluded goes to the queue." in html
+
+
+def test_the_head_changes_every_number_and_each_change_keeps_who_when_old_and_new(client, head, manager):
+    client.force_login(head)
+
+    response = client.post(URL, form_data([manager], **NEW_VALUES))
+
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    settings = DepartmentSettings.current()
+    for name, value in NEW_VALUES.items():
+        expected = True if value == "on" else type(getattr(settings, name))(value)
+        assert getattr(settings, name) == expected, name
+    history = client.get(URL).context["history"]
+    assert {row["by"] for row in history} == {head}
+    changed = {row["label"]: (row["old"], row["new"]) for row in history}
+    assert changed[DepartmentSettings._meta.get_field("plan_window_months").verbose_name] == (4, 5)
+    assert len(history) == len(NEW_VALUES)
+
+
+def test_the_next_computation_uses_what_the_head_typed_on_the_page(client, head, manager):
+    from datetime import date
+
+    from planning.rules.plans import window_months
+    from planning.services.plans import plan_generate
+    from tests.crm.factories import ClientFactory, SaleLineFactory
+
+    client.force_login(head)
+    assert client.post(URL, form_data(regular_min_months="2", cross_sell_cover="4")).status_code == 302
+    buyer = ClientFactory(owner=manager)
+    for month in window_months(date(2026, 5, 1))[2:]:  # 2 of the 4 months
+        SaleLineFactory(client=buyer, manager=manager, date=month.replace(day=10), amount=Decimal("40000"))
+
+    plan = plan_generate(manager=manager, month=date(2026, 5, 1), target=Decimal("100000"), by=head)
+
+    assert plan.regular_total == Decimal("20000.00")  # regular with 2 months: the head's number
+    assert plan.cross_sell_cover == plan.active_existing * 4
+
+
+def test_a_range_whose_minimum_exceeds_its_maximum_is_refused(client, head):
+    client.force_login(head)
+    response = client.post(URL, form_data(kpis_min="5", kpis_max="3"))
+    assert response.status_code == 400
+    assert response.context["form"].errors["kpis_min"]

@@ -203,3 +203,23 @@ def test_the_pages_take_the_same_number_of_queries_for_3_and_30_rows(client, hea
         return len(listed), len(detailed)
 
     assert count(3, date(2026, 5, 1)) == count(30, date(2026, 6, 1))
+
+
+def test_an_approved_plan_keeps_its_window_and_cover_when_the_head_changes_the_numbers(client, head, plan):
+    from crm.models import DepartmentSettings
+    from planning.services.plans import plan_approve
+
+    plan_approve(plan=plan, by=head)
+    settings = DepartmentSettings.current()
+    settings.plan_window_months, settings.cross_sell_cover = 6, 3
+    settings.save()
+    client.force_login(head)
+
+    response = client.get(reverse("plan_detail", args=[plan.pk]))
+
+    assert response.status_code == 200
+    explained = response.context["explained"]
+    assert len(explained["months"]) == 4  # the window the plan was computed with
+    assert explained["cover_factor"] == 5
+    plan.refresh_from_db()
+    assert (plan.status, plan.cross_sell_cover) == (Plan.Status.APPROVED, Decimal("227500.00"))
