@@ -173,7 +173,15 @@ def test_the_page_shows_every_number_by_section_with_the_rule_it_drives(client, 
     assert html.count('data-testid="settings-section"') == 4
     for name in SETTINGS_FIELDS:
         assert f'name="{name}"' in html, name
-    assert "The 3-month rule: when an owned client with nothing concluded goes to the queue." in html
+    from django.utils.translation import gettext_lazy, override
+
+    rule = gettext_lazy("The 3-month rule: when an owned client with nothing concluded goes to the queue.")
+    with override("ru"):
+        russian = str(rule)
+    with override("en"):
+        english = str(rule)
+    assert russian != english  # the catalog has it
+    assert russian in html or english in html
 
 
 def test_the_head_changes_every_number_and_each_change_keeps_who_when_old_and_new(client, head, manager):
