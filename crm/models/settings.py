@@ -12,29 +12,43 @@ from crm.rules import numbers as N
 
 MIN_1 = MinValueValidator(1)
 MAX_DAY = MaxValueValidator(31)
+# Bounds that keep every computation within the calendar and the figures meaningful: a number outside them is a
+# field error on the settings page, never a date that cannot exist.
+MONTHS = [MIN_1, MaxValueValidator(120)]
+DAYS = [MaxValueValidator(366)]
+SHARE = [MinValueValidator(0), MaxValueValidator(1)]
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 
 class DepartmentSettings(models.Model):
     """The head's numbers (DOMAIN.md: every number is a default the head can change). One row: `current()`."""
 
     # Section 3: prospects, the 3-month rule, new clients, the long list.
-    prospect_list_size = models.PositiveIntegerField(_("prospect list size"), default=N.PROSPECT_LIST_SIZE)
+    prospect_list_size = models.PositiveIntegerField(
+        _("prospect list size"), default=N.PROSPECT_LIST_SIZE, validators=[MaxValueValidator(10000)]
+    )
     reassign_after_months = models.PositiveSmallIntegerField(
         _("months without a concluded deal before reassignment"),
         default=N.REASSIGN_AFTER_MONTHS,
-        validators=[MinValueValidator(1)],
+        validators=MONTHS,
     )
     rule_warning_days = models.PositiveSmallIntegerField(
-        _("warn this many days before the 3-month rule"), default=N.RULE_WARNING_DAYS
+        _("warn this many days before the 3-month rule"), default=N.RULE_WARNING_DAYS, validators=DAYS
     )
     reassign_extension_days = models.PositiveSmallIntegerField(
-        _("days a one-time extension adds"), default=N.REASSIGN_EXTENSION_DAYS, validators=[MinValueValidator(1)]
+        _("days a one-time extension adds"), default=N.REASSIGN_EXTENSION_DAYS, validators=[MIN_1, *DAYS]
     )
     new_client_after_months = models.PositiveSmallIntegerField(
-        _("months without a purchase that make a client new again"), default=N.NEW_CLIENT_AFTER_MONTHS
+        _("months without a purchase that make a client new again"),
+        default=N.NEW_CLIENT_AFTER_MONTHS,
+        validators=MONTHS,
     )
-    long_list_min = models.PositiveSmallIntegerField(_("long list: at least"), default=N.LONG_LIST_MIN)
-    long_list_max = models.PositiveSmallIntegerField(_("long list: at most"), default=N.LONG_LIST_MAX)
+    long_list_min = models.PositiveSmallIntegerField(
+        _("long list: at least"), default=N.LONG_LIST_MIN, validators=[MaxValueValidator(1000)]
+    )
+    long_list_max = models.PositiveSmallIntegerField(
+        _("long list: at most"), default=N.LONG_LIST_MAX, validators=[MaxValueValidator(1000)]
+    )
     potential_threshold = models.DecimalField(
         _("minimum monthly potential, ₽"), max_digits=14, decimal_places=2, default=N.POTENTIAL_MONTHLY
     )
@@ -45,59 +59,77 @@ class DepartmentSettings(models.Model):
         _("daily cold calls per manager"), default=N.DAILY_COLD_CALLS, validators=[MaxValueValidator(1000)]
     )
     former_buyer_months = models.PositiveSmallIntegerField(
-        _("months of history that find former big buyers"), default=N.FORMER_BUYER_MONTHS, validators=[MIN_1]
+        _("months of history that find former big buyers"), default=N.FORMER_BUYER_MONTHS, validators=MONTHS
     )
     early_in_month_days = models.PositiveSmallIntegerField(
         _("days that count as early in the month"), default=N.EARLY_IN_MONTH_DAYS, validators=[MIN_1, MAX_DAY]
     )
     # Section 4: the monthly plan and working it.
     plan_window_months = models.PositiveSmallIntegerField(
-        _("months of history a plan reads"), default=N.PLAN_WINDOW_MONTHS, validators=[MIN_1]
+        _("months of history a plan reads"), default=N.PLAN_WINDOW_MONTHS, validators=MONTHS
     )
     regular_min_months = models.PositiveSmallIntegerField(
-        _("months with purchases that make a client regular"), default=N.REGULAR_MIN_MONTHS, validators=[MIN_1]
+        _("months with purchases that make a client regular"), default=N.REGULAR_MIN_MONTHS, validators=MONTHS
     )
     one_off_share_min = models.DecimalField(
-        _("one-off share: at least"), max_digits=5, decimal_places=4, default=N.ONE_OFF_SHARE_MIN
+        _("one-off share: at least"), max_digits=5, decimal_places=4, default=N.ONE_OFF_SHARE_MIN, validators=SHARE
     )
     one_off_share_max = models.DecimalField(
-        _("one-off share: at most"), max_digits=5, decimal_places=4, default=N.ONE_OFF_SHARE_MAX
+        _("one-off share: at most"), max_digits=5, decimal_places=4, default=N.ONE_OFF_SHARE_MAX, validators=SHARE
     )
     existing_share_min = models.DecimalField(
         _("share of active sales to existing clients: at least"),
         max_digits=5,
         decimal_places=4,
         default=N.EXISTING_SHARE_MIN,
+        validators=SHARE,
     )
     existing_share_max = models.DecimalField(
         _("share of active sales to existing clients: at most"),
         max_digits=5,
         decimal_places=4,
         default=N.EXISTING_SHARE_MAX,
+        validators=SHARE,
     )
     gap_band_min = models.DecimalField(
-        _("active sales, usual share of the target: from, %"), max_digits=5, decimal_places=2, default=N.GAP_BAND_MIN
+        _("active sales, usual share of the target: from, %"),
+        max_digits=5,
+        decimal_places=2,
+        default=N.GAP_BAND_MIN,
+        validators=PERCENT,
     )
     gap_band_max = models.DecimalField(
-        _("active sales, usual share of the target: to, %"), max_digits=5, decimal_places=2, default=N.GAP_BAND_MAX
+        _("active sales, usual share of the target: to, %"),
+        max_digits=5,
+        decimal_places=2,
+        default=N.GAP_BAND_MAX,
+        validators=PERCENT,
     )
     cross_sell_cover = models.PositiveSmallIntegerField(
-        _("cross-sell suggestions to carry, times E"), default=N.CROSS_SELL_COVER, validators=[MIN_1]
+        _("cross-sell suggestions to carry, times E"),
+        default=N.CROSS_SELL_COVER,
+        validators=[MIN_1, MaxValueValidator(100)],
     )
     regular_calls_per_week = models.PositiveSmallIntegerField(
-        _("calls a week to each regular client"), default=N.REGULAR_CALLS_PER_WEEK
+        _("calls a week to each regular client"), default=N.REGULAR_CALLS_PER_WEEK, validators=[MaxValueValidator(21)]
     )
     weeks_per_month = models.PositiveSmallIntegerField(
-        _("weeks the monthly plan is split into"), default=N.WEEKS_PER_MONTH, validators=[MIN_1]
+        _("weeks the monthly plan is split into"), default=N.WEEKS_PER_MONTH, validators=[MIN_1, MaxValueValidator(6)]
     )
     team_leads_set_plans = models.BooleanField(
         _("team leads set T, s and the one-off share for their team"), default=False
     )
     # Section 5: pay.
-    kpis_min = models.PositiveSmallIntegerField(_("KPIs in a pay scheme: at least"), default=N.KPIS_MIN)
-    kpis_max = models.PositiveSmallIntegerField(_("KPIs in a pay scheme: at most"), default=N.KPIS_MAX)
+    kpis_min = models.PositiveSmallIntegerField(
+        _("KPIs in a pay scheme: at least"), default=N.KPIS_MIN, validators=[MaxValueValidator(20)]
+    )
+    kpis_max = models.PositiveSmallIntegerField(
+        _("KPIs in a pay scheme: at most"), default=N.KPIS_MAX, validators=[MaxValueValidator(20)]
+    )
     thresholds_max = models.PositiveSmallIntegerField(
-        _("bonus thresholds in a pay scheme: at most"), default=N.THRESHOLDS_MAX, validators=[MIN_1]
+        _("bonus thresholds in a pay scheme: at most"),
+        default=N.THRESHOLDS_MAX,
+        validators=[MIN_1, MaxValueValidator(20)],
     )
     # Section 7: pipeline control.
     small_pipeline_share = models.DecimalField(
@@ -105,6 +137,7 @@ class DepartmentSettings(models.Model):
         max_digits=4,
         decimal_places=2,
         default=N.SMALL_PIPELINE_SHARE,
+        validators=SHARE,
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -120,11 +153,6 @@ class DepartmentSettings(models.Model):
         """The one accessor of the head's numbers: the saved row, or the defaults until the head saves them (a read
         writes nothing; saving the returned object creates the row)."""
         return cls.objects.filter(pk=1).first() or cls(pk=1)
-
-    @classmethod
-    def default_of(cls, name: str) -> Any:
-        """The default of one setting, for a query that falls back to it in SQL."""
-        return cls._meta.get_field(name).default  # type: ignore[union-attr]  # a setting is a field, never a relation
 
 
 # The settings page, by DOMAIN.md section: each field with the rule it drives (shown under it).

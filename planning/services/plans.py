@@ -48,12 +48,12 @@ from planning.selectors.plans import plan_history_rows, plan_numbers
 # --- writes ------------------------------------------------------------------------------------------------------
 
 
-def may_generate_for(user: User, manager: User) -> bool:
+def may_generate_for(user: User, manager: User, *, settings: DepartmentSettings | None = None) -> bool:
     """T, s and the one-off share are the head's (DOMAIN.md section 4); a team lead's for his team when the head
     allows it (a setting). A manager reads his own draft; the nightly makes it."""
     if user.is_head:
         return True
-    return user.leads(manager) and DepartmentSettings.current().team_leads_set_plans
+    return user.leads(manager) and (settings or DepartmentSettings.current()).team_leads_set_plans
 
 
 def validate_inputs(

@@ -19,7 +19,7 @@ from core.access import RoleRequiredMixin
 from core.calendar import month_shift, parse_month
 from core.http import user_of
 from crm.forms.people import add_service_errors
-from crm.models import User
+from crm.models import DepartmentSettings, User
 from planning.forms.plans import PlanAdjustForm, PlanGenerateForm
 from planning.models import Plan
 from planning.selectors.plans import plan_explained, plan_month_rows, plan_versions, plans_with_lines
@@ -43,7 +43,8 @@ def visible_sellers(user: User) -> list[User]:
 def plannable_for(user: User) -> list[User]:
     """Whom the user may set a plan for: the head anyone, a team lead his team if the head allows it, a manager
     nobody (he reads his draft)."""
-    return [seller for seller in visible_sellers(user) if may_generate_for(user, seller)]
+    settings = DepartmentSettings.current()  # read once, not once per seller
+    return [seller for seller in visible_sellers(user) if may_generate_for(user, seller, settings=settings)]
 
 
 class PlanListView(PlansMixin, View):

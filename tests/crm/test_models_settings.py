@@ -49,7 +49,8 @@ DEFAULTS = {
 
 
 def test_each_number_is_the_default_of_its_setting_with_the_figures_of_domain():
-    assert {name: DepartmentSettings.default_of(name) for name in DEFAULTS} == DEFAULTS
+    fields = {f.name: f for f in DepartmentSettings._meta.concrete_fields}
+    assert {name: fields[name].default for name in DEFAULTS} == DEFAULTS
     domain = {
         "window, regular months, cover": (4, 3, 5),
         "one-off share, G band": (D("0.20"), D("0.25"), 25, 40),

@@ -267,3 +267,11 @@ def test_an_owned_since_in_the_future_or_without_a_manager_is_a_row_error(head):
     content = "Наименование;ИНН;Закреплён с\nООО Завтра;7707083893;01.01.2099\nООО Ничей;7736207543;01.02.2026\n"
     job = import_validate(by=head, kind="clients", uploaded_file=upload("c.csv", content.encode()), today=TODAY)
     assert [(e["row"], e["column"]) for e in job.errors] == [(2, "Закреплён с"), (3, "Закреплён с")]
+
+
+def test_a_manager_cannot_set_a_category_or_a_status_through_an_import(manager, head):
+    content = "Наименование;ИНН;Категория;Статус\nООО Вип;7707083893;VIP;действующий\n"
+    job = import_validate(by=manager, kind="clients", uploaded_file=upload("c.csv", content.encode()), today=TODAY)
+    assert sorted(e["column"] for e in job.errors) == ["Категория", "Статус"]
+    by_head = import_validate(by=head, kind="clients", uploaded_file=upload("c.csv", content.encode()), today=TODAY)
+    assert by_head.error_count == 0  # the head moving a base in may bring its categories

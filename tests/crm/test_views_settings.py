@@ -225,3 +225,24 @@ def test_a_range_whose_minimum_exceeds_its_maximum_is_refused(client, head):
     response = client.post(URL, form_data(kpis_min="5", kpis_max="3"))
     assert response.status_code == 400
     assert response.context["form"].errors["kpis_min"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("plan_window_months", "30000"),
+        ("reassign_after_months", "9999"),
+        ("new_client_after_months", "0"),
+        ("existing_share_max", "1.5"),
+        ("gap_band_max", "250"),
+        ("weeks_per_month", "0"),
+        ("rule_warning_days", "40000"),
+    ],
+)
+def test_a_number_no_computation_could_use_is_a_field_error_not_a_broken_page(client, head, field, value):
+    client.force_login(head)
+    response = client.post(URL, form_data(**{field: value}))
+    assert response.status_code == 400
+    assert response.context["form"].errors[field]
+    assert client.get(reverse("plan_list")).status_code == 200
+    assert getattr(DepartmentSettings.current(), field) == DepartmentSettings._meta.get_field(field).default

@@ -190,6 +190,12 @@ class ClientRows:
             "category": self._choice(values, "category", self.categories, errors),
             "status": self._choice(values, "status", self.statuses, errors) or Client.Status.PROSPECT,
         }
+        if not self.importer.is_head:
+            # As on every other path (crm.services.clients): the category is the head's, the status the nightly's.
+            if choices["category"]:
+                errors["category"] = [_("Only the sales head sets the category.")]
+            if choices["status"] != Client.Status.PROSPECT:
+                errors["status"] = [_("The status follows the client's purchases: the nightly sets it.")]
         owner = self._owner(values, errors)
         owned_since = self._owned_since(values, owner, errors)
         client = Client(
