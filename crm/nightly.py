@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from core.calendar import end_of_day
@@ -21,6 +21,7 @@ from crm.rules.clients import quiet_since
 from crm.selectors.hunting import long_list_calls_refresh
 from crm.selectors.reassignments import OPEN_FLAGS, concluded_since, rule_candidates
 from crm.services.hunting import long_lists_draft_for
+from crm.services.ownership import lost_clients_release
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +72,35 @@ def client_statuses_refresh(as_of: date, *, months: int | None = None) -> dict[s
         ),
         batch_size=2000,
     )
+    counts["freed"] = lost_clients_free(as_of)
     logger.info("client statuses as of %s: %s", as_of, counts)
     return counts
+
+
+def lost_clients_free(as_of: date) -> int:
+    """A lost client leaves its owner (DOMAIN.md section 3): the owner is recorded as having lost it, and the client
+    becomes a free win-back (the head's win-back tab, the long lists of the managers who did not lose it).
+
+    Only a client that stopped buying while its owner had it: owned since its last purchase or before (or with no
+    start recorded). A client the head gave to a win-back manager after the loss stays with him; the 3-month rule
+    watches that ownership like any other. Open deals and planned activities stay with the old owner until a new
+    owner takes the client (then they move to him). Returns how many clients were freed.
+    """
+    last_sale = (
+        SaleLine.objects.filter(client=OuterRef("pk"), date__lte=as_of)
+        .order_by()
+        .values("client")
+        .annotate(last=Max("date"))
+        .values("last")
+    )
+    rows = list(
+        Client.objects.filter(status=Client.Status.LOST, owner__isnull=False)
+        .annotate(last_sale=Subquery(last_sale))
+        .filter(Q(owned_since__isnull=True) | Q(owned_since__lte=F("last_sale")))
+        .order_by("pk")
+        .values_list("pk", "owner_id", "owned_since", "last_sale")
+    )
+    return lost_clients_release(rows)
 
 
 def deal_hygiene_snapshot(as_of: date) -> dict[str, Any]:
@@ -119,13 +147,14 @@ def deal_hygiene_snapshot(as_of: date) -> dict[str, Any]:
 
 
 @transaction.atomic
-def long_lists_draft(as_of: date) -> dict[str, Any]:
-    """On the 1st of the month: draft the month's long list of every active seller who has none; otherwise nothing.
+def long_lists_draft(as_of: date, *, monthly: bool | None = None) -> dict[str, Any]:
+    """The monthly part (on the 1st, or on the first run after a missed 1st: `monthly`, which the registry decides):
+    draft the month's long list of every active seller who has none.
 
     Every day: store the first outgoing call of the month on the month's entries not yet marked called.
     """
     counts: dict[str, Any] = {"drafted": 0}
-    if as_of.day == 1:
+    if as_of.day == 1 if monthly is None else monthly:
         drafted = long_lists_draft_for(month=as_of).as_dict()
         counts = {"drafted": drafted.pop("lists"), **drafted}
         if counts["below_min"]:

@@ -16,6 +16,7 @@ from crm.views import (
     reassignments,
     review,
     settings,
+    winbacks,
 )
 
 urlpatterns = [
@@ -85,6 +86,8 @@ urlpatterns = [
     # The 3-month rule's pages: the head's reassignment queue, a flag's decision page, the clients near the rule.
     path("reassignments/", reassignments.ReassignmentQueueView.as_view(), name="reassignment_queue"),
     path("reassignments/export/", reassignments.ReassignmentExportView.as_view(), name="reassignment_export"),
+    path("reassignments/win-backs/", winbacks.WinBackListView.as_view(), name="win_backs"),
+    path("long-list/entries/<int:pk>/take/", winbacks.WinBackTakeView.as_view(), name="win_back_take"),
     path("reassignments/near/", reassignments.NearRuleView.as_view(), name="clients_near_rule"),
     path("reassignments/<int:pk>/", reassignments.ReassignmentDetailView.as_view(), name="reassignment_detail"),
     path(

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from crm.api.urls import ROUTES as CRM_ROUTES
 from crm.api.urls import urlpatterns as crm_api_urls
 from planning.api.urls import ROUTES as PLANNING_ROUTES
+from salesdept.views import NightlyRunListView
 
 # One router for /api/v1/, so that its root lists every app's resources.
 router = DefaultRouter()
@@ -19,6 +20,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include([*crm_api_urls, path("", include(router.urls))])),
+    path("nightly/", NightlyRunListView.as_view(), name="nightly_runs"),
     path("", include("crm.urls")),
     path("", include("planning.urls")),
 ]

@@ -17,6 +17,8 @@ from django.db import connection
 
 from crm.models import Client
 from salesdept.celery import app as celery_app
+from salesdept.models import NightlyRun
+from salesdept.nightly import NIGHTLY_JOBS
 from salesdept.tasks import run_nightly_task
 from tests.crm.factories import ClientFactory, SaleLineFactory
 
@@ -101,7 +103,18 @@ def test_a_real_worker_runs_the_nightly_task_sent_through_redis(worker_queue, ma
         except CeleryTimeout:
             assert worker.poll() is None, f"the worker died:\n{_log_tail(log)}"
             assert time.monotonic() < deadline, f"no result in {TIMEOUT} s:\n{_log_tail(log)}"
-    assert outcome["client_statuses_refresh"] == {"became_prospect": 0, "became_active": 1, "became_lost": 1}
+    # The task sent one task per job, in a chain, to the same queue; the run is finished when the last one ran.
+    run = NightlyRun.objects.get(pk=outcome["run"])
+    while run.finished_at is None:
+        assert worker.poll() is None, f"the worker died:\n{_log_tail(log)}"
+        assert time.monotonic() < deadline, f"the chain did not finish in {TIMEOUT} s:\n{_log_tail(log)}"
+        time.sleep(0.2)
+        run.refresh_from_db()
+    jobs = {job.name: job for job in run.jobs.all()}
+    assert {name: job.status for name, job in jobs.items()} == {job.name: "ok" for job in NIGHTLY_JOBS}
+    assert jobs["client_statuses_refresh"].counts == {
+        "became_prospect": 0, "became_active": 1, "became_lost": 1, "freed": 1,
+    }  # fmt: skip
     lost.refresh_from_db()
     active.refresh_from_db()
     assert (lost.status, active.status) == (Client.Status.LOST, Client.Status.ACTIVE)

@@ -188,6 +188,7 @@ class LongListEntry(models.Model):
         CARRIED = "carried", _("Carried over from last month")
         FORMER_BUYER = "former_buyer", _("Former big buyer, no purchase for months")
         NEVER_BOUGHT = "never_bought", _("Prospect that never bought")
+        WIN_BACK = "win_back", _("Free win-back: a former buyer nobody owns")
         ADDED = "added", _("Added by hand")
 
     long_list = models.ForeignKey(

@@ -57,6 +57,7 @@ from crm.models import (
 )
 from crm.models.settings import SETTINGS_FIELDS
 from crm.rules.clients import is_worth_the_time, quiet_since
+from crm.selectors.winbacks import attach_lost_by, win_backs
 from crm.services.history import changelog_record, snapshot
 
 MONEY_FIELD: DecimalField = DecimalField(max_digits=16, decimal_places=2)
@@ -155,6 +156,42 @@ def _candidates(*, owner_ids: list[int], month: date, settings: DepartmentSettin
     return list(rows)
 
 
+def _win_backs_dealt(*, owner_ids: list[int], month: date, room: dict[int, int]) -> list[tuple[int, int, Decimal]]:
+    """Free win-backs dealt to the managers in turn, biggest former buyers first: each to one manager a month, never
+    to one who lost it, as many as his list has room for. Two queries, at most (managers x room) clients read."""
+    wanted = sum(max(r, 0) for r in room.values())
+    if not wanted:
+        return []
+    offered = LongListEntry.objects.filter(long_list__month=month, reason=LongListEntry.Reason.WIN_BACK).values(
+        "client_id"
+    )
+    not_worth = LongListEntry.objects.filter(long_list__month=month_shift(month, -1), not_worth=True).values(
+        "client_id"
+    )
+    rows = list(win_backs().exclude(pk__in=offered).exclude(pk__in=not_worth)[: wanted + len(owner_ids) * 10])
+    attach_lost_by(rows)
+    left = {pk: r for pk, r in room.items() if r > 0}
+    order = [pk for pk in owner_ids if pk in left]
+    dealt: list[tuple[int, int, Decimal]] = []
+    turn = 0
+    for client in rows:
+        if not order:
+            break
+        for step in range(len(order)):
+            index = (turn + step) % len(order)
+            owner_id = order[index]
+            if owner_id not in client.lost_by_all:  # type: ignore[attr-defined]
+                dealt.append((owner_id, client.pk, client.turnover_before_loss))  # type: ignore[attr-defined]
+                left[owner_id] -= 1
+                if left[owner_id]:
+                    turn = (index + 1) % len(order)
+                else:
+                    order.pop(index)
+                    turn = index % len(order) if order else 0
+                break
+    return dealt
+
+
 def long_lists_draft_for(*, month: date, owners: list[User] | None = None) -> DraftCounts:
     """Draft the month's long list of every seller in `owners` (all active sellers) who has none yet.
 
@@ -196,9 +233,22 @@ def long_lists_draft_for(*, month: date, owners: list[User] | None = None) -> Dr
                 objections=old.objections,
             ),
         )
-    for row in _candidates(owner_ids=owner_ids, month=month, settings=settings):
-        reason = LongListEntry.Reason.FORMER_BUYER if row["kind"] == 0 else LongListEntry.Reason.NEVER_BOUGHT
-        add(row["owner_id"], LongListEntry(client_id=row["pk"], reason=reason, past_turnover=to_money(row["turnover"])))
+    candidates = _candidates(owner_ids=owner_ids, month=month, settings=settings)
+    for row in candidates:
+        if row["kind"] == 0:
+            entry = LongListEntry(
+                client_id=row["pk"], reason=LongListEntry.Reason.FORMER_BUYER, past_turnover=to_money(row["turnover"])
+            )
+            add(row["owner_id"], entry)
+    room = {pk: cap - len(per_owner[pk]) for pk in owner_ids}
+    for owner_id, client_id, turnover in _win_backs_dealt(owner_ids=owner_ids, month=month, room=room):
+        add(
+            owner_id,
+            LongListEntry(client_id=client_id, reason=LongListEntry.Reason.WIN_BACK, past_turnover=to_money(turnover)),
+        )
+    for row in candidates:
+        if row["kind"] == 1:
+            add(row["owner_id"], LongListEntry(client_id=row["pk"], reason=LongListEntry.Reason.NEVER_BOUGHT))
 
     lists = LongList.objects.bulk_create([LongList(owner_id=pk, month=month) for pk in owner_ids])
     new_entries: list[LongListEntry] = []

@@ -22,6 +22,7 @@ from crm.models import Activity, ChangeLog, Client, Deal, OwnershipChange, User
 from crm.services.history import changelog_record, snapshot
 
 OWNER_FIELDS = ["owner_id", "owned_since"]
+RELEASE_CHUNK = 5000
 
 
 # A manager *lost* a client when it became lost while he owned it, or when the 3-month rule took it from him
@@ -147,3 +148,51 @@ def client_owner_set(
         clients=[client], to_owner=to_owner, by=by, reason=reason, today=today, unowned_only=unowned_only, cause=cause
     )
     return client
+
+
+@transaction.atomic
+def lost_clients_release(rows: Sequence[tuple[int, int, date | None, date]]) -> int:
+    """Free clients that became lost while their owner had them (the nightly's `lost_clients_free` picks them).
+
+    `rows` are (client id, owner id, owned since, last purchase). Each owner is recorded as having lost his client
+    (cause `lost`, the reason names the last purchase), so it never goes back to him; the clients become free
+    win-backs. Their open deals and planned activities stay where they are until a new owner takes the client.
+    Set-based: a few statements whatever the number of clients.
+    """
+    if not rows:
+        return 0
+    now = timezone.now()
+    ids = [pk for pk, _owner, _since, _last in rows]
+    for start in range(0, len(ids), RELEASE_CHUNK):
+        Client.objects.filter(pk__in=ids[start : start + RELEASE_CHUNK]).update(
+            owner=None, owned_since=None, updated_at=now
+        )
+    OwnershipChange.objects.bulk_create(
+        (
+            OwnershipChange(
+                client_id=pk,
+                from_owner_id=owner_id,
+                to_owner=None,
+                by=None,
+                cause=OwnershipChange.Cause.LOST,
+                reason=_("no purchase since %(date)s") % {"date": last.strftime("%d.%m.%Y")},
+            )
+            for pk, owner_id, _since, last in rows
+        ),
+        batch_size=2000,
+    )
+    client_type = ContentType.objects.get_for_model(Client)
+    ChangeLog.objects.bulk_create(
+        (
+            ChangeLog(
+                content_type=client_type,
+                object_id=pk,
+                action=ChangeLog.Action.UPDATE,
+                changes={"owner_id": [owner_id, None], "owned_since": [since.isoformat() if since else None, None]},
+                by=None,
+            )
+            for pk, owner_id, since, _last in rows
+        ),
+        batch_size=2000,
+    )
+    return len(rows)

@@ -11,6 +11,7 @@ from crm.models import Activity, ChangeLog, Client, Deal
 from crm.nightly import client_statuses_refresh, deal_hygiene_snapshot
 from crm.rules.stages import Stage
 from salesdept.celery import app as celery_app
+from salesdept.models import NightlyJobRun
 from salesdept.nightly import NIGHTLY_JOBS, run_nightly
 from salesdept.tasks import run_nightly_task
 from tests.crm.factories import ActivityFactory, ClientFactory, DealFactory, LostReasonFactory, SaleLineFactory
@@ -75,7 +76,7 @@ def test_a_client_who_never_bought_is_a_prospect_even_if_marked_active(manager):
 
     assert status_of(never) == Client.Status.PROSPECT
     assert status_of(marked) == Client.Status.PROSPECT
-    assert counts == {"became_prospect": 1, "became_active": 0, "became_lost": 0}
+    assert counts == {"became_prospect": 1, "became_active": 0, "became_lost": 0, "freed": 0}
 
 
 def test_sales_after_the_day_are_not_counted(manager):
@@ -126,8 +127,8 @@ def test_running_the_status_refresh_twice_changes_nothing_the_second_time(manage
 
     second = client_statuses_refresh(AS_OF)
 
-    assert first == {"became_prospect": 1, "became_active": 1, "became_lost": 1}
-    assert second == {"became_prospect": 0, "became_active": 0, "became_lost": 0}
+    assert first == {"became_prospect": 1, "became_active": 1, "became_lost": 1, "freed": 1}
+    assert second == {"became_prospect": 0, "became_active": 0, "became_lost": 0, "freed": 0}
     assert [status_of(c) for c in clients] == statuses
     assert list(Client.objects.order_by("pk").values_list("updated_at", flat=True)) == stamps
     assert ChangeLog.objects.count() == log_rows
@@ -182,7 +183,7 @@ def test_run_nightly_runs_every_registered_job_in_order(manager):
 
     results = run_nightly(AS_OF)
 
-    assert list(results) == [name for name, _job in NIGHTLY_JOBS]
+    assert list(results) == [job.name for job in NIGHTLY_JOBS]
     assert results["client_statuses_refresh"]["became_active"] == 1
     assert status_of(client) == Client.Status.ACTIVE
 
@@ -192,7 +193,8 @@ def test_the_nightly_task_takes_the_day_as_an_iso_string(manager):
 
     result = run_nightly_task.delay("2026-06-10").get()
 
-    assert result["client_statuses_refresh"]["became_lost"] == 1
+    job = NightlyJobRun.objects.get(run_id=result["run"], name="client_statuses_refresh")
+    assert (result["as_of"], job.status, job.counts["became_lost"]) == ("2026-06-10", "ok", 1)
     assert status_of(client) == Client.Status.LOST
 
 

@@ -30,7 +30,7 @@ def entries_of(manager, month=FIRST):
 
 
 def test_the_job_is_registered_with_the_nightly_jobs():
-    assert ("long_lists_draft", long_lists_draft) in NIGHTLY_JOBS
+    assert long_lists_draft in [job.run for job in NIGHTLY_JOBS]
 
 
 def test_former_big_buyers_are_ranked_by_their_turnover_of_the_past_24_months(manager):
