@@ -8,8 +8,12 @@ the day of the month (the month's last day where it is shorter), as the 3-month 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
+import holidays as holidays_lib
 from django.utils import timezone
 
 
@@ -62,35 +66,73 @@ def week_bounds(day: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-def is_working_day(day: date) -> bool:
-    """Monday to Friday."""
-    return day.weekday() < 5
+@lru_cache(maxsize=32)
+def _russian_year(year: int) -> tuple[frozenset[date], frozenset[date], tuple[tuple[date, str], ...]]:
+    """The Russian production calendar of `year` from the `holidays` package: days off on weekdays (public
+    holidays and days off moved by the government's decree), working Saturdays, and the named holidays."""
+    days = holidays_lib.country_holidays("RU", years=year, language="ru")
+    named = tuple(sorted(days.items()))
+    return frozenset(days), frozenset(getattr(days, "weekend_workdays", ())), named
 
 
-def working_days_between(start: date, end: date) -> int:
-    """Working days from `start` to `end`, both included (0 when end < start)."""
-    if end < start:
-        return 0
-    days = (end - start).days + 1
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
-    for offset in range(rest):
-        if is_working_day(start + timedelta(days=weeks * 7 + offset)):
-            count += 1
-    return count
+def russian_holidays(year: int) -> list[tuple[date, str]]:
+    """The named days off of `year` in the Russian production calendar, in date order."""
+    return list(_russian_year(year)[2])
 
 
-def working_days_of(month: date) -> list[date]:
-    """The working days of `month`'s month."""
-    return [day for day in month_days(month) if is_working_day(day)]
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Working days by the Russian production calendar (DOMAIN.md section 4), corrected by the head's `overrides`
+    (a day -> working or not). Weekends are Saturday and Sunday unless the calendar moves a working day there."""
 
+    overrides: Mapping[date, bool] = field(default_factory=dict)
 
-def next_working_day(day: date) -> date:
-    """The first working day after `day`."""
-    day += timedelta(days=1)
-    while not is_working_day(day):
+    def is_working_day(self, day: date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        off, working_weekends, _named = _russian_year(day.year)
+        if day in working_weekends:
+            return True
+        return day.weekday() < 5 and day not in off
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days from `start` to `end`, both included (0 when end < start)."""
+        return sum(1 for offset in range((end - start).days + 1) if self.is_working_day(start + timedelta(offset)))
+
+    def working_days_of(self, month: date) -> list[date]:
+        """The working days of `month`'s month."""
+        return [day for day in month_days(month) if self.is_working_day(day)]
+
+    def next_working_day(self, day: date) -> date:
+        """The first working day after `day`."""
         day += timedelta(days=1)
-    return day
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+
+# The production calendar as published, without the head's corrections (crm's `work_calendar()` adds them).
+RUSSIA = WorkCalendar()
+
+
+def is_working_day(day: date, calendar: WorkCalendar | None = None) -> bool:
+    """Whether `day` is a working day of `calendar` (the Russian production calendar by default)."""
+    return (calendar or RUSSIA).is_working_day(day)
+
+
+def working_days_between(start: date, end: date, calendar: WorkCalendar | None = None) -> int:
+    """Working days from `start` to `end`, both included (0 when end < start)."""
+    return (calendar or RUSSIA).working_days_between(start, end)
+
+
+def working_days_of(month: date, calendar: WorkCalendar | None = None) -> list[date]:
+    """The working days of `month`'s month."""
+    return (calendar or RUSSIA).working_days_of(month)
+
+
+def next_working_day(day: date, calendar: WorkCalendar | None = None) -> date:
+    """The first working day after `day`."""
+    return (calendar or RUSSIA).next_working_day(day)
 
 
 def start_of_day(day: date) -> datetime:

@@ -5,6 +5,7 @@ from django.urls import path
 from crm.views import (
     auth,
     board,
+    calendar,
     clients,
     deal_card,
     home,
@@ -71,6 +72,7 @@ urlpatterns = [
     path("long-list/draft/", hunting.LongListDraftView.as_view(), name="long_list_draft"),
     path("long-list/entries/<int:pk>/", hunting.LongListEntryView.as_view(), name="long_list_entry"),
     path("settings/", settings.DepartmentSettingsView.as_view(), name="department_settings"),
+    path("settings/calendar/", calendar.WorkingCalendarView.as_view(), name="working_calendar"),
     # Prospect lists (build, check, claim, print) and the sources report.
     path("prospects/", prospects.ProspectListIndexView.as_view(), name="prospect_list_index"),
     path("prospects/<int:pk>/", prospects.ProspectListDetailView.as_view(), name="prospect_list_detail"),

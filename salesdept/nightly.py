@@ -84,7 +84,7 @@ def run_job(run: NightlyRun, name: str, *, attempt: int = 1) -> NightlyJobRun:
     try:
         with transaction.atomic():
             counts = job.run(run.as_of, monthly=monthly) if job.monthly else job.run(run.as_of)
-    except Exception as exc:  # noqa: BLE001  - recorded and shown on the runs page; the next jobs still run
+    except Exception as exc:
         logger.exception("nightly %s for %s failed (attempt %d)", name, run.as_of, attempt)
         record.update(status=NightlyJobRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000])
     else:

@@ -13,7 +13,7 @@ from .prospects import (
     Reassignment,
 )
 from .sales import SaleLine
-from .settings import DepartmentSettings
+from .settings import DepartmentSettings, WorkingDayOverride
 from .users import Role, Team, User
 
 __all__ = [
@@ -44,4 +44,5 @@ __all__ = [
     "StageProbability",
     "Team",
     "User",
+    "WorkingDayOverride",
 ]

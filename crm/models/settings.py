@@ -208,3 +208,26 @@ SETTINGS_SECTIONS: list[tuple[Any, list[tuple[str, Any]]]] = [
     ),
 ]
 SETTINGS_FIELDS: tuple[str, ...] = tuple(name for _section, fields in SETTINGS_SECTIONS for name, _help in fields)
+
+
+class WorkingDayOverride(models.Model):
+    """The head's correction of the Russian production calendar: this day is working, or not (DOMAIN.md section 4).
+
+    Plan/fact pace, the forecasts, the pay outlook and "per working day left" read the calendar with these applied.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    is_working = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    by = models.ForeignKey(
+        "crm.User", verbose_name=_("set by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("working-day correction")
+        verbose_name_plural = _("working-day corrections")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d.%m.%Y}: {'working' if self.is_working else 'day off'}"

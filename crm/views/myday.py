@@ -25,6 +25,7 @@ from core.panels import MY_DAY, panels_for
 from crm.forms.clients import CallLogForm
 from crm.forms.people import add_service_errors
 from crm.models import Activity, Client, Deal, DepartmentSettings, User
+from crm.selectors.calendar import work_calendar
 from crm.selectors.clients import calls_due, my_day
 from crm.selectors.hunting import cold_call_widget
 from crm.selectors.reassignments import clients_near_rule
@@ -62,7 +63,9 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 
 def default_next_due(now: datetime) -> datetime:
     """The next working day at 10:00 local time: the usual moment to call back."""
-    return timezone.make_aware(datetime.combine(next_working_day(timezone.localdate(now)), time(10, 0)))
+    return timezone.make_aware(
+        datetime.combine(next_working_day(timezone.localdate(now), work_calendar()), time(10, 0))
+    )
 
 
 class CallLogView(LoginRequiredMixin, View):

@@ -16,7 +16,7 @@ from typing import TypedDict
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from core.calendar import month_bounds, working_days_between
+from core.calendar import RUSSIA, WorkCalendar, month_bounds
 from core.money import KOPECK, money_div, to_money
 from crm.rules import numbers as N
 
@@ -163,11 +163,15 @@ def pay_outlook(
     soft: Decimal,
     kpis: Sequence[KpiLine],
     thresholds: Sequence[Threshold],
+    calendar: WorkCalendar = RUSSIA,
 ) -> PayOutlook:
-    """The 20-second view: earned at the fact so far, the forecast at the current pace, the next threshold."""
+    """The 20-second view: earned at the fact so far, the forecast at the current pace, the next threshold.
+
+    The pace counts working days of `calendar` (the production calendar with the head's corrections).
+    """
     first, last = month_bounds(month)
-    in_month = working_days_between(first, last)
-    passed = working_days_between(first, min(today, last))
+    in_month = calendar.working_days_between(first, last)
+    passed = calendar.working_days_between(first, min(today, last))
     left = in_month - passed
     scheme: SchemeTerms = {"fixed": fixed, "soft": soft, "kpis": kpis, "thresholds": thresholds}
     earned = pay_for(fact=fact_so_far, target=target, **scheme)

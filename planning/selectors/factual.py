@@ -20,10 +20,11 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Sum
 
-from core.calendar import is_working_day, month_days, month_shift, month_start, working_days_of
+from core.calendar import RUSSIA, WorkCalendar, month_days, month_shift, month_start
 from core.money import money_div, to_money
 from crm.models import DepartmentSettings, SaleLine, User
 from crm.rules.clients import quiet_since
+from crm.selectors.calendar import work_calendar
 from planning.selectors.work import current_plans_for, visible_sellers
 
 ZERO = Decimal("0")
@@ -39,6 +40,8 @@ class Series:
     target: Decimal
     fact_new: dict[date, Decimal] = field(default_factory=dict)
     fact_existing: dict[date, Decimal] = field(default_factory=dict)
+    # The department's working calendar (the production calendar with the head's corrections).
+    calendar: WorkCalendar = RUSSIA
 
     def add(self, other: Series) -> None:
         self.target += other.target
@@ -53,7 +56,7 @@ class Series:
 
     @property
     def working(self) -> list[date]:
-        return working_days_of(self.month)
+        return self.calendar.working_days_of(self.month)
 
     @property
     def working_passed(self) -> int:
@@ -104,7 +107,7 @@ class Series:
         forecast_cumulative = ZERO
         result = []
         for day in self.days:
-            is_working = is_working_day(day)
+            is_working = self.calendar.is_working_day(day)
             if is_working:
                 plan_cumulative += per_day
             fact = self.daily_fact(day)
@@ -171,26 +174,27 @@ def plan_fact(*, user: User, month: date, today: date, managers: Any = None) -> 
     """Plan/fact of the sellers `user` sees (or the given subset of them) for `month`: per manager, team and total."""
     month = month_start(month)
     people = list(managers if managers is not None else visible_sellers(user))
+    calendar = work_calendar()
     ids = [person.pk for person in people]
     plans = current_plans_for(user=user, managers=ids, month=month, approved_only=True) if ids else {}
     per_manager: dict[int, Series] = {}
     for person in people:
         plan = plans.get(person.pk)
         per_manager[person.pk] = Series(
-            name=str(person), month=month, today=today, target=plan.target if plan else ZERO
+            name=str(person), month=month, today=today, target=plan.target if plan else ZERO, calendar=calendar
         )
     for row in fact_rows(user=user, manager_ids=ids, month=month) if ids else []:
         series = per_manager[row["manager_id"]]
         bucket = series.fact_existing if row["existing"] else series.fact_new
         bucket[row["day"]] = bucket.get(row["day"], ZERO) + row["total"]
     teams: dict[Any, Series] = {}
-    total = Series(name="", month=month, today=today, target=ZERO)
+    total = Series(name="", month=month, today=today, target=ZERO, calendar=calendar)
     for person in people:
         series = per_manager[person.pk]
         total.add(series)
         if person.team_id:
             team = teams.setdefault(
-                person.team_id, Series(name=str(person.team), month=month, today=today, target=ZERO)
+                person.team_id, Series(name=str(person.team), month=month, today=today, target=ZERO, calendar=calendar)
             )
             team.add(series)
     return PlanFact(

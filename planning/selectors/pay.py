@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.calendar import month_bounds
 from crm.models import DepartmentSettings, SaleLine, User
+from crm.selectors.calendar import work_calendar
 from planning.models import PAY_ROLES, KpiResult, PayScheme, Plan
 from planning.rules.pay import KpiLine, PayLimits, PayOutlook, Threshold, pay_outlook
 
@@ -94,6 +95,7 @@ def month_pay(*, viewer: User, manager: User, month: date, today: date) -> Month
         soft=scheme.soft,
         kpis=kpis,
         thresholds=thresholds,
+        calendar=work_calendar(),
     )
     message = ""
     if plan is None:

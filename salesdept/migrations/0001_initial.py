@@ -5,49 +5,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='NightlyRun',
+            name="NightlyRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField(verbose_name='for the day')),
-                ('trigger', models.CharField(choices=[('schedule', 'Schedule'), ('command', 'Command')], default='schedule', max_length=10, verbose_name='started by')),
-                ('started_at', models.DateTimeField(auto_now_add=True, verbose_name='started')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("as_of", models.DateField(verbose_name="for the day")),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[("schedule", "Schedule"), ("command", "Command")],
+                        default="schedule",
+                        max_length=10,
+                        verbose_name="started by",
+                    ),
+                ),
+                ("started_at", models.DateTimeField(auto_now_add=True, verbose_name="started")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished")),
             ],
             options={
-                'verbose_name': 'nightly run',
-                'verbose_name_plural': 'nightly runs',
-                'ordering': ['-started_at', '-id'],
+                "verbose_name": "nightly run",
+                "verbose_name_plural": "nightly runs",
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='NightlyJobRun',
+            name="NightlyJobRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='job')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('status', models.CharField(choices=[('ok', 'Done'), ('failed', 'Failed'), ('skipped', 'Skipped')], max_length=10, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=1, verbose_name='attempts')),
-                ('monthly_for', models.DateField(blank=True, null=True, verbose_name='monthly part for')),
-                ('seconds', models.DecimalField(decimal_places=3, default=0, max_digits=9, verbose_name='seconds')),
-                ('counts', models.JSONField(blank=True, default=dict, verbose_name='what it changed')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('finished_at', models.DateTimeField(auto_now=True, verbose_name='finished')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='jobs', to='salesdept.nightlyrun', verbose_name='run')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=60, verbose_name="job")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("ok", "Done"), ("failed", "Failed"), ("skipped", "Skipped")],
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=1, verbose_name="attempts")),
+                ("monthly_for", models.DateField(blank=True, null=True, verbose_name="monthly part for")),
+                ("seconds", models.DecimalField(decimal_places=3, default=0, max_digits=9, verbose_name="seconds")),
+                ("counts", models.JSONField(blank=True, default=dict, verbose_name="what it changed")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                ("finished_at", models.DateTimeField(auto_now=True, verbose_name="finished")),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="jobs",
+                        to="salesdept.nightlyrun",
+                        verbose_name="run",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'nightly job run',
-                'verbose_name_plural': 'nightly job runs',
-                'ordering': ['run', 'position'],
-                'indexes': [models.Index(fields=['name', 'status', 'monthly_for'], name='nightly_job_monthly')],
-                'constraints': [models.UniqueConstraint(fields=('run', 'name'), name='nightly_job_once_per_run')],
+                "verbose_name": "nightly job run",
+                "verbose_name_plural": "nightly job runs",
+                "ordering": ["run", "position"],
+                "indexes": [models.Index(fields=["name", "status", "monthly_for"], name="nightly_job_monthly")],
+                "constraints": [models.UniqueConstraint(fields=("run", "name"), name="nightly_job_once_per_run")],
             },
         ),
     ]

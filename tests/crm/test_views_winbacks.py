@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from crm.models import Client, LongListEntry
 from crm.nightly import client_statuses_refresh
-from crm.templatetags.crm_format import money
 from crm.services.hunting import long_lists_draft_for
+from crm.templatetags.crm_format import money
 from tests.crm.factories import ClientFactory, SaleLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,8 @@ def test_the_head_sees_the_win_backs_with_their_figures_and_gives_one(client, he
     assert page.status_code == 200
     assert "20.06.2026" in html and money(Decimal("300000")) in html and str(manager) in html
     response = client.post(
-        reverse("win_backs"), {"client": lost.pk, f"w{lost.pk}-owner": other_manager.pk, f"w{lost.pk}-reason": "Вернуть"}
+        reverse("win_backs"),
+        {"client": lost.pk, f"w{lost.pk}-owner": other_manager.pk, f"w{lost.pk}-reason": "Вернуть"},
     )
     assert response.status_code == 302
     assert Client.objects.get(pk=lost.pk).owner_id == other_manager.pk

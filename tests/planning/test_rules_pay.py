@@ -95,15 +95,16 @@ def test_a_negative_month_of_refunds_earns_no_negative_bonus():
 
 
 def test_on_the_23rd_the_forecast_extrapolates_the_pace_and_the_next_threshold_says_what_it_takes():
-    # Monday 23 November 2026: 16 of the month's 21 working days have passed (today counts), 5 are left.
+    # Monday 23 November 2026: 15 of the month's 20 working days have passed (today counts; 4 November, Unity Day,
+    # is a public holiday), 5 are left.
     outlook = pay_outlook(
         month=date(2026, 11, 1), today=date(2026, 11, 23), fact_so_far=D("480000"), target=TARGET, **SCHEME
     )
 
-    assert (outlook.days_in_month, outlook.days_passed, outlook.days_left) == (21, 16, 5)
+    assert (outlook.days_in_month, outlook.days_passed, outlook.days_left) == (20, 15, 5)
     assert outlook.earned.total == D("43000.00")  # 48 per cent: fixed and soft only
-    assert outlook.forecast_fact == D("630000.00")  # 480 000 / 16 x 21
-    assert outlook.forecast.fulfilment == D("63.00") and outlook.forecast.bonus == D("0.00")
+    assert outlook.forecast_fact == D("640000.00")  # 480 000 / 15 x 20
+    assert outlook.forecast.fulfilment == D("64.00") and outlook.forecast.bonus == D("0.00")
     step = outlook.next_threshold
     assert step.threshold == Threshold(80, D("3"))
     assert (step.sales_at_threshold, step.still_needed, step.per_remaining_day) == (
@@ -119,9 +120,10 @@ def test_the_forecast_reaching_a_threshold_earns_its_bonus_and_the_next_threshol
         month=date(2026, 11, 1), today=date(2026, 11, 25), fact_so_far=D("700000"), target=TARGET, **SCHEME
     )
 
-    assert (outlook.days_passed, outlook.days_left) == (18, 3)
-    assert outlook.forecast_fact == D("816666.67")  # 700 000 x 21 / 18, half-up
-    assert outlook.forecast.threshold == Threshold(80, D("3")) and outlook.forecast.bonus == D("24500.00")
+    assert (outlook.days_passed, outlook.days_left) == (17, 3)
+    assert outlook.forecast_fact == D("823529.41")  # 700 000 x 20 / 17 = 823 529.411..., half-up
+    # 3 per cent of 823 529.41 = 24 705.8823, half-up to the kopeck.
+    assert outlook.forecast.threshold == Threshold(80, D("3")) and outlook.forecast.bonus == D("24705.88")
     assert outlook.next_threshold.still_needed == D("100000.00")
     assert outlook.next_threshold.per_remaining_day == D("33333.34")  # a minimum is rounded up: 3 x it reaches 80
 
@@ -147,7 +149,7 @@ def test_before_the_first_working_day_the_forecast_is_the_fact_so_far_and_after_
     )
 
     assert (sunday_first.days_passed, sunday_first.forecast_fact) == (0, D("0.00"))
-    assert sunday_first.next_threshold.per_remaining_day == D("38095.24")  # 800 000 / 21, rounded up
+    assert sunday_first.next_threshold.per_remaining_day == D("40000.00")  # 800 000 / 20 working days
     assert (month_over.days_passed, month_over.days_left) == (22, 0)
     assert month_over.forecast_fact == D("850000.00")
     assert month_over.next_threshold.per_remaining_day is None  # no working day left: no pace to ask for

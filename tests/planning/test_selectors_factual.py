@@ -4,13 +4,15 @@ new vs existing clients, and who sees whose figures."""
 from datetime import date
 from decimal import Decimal
 
+from core.calendar import WorkCalendar
 from crm.models import DepartmentSettings
 from planning.models import Plan
 from planning.selectors.factual import Series, plan_fact
 from tests.crm.factories import ClientFactory, SaleLineFactory
 
 MAY = date(2026, 5, 1)
-TODAY = date(2026, 5, 13)  # Wednesday: working days passed 1, 4-8, 11-13 = 9 of 21
+# Wednesday. May 2026 has 19 working days (1 May and 11 May are public holidays); passed: 4-8, 12, 13 = 7 of 19.
+TODAY = date(2026, 5, 13)
 
 
 def make_plan(manager, target, *, status=Plan.Status.APPROVED, version=1):
@@ -30,26 +32,38 @@ def test_cumulative_fact_plan_line_and_forecast_arithmetic():
         name="x",
         month=MAY,
         today=TODAY,
-        target=Decimal("210000"),
+        target=Decimal("190000"),
         fact_existing={date(2026, 5, 4): Decimal("30000"), date(2026, 5, 12): Decimal("50000")},
         fact_new={date(2026, 5, 12): Decimal("10000"), date(2026, 5, 20): Decimal("7")},  # after today: ignored
     )
     rows = {row["date"]: row for row in series.rows()}
 
     assert series.fact == Decimal("90000")
-    assert series.working_passed == 9
-    assert series.plan_to_date == Decimal("90000.00")  # 210 000 / 21 x 9
-    assert series.forecast == Decimal("210000.00")  # 90 000 / 9 x 21
-    assert series.percent == Decimal("42.86")
-    assert rows[date(2026, 5, 1)]["plan"] == Decimal("10000.00")
-    assert rows[date(2026, 5, 3)]["plan"] == Decimal("10000.00")  # Sunday adds nothing
+    assert series.working_passed == 7
+    assert series.plan_to_date == Decimal("70000.00")  # 190 000 / 19 x 7
+    assert series.forecast == Decimal("244285.71")  # 90 000 / 7 x 19 = 244 285.714...
+    assert series.percent == Decimal("47.37")  # 90 000 / 190 000
+    assert rows[date(2026, 5, 1)]["plan"] == Decimal("0.00")  # Labour Day adds nothing
+    assert rows[date(2026, 5, 3)]["plan"] == Decimal("0.00")  # nor does a Sunday
+    assert rows[date(2026, 5, 4)]["plan"] == Decimal("10000.00")
+    assert rows[date(2026, 5, 11)]["plan"] == Decimal("50000.00")  # Victory Day (moved from Saturday) neither
     assert rows[date(2026, 5, 4)]["cumulative"] == Decimal("30000.00")
     assert rows[date(2026, 5, 12)]["fact"] == Decimal("60000.00")
     assert rows[date(2026, 5, 13)]["cumulative"] == Decimal("90000.00")
     assert rows[date(2026, 5, 14)]["cumulative"] is None
     assert rows[date(2026, 5, 13)]["forecast"] == Decimal("90000.00")
-    assert rows[date(2026, 5, 31)]["forecast"] == Decimal("210000.00")
-    assert rows[date(2026, 5, 31)]["plan"] == Decimal("210000.00")
+    assert rows[date(2026, 5, 31)]["forecast"] == Decimal("244285.71")
+    assert rows[date(2026, 5, 31)]["plan"] == Decimal("190000.00")
+
+
+def test_the_heads_correction_of_the_calendar_changes_the_pace():
+    # The head makes 11 May a working day: 20 working days, 8 passed by 13 May.
+    corrected = WorkCalendar(overrides={date(2026, 5, 11): True})
+    series = Series(name="x", month=MAY, today=TODAY, target=Decimal("200000"), calendar=corrected)
+    series.fact_existing = {date(2026, 5, 4): Decimal("80000")}
+    assert (len(series.working), series.working_passed) == (20, 8)
+    assert series.plan_to_date == Decimal("80000.00")  # 200 000 / 20 x 8
+    assert series.forecast == Decimal("200000.00")  # 80 000 / 8 x 20
 
 
 def test_forecast_before_the_first_working_day_is_zero_not_a_division_by_zero():

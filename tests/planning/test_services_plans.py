@@ -400,4 +400,4 @@ def test_the_nightly_reads_the_history_with_a_constant_number_of_queries(head):
 def test_the_plan_drafts_job_is_registered_with_the_nightly_run():
     from salesdept.nightly import NIGHTLY_JOBS
 
-    assert ("plan_drafts_generate", plan_drafts_generate) in NIGHTLY_JOBS
+    assert plan_drafts_generate in [job.run for job in NIGHTLY_JOBS]

@@ -78,7 +78,9 @@ def test_a_missed_first_of_the_month_is_caught_up_once_by_the_next_run(manager):
     assert LongList.objects.filter(owner=manager, month=date(2026, 5, 1)).count() == 1
     assert Plan.objects.filter(manager=manager, month=date(2026, 6, 1)).count() == 1
     caught_up = _jobs(NightlyRun.objects.get(as_of=date(2026, 6, 2)).pk)
-    assert caught_up["long_lists_draft"].monthly_for == caught_up["plan_drafts_generate"].monthly_for == date(2026, 6, 1)
+    assert (
+        caught_up["long_lists_draft"].monthly_for == caught_up["plan_drafts_generate"].monthly_for == date(2026, 6, 1)
+    )
 
     # The run of 3 June does not do it again, even for a seller who has no plan yet.
     LongList.objects.filter(month=date(2026, 6, 1)).delete()
