@@ -319,8 +319,8 @@ class StockRequestFilterSet(SyncFilterSet):
     client = filters.NumberFilter(field_name="client_id", label=_("Client"))
     product = filters.NumberFilter(field_name="product_id", label=_("Product"))
     category = filters.NumberFilter(method="filter_category", label=_("Category"))
-    created_from = filters.DateFilter(field_name="created_at__date", lookup_expr="gte", label=_("From"))
-    created_to = filters.DateFilter(field_name="created_at__date", lookup_expr="lte", label=_("To"))
+    created_from = filters.DateFilter(field_name="created_at__date", lookup_expr="gte", label=_("Recorded since"))
+    created_to = filters.DateFilter(field_name="created_at__date", lookup_expr="lte", label=_("Recorded until"))
 
     class Meta:
         model = StockRequest

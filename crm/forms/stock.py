@@ -78,8 +78,8 @@ class StockFilterForm(forms.Form):
         empty_label=_("All categories"),
     )
     client = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    created_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
-    created_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+    created_from = forms.DateField(label=_("Recorded since"), required=False, widget=DATE_WIDGET)
+    created_to = forms.DateField(label=_("Recorded until"), required=False, widget=DATE_WIDGET)
 
     def __init__(self, *args: Any, by: User, products: Any, **kwargs: Any) -> None:
         """`products`: the products asked for in the requests the user sees (not the whole catalogue)."""
@@ -108,7 +108,7 @@ class StockFilterForm(forms.Form):
 class StockAnswerForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Answer"),
-        choices=[(StockRequest.Status.ORDERED, _("Ordered")), (StockRequest.Status.REFUSED, _("Refused"))],
+        choices=[choice for choice in StockRequest.Status.choices if choice[0] != StockRequest.Status.PENDING],
         error_messages={"required": _("Choose ordered or refused.")},
     )
     answer = forms.CharField(

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.querysets import OwnedQuerySet
 
@@ -26,7 +27,7 @@ class StockRequest(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for the head")
         ORDERED = "ordered", _("Ordered")
-        REFUSED = "refused", _("Refused")
+        REFUSED = "refused", pgettext_lazy("stock request", "Refused")
 
     client = models.ForeignKey(
         "crm.Client", verbose_name=_("client"), on_delete=models.CASCADE, related_name="stock_requests"

@@ -333,3 +333,13 @@ def test_the_list_makes_as_many_queries_for_30_requests_as_for_3(
         response = client.get(LIST)
     assert response.status_code == 200
     assert len(response.context["groups"]) > 3
+
+
+def test_the_page_speaks_russian_with_russian_numbers_and_dates(client, head, manager):
+    mine = recorded(manager, ClientFactory(owner=manager), item_name="Кабель UTP", quantity="1234.5", unit="м")
+    client.force_login(head)
+    html = client.get(LIST, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Запросы о закупке" in html and "Stock requests" not in html
+    assert "Итого: 1\u00a0234,5 м" in html
+    assert timezone.localtime(mine.created_at).strftime("%d.%m.%Y") in html
+    assert "Заказано" in html and "Отказать" in html
