@@ -31,8 +31,10 @@ def may_request_for(by: User, client: Client) -> bool:
 
 
 def _quantity(value: Decimal | int | str | None) -> Decimal:
+    # "1 234,5" as typed in Russian (a no-break space too) is one number.
+    text = "".join(("" if value is None else str(value)).replace(",", ".").split())
     try:
-        quantity = Decimal(str(value).strip().replace(",", ".").replace(" ", "")) if value is not None else None
+        quantity: Decimal | None = Decimal(text)
     except (InvalidOperation, ValueError):
         quantity = None
     if quantity is None or not quantity.is_finite():

@@ -49,6 +49,10 @@ def test_an_item_not_in_the_catalogue_is_named_in_words_with_a_decimal_quantity(
     assert created.item_label == "Кабель UTP уличный"
 
 
+def test_a_quantity_typed_the_russian_way_is_read(manager, own_client):
+    assert request_for(manager, own_client, item_name="Кабель", quantity="1\u00a0234,5").quantity == Decimal("1234.5")
+
+
 def test_a_whole_category_may_be_asked_for(manager, own_client):
     category = CategoryFactory(name="СКУД")
     assert request_for(manager, own_client, category=category).item_label == "СКУД"
