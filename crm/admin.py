@@ -42,6 +42,7 @@ from crm.models import (
     Reassignment,
     SaleLine,
     StageProbability,
+    StockRequest,
     Team,
     User,
 )
@@ -550,3 +551,19 @@ class ColdCallNormAdmin(admin.ModelAdmin):
     autocomplete_fields = ("manager",)
     list_select_related = ("manager", "set_by")
     readonly_fields = ("set_by",)
+
+
+@admin.register(StockRequest)
+class StockRequestAdmin(admin.ModelAdmin):
+    """Requests are recorded and answered on their pages (through the services); here they are read only."""
+
+    list_display = ("client", "product", "category", "item_name", "quantity", "unit", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("client__name", "client__inn", "product__name", "product__sku", "item_name")
+    list_select_related = ("client", "product", "category")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

@@ -27,6 +27,7 @@ from crm.models import (
     Reassignment,
     Role,
     SaleLine,
+    StockRequest,
     Team,
     User,
 )
@@ -307,3 +308,23 @@ class ReassignmentFilterSet(SyncFilterSet):
         if value == DECIDED:
             return queryset.filter(status__in=DECIDED_STATUSES)
         return queryset.filter(status=value)
+
+
+class StockRequestFilterSet(SyncFilterSet):
+    """The stock requests page, its Excel and `GET /api/v1/stock-requests/`: `manager` is the client's owner;
+    `category` also finds the requests for products of that category; the period is the day it was recorded."""
+
+    status = filters.ChoiceFilter(choices=StockRequest.Status.choices, label=_("Status"))
+    manager = filters.NumberFilter(field_name="client__owner_id", label=_("Manager"))
+    client = filters.NumberFilter(field_name="client_id", label=_("Client"))
+    product = filters.NumberFilter(field_name="product_id", label=_("Product"))
+    category = filters.NumberFilter(method="filter_category", label=_("Category"))
+    created_from = filters.DateFilter(field_name="created_at__date", lookup_expr="gte", label=_("Recorded since"))
+    created_to = filters.DateFilter(field_name="created_at__date", lookup_expr="lte", label=_("Recorded until"))
+
+    class Meta:
+        model = StockRequest
+        fields: list[str] = []
+
+    def filter_category(self, queryset: QuerySet[StockRequest], name: str, value: int) -> QuerySet[StockRequest]:
+        return queryset.filter(Q(category_id=value) | Q(product__category_id=value))

@@ -1,4 +1,5 @@
-"""The CRM's pages, by sub-domain: people, the pipeline, imports, clients, hunting, prospects, reassignments."""
+"""The CRM's pages, by sub-domain: people, the pipeline, imports, clients, hunting, prospects, reassignments,
+stock requests."""
 
 from django.urls import path
 
@@ -17,6 +18,7 @@ from crm.views import (
     reassignments,
     review,
     settings,
+    stock,
     winbacks,
 )
 
@@ -102,4 +104,9 @@ urlpatterns = [
         reassignments.DecisionView.as_view(which="extend"),
         name="reassignment_extend",
     ),
+    # Stock requests: recorded from the client card or after a call; the head's list, answers and Excel.
+    path("clients/<int:pk>/stock-requests/new/", stock.StockRequestCreateView.as_view(), name="stock_request_create"),
+    path("stock-requests/", stock.StockRequestListView.as_view(), name="stock_request_list"),
+    path("stock-requests/export/", stock.StockRequestExportView.as_view(), name="stock_request_export"),
+    path("stock-requests/<int:pk>/answer/", stock.StockRequestAnswerView.as_view(), name="stock_request_answer"),
 ]

@@ -12,6 +12,7 @@ from crm.api.views import hunting
 from crm.api.views.imports import ImportJobViewSet
 from crm.api.views.prospects import ProspectEntryViewSet, ProspectListViewSet
 from crm.api.views.reassignments import ReassignmentViewSet
+from crm.api.views.stock import StockRequestViewSet
 
 ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
     ("clients", views.ClientViewSet, "client"),
@@ -33,6 +34,7 @@ ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
     ("long-list-entries", hunting.LongListEntryViewSet, "long-list-entry"),
     ("cold-call-norms", hunting.ColdCallNormViewSet, "cold-call-norm"),
     ("imports", ImportJobViewSet, "import"),
+    ("stock-requests", StockRequestViewSet, "stock-request"),
 ]
 
 urlpatterns = [

@@ -62,11 +62,20 @@ class CallLogForm(forms.Form):
         label=_("Deal"), queryset=Deal.objects.none(), required=False, empty_label=_("Not about a deal")
     )
 
-    def __init__(self, *args: Any, deals: QuerySet[Deal], **kwargs: Any) -> None:
-        """`deals`: the client's open deals the user sees; the call may be about one of them."""
+    ask_stock = forms.BooleanField(
+        label=_("Then record what else the client would like us to stock"),
+        required=False,
+        help_text=_("Ask key clients what else to bring in: the sales head answers every request."),
+    )
+
+    def __init__(self, *args: Any, deals: QuerySet[Deal], asks_stock: bool = False, **kwargs: Any) -> None:
+        """`deals`: the client's open deals the user sees; the call may be about one of them. `asks_stock`: the
+        user may record a stock request for the client, so the form offers it after the call."""
         super().__init__(*args, **kwargs)
         deal_field: forms.ModelChoiceField = self.fields["deal"]  # type: ignore[assignment]
         deal_field.queryset = deals.order_by("-updated_at", "-id")
+        if not asks_stock:
+            del self.fields["ask_stock"]
 
 
 class ClientForm(forms.Form):

@@ -14,6 +14,7 @@ from .prospects import (
 )
 from .sales import SaleLine
 from .settings import DepartmentSettings, WorkingDayOverride
+from .stock import StockRequest
 from .users import Role, Team, User
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "Role",
     "SaleLine",
     "StageProbability",
+    "StockRequest",
     "Team",
     "User",
     "WorkingDayOverride",

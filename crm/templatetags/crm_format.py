@@ -44,3 +44,17 @@ def ru_datetime(value: datetime | None) -> str:
     if not isinstance(value, datetime):
         return ru_date(value)
     return _local(value).strftime("%d.%m.%Y %H:%M")
+
+
+@register.filter
+def quantity(value: Decimal | int | str | None) -> str:
+    """`1234.500` -> `1 234,5`, `20.000` -> `20`: a quantity as a Russian reader writes it."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+    whole = number == number.to_integral_value()
+    text = f"{int(number):,}" if whole else f"{number.normalize():,f}"
+    return text.replace(",", "\u00a0").replace(".", ",")

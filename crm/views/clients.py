@@ -27,7 +27,8 @@ from core.http import AuthedHttpRequest, user_of
 from crm.filters import ClientFilterSet
 from crm.forms.clients import ClientFilterForm, ClientForm, ContactForm
 from crm.forms.people import add_service_errors
-from crm.models import Client
+from crm.forms.stock import StockRequestForm
+from crm.models import Client, StockRequest
 from crm.selectors.clients import (
     CLIENT_SORTS,
     DEFAULT_CLIENT_SORT,
@@ -36,7 +37,9 @@ from crm.selectors.clients import (
     client_filter_choices,
     client_rows,
 )
+from crm.selectors.stock import client_stock_requests
 from crm.services.clients import can_change_client, can_change_contacts, client_update, contact_create
+from crm.services.stock import may_request_for
 
 PER_PAGE = 50
 PRINT_ROWS = 1000
@@ -212,6 +215,7 @@ class ClientDetailView(LoginRequiredMixin, TemplateView):
         now = timezone.now()
         client = self.client_obj
         card = client_card(client=client, user=user, now=now)
+        may_request = may_request_for(user, client)
         chart: dict[str, Any] = {
             "title": _("Sales, ₽"),
             "months": [s.month.strftime("%m.%Y") for s in card.sales_by_month],
@@ -228,6 +232,9 @@ class ClientDetailView(LoginRequiredMixin, TemplateView):
             may_edit=can_change_client(user, client),
             may_add_contact=can_change_contacts(user, client),
             may_log_call=user.reads_clients,
+            stock_requests=client_stock_requests(client=client, requests=StockRequest.objects.visible_to(user)),
+            may_request_stock=may_request,
+            stock_form=kwargs.get("stock_form") or (StockRequestForm() if may_request else None),
             contact_form=kwargs.get("contact_form") or ContactForm(),
             show_owner=user.sees_owners,
             next_url=self.request.get_full_path(),

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -30,6 +30,7 @@ from crm.selectors.clients import calls_due, my_day
 from crm.selectors.hunting import cold_call_widget
 from crm.selectors.reassignments import clients_near_rule
 from crm.services.activities import activity_complete, call_log_with_next_task
+from crm.services.stock import may_request_for
 
 ROWS = 30
 
@@ -84,7 +85,8 @@ class CallLogView(LoginRequiredMixin, View):
             "next_subject": _("Call back"),
             "deal": self.request.GET.get("deal") or None,
         }
-        return CallLogForm(data, deals=self.deals, initial=initial)
+        asks_stock = may_request_for(user_of(self.request), self.client_obj)
+        return CallLogForm(data, deals=self.deals, asks_stock=asks_stock, initial=initial)
 
     def render(self, form: CallLogForm, status: int = 200) -> HttpResponse:
         template = "crm/myday/_call_form.html" if self.request.htmx else "crm/myday/call_log.html"  # type: ignore[attr-defined]
@@ -123,6 +125,9 @@ class CallLogView(LoginRequiredMixin, View):
             else:
                 messages.success(request, _("The call is logged and the next task is planned."))
                 target = safe_next(request, reverse("home"))
+                if data.get("ask_stock"):
+                    stock_form = reverse("stock_request_create", args=[self.client_obj.pk])
+                    target = f"{stock_form}?{urlencode({'next': target})}"
                 if request.htmx:  # type: ignore[attr-defined]
                     return HttpResponse(status=204, headers={"HX-Redirect": target})
                 return redirect(target)

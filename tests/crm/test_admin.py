@@ -25,7 +25,15 @@ from tests.crm.factories import (
 pytestmark = pytest.mark.django_db
 
 CRM_MODELS = list(apps.get_app_config("crm").get_models())
-HISTORY_MODELS = {"changelog", "ownershipchange", "dealstagechange", "dealpayment", "importjob", "reassignment"}
+HISTORY_MODELS = {
+    "changelog",
+    "ownershipchange",
+    "dealstagechange",
+    "dealpayment",
+    "importjob",
+    "reassignment",
+    "stockrequest",
+}
 
 
 def admin_url(model, view, *args):
