@@ -45,6 +45,7 @@ from crm.models import (
     StockRequest,
     Team,
     User,
+    WorkingDayOverride,
 )
 from crm.models.validators import normalize_phone
 from crm.services.clients import client_create, client_update
@@ -551,6 +552,19 @@ class ColdCallNormAdmin(admin.ModelAdmin):
     autocomplete_fields = ("manager",)
     list_select_related = ("manager", "set_by")
     readonly_fields = ("set_by",)
+
+
+@admin.register(WorkingDayOverride)
+class WorkingDayOverrideAdmin(admin.ModelAdmin):
+    """The head's corrections of the production calendar; the head edits them on /settings/calendar/."""
+
+    list_display = ("day", "is_working", "note", "by", "at")
+    list_select_related = ("by",)
+    readonly_fields = ("by",)
+
+    def save_model(self, request: HttpRequest, obj: WorkingDayOverride, form: Any, change: bool) -> None:
+        obj.by = _user(request)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(StockRequest)

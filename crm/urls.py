@@ -47,6 +47,7 @@ urlpatterns = [
     path("deals/<int:pk>/", deal_card.DealDetailView.as_view(), name="deal_detail"),
     path("deals/<int:pk>/print/", deal_card.DealPrintView.as_view(), name="deal_print"),
     path("deals/<int:pk>/payments/", deal_card.DealPaymentView.as_view(), name="deal_payment"),
+    path("deals/<int:pk>/proposal-file/", deal_card.DealProposalFileView.as_view(), name="deal_proposal_file"),
     path("deals/<int:pk>/activities/", deal_card.DealActivityView.as_view(), name="deal_activity"),
     # The import page: upload and dry run, preview, confirm, progress, samples and the XLSX exports.
     path("imports/", imports.ImportListView.as_view(), name="import_list"),

@@ -111,6 +111,10 @@ class DealLoseForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ProposalFileForm(forms.Form):
+    proposal_file = forms.FileField(label=_("Proposal file"))
+
+
 class PaymentForm(forms.Form):
     amount = MoneyField(label=_("Amount, ₽"))
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE_WIDGET)

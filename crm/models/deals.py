@@ -99,6 +99,8 @@ class Deal(models.Model):
     )
     proposal_document = models.CharField(_("proposal document"), max_length=255, blank=True)
     proposal_sent_on = models.DateField(_("proposal sent"), null=True, blank=True)
+    # The proposal itself, as sent (DOMAIN.md section 2: the document is a file, or a document number and date).
+    proposal_file = models.FileField(_("proposal file"), upload_to="proposals/%Y/%m/", blank=True)
     agreed_amount = models.DecimalField(_("agreed price, ₽"), max_digits=14, decimal_places=2, null=True, blank=True)
     payment_terms = models.CharField(_("payment terms"), max_length=255, blank=True)
     contract_number = models.CharField(_("contract number"), max_length=64, blank=True)

@@ -102,11 +102,13 @@ def _proposal(deal: Deal) -> Problems:
     problems: Problems = {}
     if not deal.proposal_amount or deal.proposal_amount <= 0:
         problems["proposal_amount"] = _("Enter the proposal amount.")
-    # The document: its number and date (the date it was sent).
+    # The document: the file as sent, or its number and date (the date it was sent).
+    if deal.proposal_file:
+        return problems
     if not deal.proposal_document.strip():
-        problems["proposal_document"] = _("Enter the proposal's document number.")
+        problems["proposal_document"] = _("Attach the proposal file, or enter its document number and date.")
     if not deal.proposal_sent_on:
-        problems["proposal_sent_on"] = _("Enter the date the proposal was sent.")
+        problems["proposal_sent_on"] = _("Enter the date the proposal was sent (or attach the proposal file).")
     return problems
 
 
@@ -469,3 +471,34 @@ def deal_delete(*, deal: Deal, by: User) -> None:
         raise ValidationError({"non_field_errors": [_("Payments are recorded on this deal: it cannot be deleted.")]})
     changelog_record(obj=deal, by=by, action=ChangeLog.Action.DELETE)
     deal.delete()
+
+
+PROPOSAL_FILE_TYPES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".jpg", ".jpeg", ".png")
+PROPOSAL_FILE_MAX_BYTES = 20 * 1024 * 1024
+
+
+@transaction.atomic
+def deal_proposal_file_set(*, deal: Deal, by: User, file: Any) -> Deal:
+    """Attach the proposal as sent (a PDF, an office document or a picture, up to 20 MB): with the amount, it lets
+    the deal leave the proposal stage without a document number and date (DOMAIN.md section 2)."""
+    if not can_change_deal(by, deal):
+        raise PermissionDenied(_("You may not change this deal."))
+    name = str(getattr(file, "name", "") or "")
+    if not name.lower().endswith(PROPOSAL_FILE_TYPES):
+        raise ValidationError(
+            {
+                "proposal_file": [
+                    _("Attach a PDF, an office document or a picture (%(types)s).")
+                    % {"types": ", ".join(PROPOSAL_FILE_TYPES)}
+                ]
+            }
+        )
+    if (getattr(file, "size", 0) or 0) > PROPOSAL_FILE_MAX_BYTES:
+        raise ValidationError({"proposal_file": [_("The file is larger than 20 MB.")]})
+    if not getattr(file, "size", 0):
+        raise ValidationError({"proposal_file": [_("The file is empty.")]})
+    before = snapshot(deal, ["proposal_file"])
+    deal.proposal_file.save(name.rsplit("/", 1)[-1], file, save=False)
+    deal.save(update_fields=["proposal_file", "updated_at"])
+    changelog_record(obj=deal, by=by, action=ChangeLog.Action.UPDATE, before=before)
+    return deal

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -20,12 +20,12 @@ from django.views.generic import TemplateView
 
 from core.http import AuthedHttpRequest, user_of
 from crm.forms.people import add_service_errors
-from crm.forms.pipeline import DealActivityForm, PaymentForm
+from crm.forms.pipeline import DealActivityForm, PaymentForm, ProposalFileForm
 from crm.models import Deal
 from crm.rules.stages import OPEN_STAGES, Stage, next_stage
 from crm.selectors.deals import deal_card
 from crm.services.activities import activity_create
-from crm.services.deals import deal_register_payment
+from crm.services.deals import can_change_deal, deal_proposal_file_set, deal_register_payment
 
 PAYMENT_STAGES = (Stage.CONTRACT, Stage.PAYMENT)
 
@@ -76,6 +76,8 @@ class DealDetailView(LoginRequiredMixin, TemplateView):
             may_pay=deal.stage in PAYMENT_STAGES and bool(deal.invoice_amount),
             payment_form=kwargs.get("payment_form") or PaymentForm(initial={"paid_on": timezone.localdate(now)}),
             activity_form=kwargs.get("activity_form") or DealActivityForm(),
+            proposal_form=kwargs.get("proposal_form") or ProposalFileForm(),
+            may_attach_proposal=deal.stage in OPEN_STAGES and can_change_deal(user, deal),
             next_task_overdue=bool(card.next_task and card.next_task.due_at and card.next_task.due_at < now),
             now=now,
         )
@@ -103,6 +105,33 @@ class DealPaymentView(LoginRequiredMixin, View):
                 messages.success(request, _("The payment is recorded."))
                 return redirect("deal_detail", pk=deal.pk)
         return _card_with_errors(request, pk, payment_form=form)
+
+
+class DealProposalFileView(LoginRequiredMixin, View):
+    """POST: attach the proposal as sent (with the amount it is the document the proposal stage asks for).
+    GET: download it, for whoever sees the deal (never a public media link)."""
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
+        deal = visible_deal(request, pk)
+        if not deal.proposal_file:
+            raise Http404(_("The deal has no proposal file."))
+        name = deal.proposal_file.name.rsplit("/", 1)[-1]
+        return FileResponse(deal.proposal_file.open("rb"), as_attachment=True, filename=name)
+
+    def post(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
+        deal = visible_deal(request, pk)
+        form = ProposalFileForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                deal_proposal_file_set(deal=deal, by=request.user, file=form.cleaned_data["proposal_file"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The proposal file is attached."))
+                return redirect("deal_detail", pk=deal.pk)
+        return _card_with_errors(request, pk, proposal_form=form)
 
 
 class DealActivityView(LoginRequiredMixin, View):
