@@ -1,6 +1,6 @@
 """The CRM's pages, by sub-domain: people, the pipeline, imports, clients, hunting, prospects, reassignments."""
 
-from django.urls import path
+from django.urls import URLPattern, path
 
 from crm.views import (
     auth,
@@ -10,6 +10,7 @@ from crm.views import (
     home,
     hunting,
     imports,
+    lists,
     myday,
     people,
     prospects,
@@ -17,6 +18,19 @@ from crm.views import (
     review,
     settings,
 )
+
+
+def list_pages(base: str, kind: lists.ListKind) -> list[URLPattern]:
+    """A reference list's pages: the list, new, edit, activate or deactivate, delete."""
+    views = lists.views_of(kind)
+    return [
+        path(f"{base}/", views["list"], name=kind.url("list")),
+        path(f"{base}/new/", views["create"], name=kind.url("create")),
+        path(f"{base}/<int:pk>/edit/", views["update"], name=kind.url("update")),
+        path(f"{base}/<int:pk>/active/", views["active"], name=kind.url("active")),
+        path(f"{base}/<int:pk>/delete/", views["delete"], name=kind.url("delete")),
+    ]
+
 
 urlpatterns = [
     # Login, the home page, users and teams.
@@ -97,4 +111,9 @@ urlpatterns = [
         reassignments.DecisionView.as_view(which="extend"),
         name="reassignment_extend",
     ),
+    # The head's reference lists ("Справочники"); the complement map is planning's (plans/complements/).
+    *list_pages("lists/loss-reasons", lists.LOST_REASONS),
+    *list_pages("lists/segments", lists.SEGMENTS),
+    *list_pages("lists/categories", lists.CATEGORIES),
+    path("lists/stage-probabilities/", lists.StageProbabilitiesView.as_view(), name="stage_probabilities"),
 ]

@@ -36,8 +36,19 @@ def parse_month(value: str | None, default: date) -> date | None:
 
 
 class ComplementForm(forms.Form):
-    category = forms.ModelChoiceField(label=_("Client buys"), queryset=ProductCategory.objects.order_by("name"))
-    complement = forms.ModelChoiceField(label=_("Offer"), queryset=ProductCategory.objects.order_by("name"))
+    """A pair of the complement map; only active categories are offered."""
+
+    category = forms.ModelChoiceField(
+        label=_("Client buys"), queryset=ProductCategory.objects.filter(is_active=True).order_by("name")
+    )
+    complement = forms.ModelChoiceField(
+        label=_("Offer"), queryset=ProductCategory.objects.filter(is_active=True).order_by("name")
+    )
+
+
+def posted_id(value: str | None) -> int:
+    """A row id posted by a button; 0 (found by nothing, so 404) when it is not a number."""
+    return int(value) if value and value.isdigit() and len(value) < 19 else 0
 
 
 class FeaturedItemForm(forms.Form):

@@ -319,7 +319,8 @@ def cross_sell_list(*, user: User, manager: User, month: date) -> CrossSellList:
         manager=manager, date__range=(window_start, window_end), product__category__isnull=False
     )
     rows = list(sales.order_by().values_list("client_id", "product__category_id").annotate(total=Sum("amount")))
-    rules = list(ComplementRule.objects.values_list("category_id", "complement_id"))
+    # A deactivated category is no longer sold: the map's pairs that offer it are left out.
+    rules = list(ComplementRule.objects.filter(complement__is_active=True).values_list("category_id", "complement_id"))
     suggested = cross_sell(rows, rules, months=window)
     categories_needed = {s.category_id for c in suggested for s in c.suggestions} | {
         b for c in suggested for s in c.suggestions for b in s.because_of

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from crm.models import Product, ProductCategory, User
+from crm.models import ChangeLog, Product, ProductCategory, User
+from crm.services.history import changelog_record
 from planning.models import ComplementRule, FeaturedItem
 
 
@@ -22,14 +23,21 @@ def complement_add(*, by: User, category: ProductCategory, complement: ProductCa
     _require_head(by)
     if category.pk == complement.pk:
         raise ValidationError({"complement": [_("A category cannot complement itself.")]})
+    if not complement.is_active:
+        raise ValidationError({"complement": [_("This category is deactivated: activate it first.")]})
+    if not category.is_active:
+        raise ValidationError({"category": [_("This category is deactivated: activate it first.")]})
     if ComplementRule.objects.filter(category=category, complement=complement).exists():
         raise ValidationError({"complement": [_("This pair is already in the map.")]})
-    return ComplementRule.objects.create(category=category, complement=complement)
+    rule = ComplementRule.objects.create(category=category, complement=complement)
+    changelog_record(obj=rule, by=by, action=ChangeLog.Action.CREATE)
+    return rule
 
 
 @transaction.atomic
 def complement_remove(*, by: User, rule: ComplementRule) -> None:
     _require_head(by)
+    changelog_record(obj=rule, by=by, action=ChangeLog.Action.DELETE)
     rule.delete()
 
 
@@ -45,10 +53,12 @@ def featured_item_add(
     item = FeaturedItem(product=product, kind=kind, note=note, valid_from=valid_from, valid_to=valid_to)
     item.full_clean()
     item.save()
+    changelog_record(obj=item, by=by, action=ChangeLog.Action.CREATE)
     return item
 
 
 @transaction.atomic
 def featured_item_remove(*, by: User, item: FeaturedItem) -> None:
     _require_head(by)
+    changelog_record(obj=item, by=by, action=ChangeLog.Action.DELETE)
     item.delete()

@@ -19,7 +19,7 @@ from core.access import RoleRequiredMixin
 from core.http import user_of
 from crm.forms.people import add_service_errors
 from crm.models import User
-from planning.forms.work import ComplementForm, FeaturedItemForm, ManagerMonthForm, parse_month
+from planning.forms.work import ComplementForm, FeaturedItemForm, ManagerMonthForm, parse_month, posted_id
 from planning.models import ComplementRule, FeaturedItem
 from planning.selectors.work import cross_sell_list, month_start, plan_work, tool2_groups, visible_sellers
 from planning.services.tools import (
@@ -114,7 +114,7 @@ class ComplementMapView(HeadRequiredMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if "remove" in request.POST:
-            rule = get_object_or_404(ComplementRule, pk=request.POST.get("remove") or 0)
+            rule = get_object_or_404(ComplementRule, pk=posted_id(request.POST.get("remove")))
             complement_remove(by=self.user, rule=rule)
             messages.success(request, _("The pair is removed."))
             return redirect("complement_map")
