@@ -134,6 +134,7 @@ class ProductFilterSet(SyncFilterSet):
 
 class ProductCategoryFilterSet(SyncFilterSet):
     parent = filters.NumberFilter(field_name="parent_id")
+    is_active = StrictBooleanFilter()
 
     class Meta:
         model = ProductCategory
@@ -147,6 +148,8 @@ class BrandFilterSet(SyncFilterSet):
 
 
 class SegmentFilterSet(SyncFilterSet):
+    is_active = StrictBooleanFilter()
+
     class Meta:
         model = MarketSegment
         fields: list[str] = []

@@ -1,7 +1,7 @@
 """The CRM's pages, by sub-domain: people, the pipeline, imports, clients, hunting, prospects, reassignments,
 stock requests."""
 
-from django.urls import path
+from django.urls import URLPattern, path
 
 from crm.views import (
     auth,
@@ -12,6 +12,7 @@ from crm.views import (
     home,
     hunting,
     imports,
+    lists,
     myday,
     people,
     prospects,
@@ -21,6 +22,19 @@ from crm.views import (
     stock,
     winbacks,
 )
+
+
+def list_pages(base: str, kind: lists.ListKind) -> list[URLPattern]:
+    """A reference list's pages: the list, new, edit, activate or deactivate, delete."""
+    views = lists.views_of(kind)
+    return [
+        path(f"{base}/", views["list"], name=kind.url("list")),
+        path(f"{base}/new/", views["create"], name=kind.url("create")),
+        path(f"{base}/<int:pk>/edit/", views["update"], name=kind.url("update")),
+        path(f"{base}/<int:pk>/active/", views["active"], name=kind.url("active")),
+        path(f"{base}/<int:pk>/delete/", views["delete"], name=kind.url("delete")),
+    ]
+
 
 urlpatterns = [
     # Login, the home page, users and teams.
@@ -110,4 +124,9 @@ urlpatterns = [
     path("stock-requests/", stock.StockRequestListView.as_view(), name="stock_request_list"),
     path("stock-requests/export/", stock.StockRequestExportView.as_view(), name="stock_request_export"),
     path("stock-requests/<int:pk>/answer/", stock.StockRequestAnswerView.as_view(), name="stock_request_answer"),
+    # The head's reference lists ("Справочники"); the complement map is planning's (plans/complements/).
+    *list_pages("lists/loss-reasons", lists.LOST_REASONS),
+    *list_pages("lists/segments", lists.SEGMENTS),
+    *list_pages("lists/categories", lists.CATEGORIES),
+    path("lists/stage-probabilities/", lists.StageProbabilitiesView.as_view(), name="stage_probabilities"),
 ]

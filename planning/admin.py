@@ -10,6 +10,8 @@ from planning.models import (
     PayThreshold,
     Plan,
     PlanLine,
+    Tool2Item,
+    Tool2Strike,
 )
 
 
@@ -50,6 +52,23 @@ class FeaturedItemAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     raw_id_fields = ("product",)
     list_select_related = ("product",)
+
+
+@admin.register(Tool2Item)
+class Tool2ItemAdmin(admin.ModelAdmin):
+    """The lines managers added to their own Tool 2 (they keep them on the Tool 2 page)."""
+
+    list_display = ("manager", "kind", "product", "text", "note", "created_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("manager", "product")
+    list_select_related = ("manager", "product")
+
+
+@admin.register(Tool2Strike)
+class Tool2StrikeAdmin(admin.ModelAdmin):
+    list_display = ("manager", "item", "created_at")
+    raw_id_fields = ("manager", "item")
+    list_select_related = ("manager", "item__product")
 
 
 class PayKpiInline(admin.TabularInline):

@@ -163,6 +163,62 @@ class FeaturedItem(models.Model):
         return f"{self.get_kind_display()}: {self.product_id}"
 
 
+class Tool2ItemQuerySet(OwnedQuerySet["Tool2Item"]):
+    owner_paths = ("manager",)
+
+
+class Tool2Item(models.Model):
+    """A line a manager adds to his own Tool 2: a product or a free text, in one of the four groups."""
+
+    manager = models.ForeignKey(
+        "crm.User", verbose_name=_("manager"), on_delete=models.CASCADE, related_name="tool2_items"
+    )
+    kind = models.CharField(_("group"), max_length=20, choices=FeaturedItem.Kind.choices)
+    product = models.ForeignKey(
+        "crm.Product", verbose_name=_("product"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.CharField(_("item"), max_length=255, blank=True, help_text=_("When the item is not a product."))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    objects = Tool2ItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("own Tool 2 item")
+        verbose_name_plural = _("own Tool 2 items")
+        ordering = ["manager", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(product__isnull=False) | ~Q(text=""), name="tool2item_product_or_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text or str(self.product_id)
+
+
+class Tool2StrikeQuerySet(OwnedQuerySet["Tool2Strike"]):
+    owner_paths = ("manager",)
+
+
+class Tool2Strike(models.Model):
+    """A manager struck one of the head's items out of his own Tool 2 (the item stays for everyone else)."""
+
+    manager = models.ForeignKey("crm.User", verbose_name=_("manager"), on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(
+        FeaturedItem, verbose_name=_("Tool 2 item"), on_delete=models.CASCADE, related_name="strikes"
+    )
+    created_at = models.DateTimeField(_("struck out"), auto_now_add=True)
+
+    objects = Tool2StrikeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("struck-out Tool 2 item")
+        verbose_name_plural = _("struck-out Tool 2 items")
+        constraints = [models.UniqueConstraint(fields=["manager", "item"], name="tool2strike_once")]
+
+    def __str__(self) -> str:
+        return f"{self.manager_id} - {self.item_id}"
+
+
 # The roles that are paid by a scheme: the sellers.
 PAY_ROLES = (Role.MANAGER, Role.TEAM_LEAD)
 

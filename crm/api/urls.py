@@ -23,6 +23,7 @@ ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
     ("brands", views.BrandViewSet, "brand"),
     ("deals", views.DealViewSet, "deal"),
     ("lost-reasons", views.LostReasonViewSet, "lost-reason"),
+    ("stage-probabilities", views.StageProbabilityViewSet, "stage-probability"),
     ("activities", views.ActivityViewSet, "activity"),
     ("sales", views.SaleLineViewSet, "sale"),
     ("users", views.UserViewSet, "user"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Activity, Client, ContactPerson, Deal, MarketSegment, User
@@ -82,11 +82,12 @@ class ClientForm(forms.Form):
     """The client's details; the owner changes only by the head's reassignment, the status by the nightly, the
     category by the head (crm.services.clients.client_fields_for)."""
 
-    def __init__(self, *args: Any, by: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, by: User, segment_id: int | None = None, **kwargs: Any) -> None:
+        """`segment_id`: the client's segment, still offered when the head has deactivated it."""
         super().__init__(*args, **kwargs)
         self.fields.update(_model_fields(Client, client_fields_for(by)))
         segment: forms.ModelChoiceField = self.fields["segment"]  # type: ignore[assignment]
-        segment.queryset = MarketSegment.objects.all()
+        segment.queryset = MarketSegment.objects.filter(Q(is_active=True) | Q(pk=segment_id))
 
     @classmethod
     def initial_for(cls, client: Client) -> dict[str, Any]:

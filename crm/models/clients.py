@@ -19,6 +19,16 @@ class MarketSegment(models.Model):
     """A target market (сегмент рынка / целевая аудитория), kept by the head."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_(
+            "Which companies belong here, so that a manager can find them (e.g. everyone who digs and builds)."
+        ),
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("A deactivated segment is no longer offered for new clients.")
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:

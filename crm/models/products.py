@@ -19,6 +19,9 @@ class ProductCategory(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("A deactivated category is no longer offered in the complement map.")
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:

@@ -74,3 +74,9 @@ def sets_department(user: User) -> bool:
 def plans_in_sales(user: User) -> bool:
     """Plans, their tools, plan/fact and pay are for sellers and the head (DOMAIN.md sections 4 and 5)."""
     return bool(user.is_authenticated and user.works_in_sales)
+
+
+@register.filter
+def keeps_lists(user: User) -> bool:
+    """The head keeps the reference lists: loss reasons, segments, stage probabilities, categories, complements."""
+    return bool(user.is_authenticated and user.is_head)

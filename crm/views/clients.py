@@ -263,11 +263,15 @@ class ClientUpdateView(LoginRequiredMixin, View):
 
     def get(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
         client = self.setup_client(request, pk)
-        return self.render(request, client, ClientForm(initial=ClientForm.initial_for(client), by=request.user))
+        return self.render(
+            request,
+            client,
+            ClientForm(initial=ClientForm.initial_for(client), by=request.user, segment_id=client.segment_id),
+        )
 
     def post(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
         client = self.setup_client(request, pk)
-        form = ClientForm(request.POST, by=request.user)
+        form = ClientForm(request.POST, by=request.user, segment_id=client.segment_id)
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in form.fields}
             try:

@@ -36,8 +36,19 @@ def parse_month(value: str | None, default: date) -> date | None:
 
 
 class ComplementForm(forms.Form):
-    category = forms.ModelChoiceField(label=_("Client buys"), queryset=ProductCategory.objects.order_by("name"))
-    complement = forms.ModelChoiceField(label=_("Offer"), queryset=ProductCategory.objects.order_by("name"))
+    """A pair of the complement map; only active categories are offered."""
+
+    category = forms.ModelChoiceField(
+        label=_("Client buys"), queryset=ProductCategory.objects.filter(is_active=True).order_by("name")
+    )
+    complement = forms.ModelChoiceField(
+        label=_("Offer"), queryset=ProductCategory.objects.filter(is_active=True).order_by("name")
+    )
+
+
+def posted_id(value: str | None) -> int:
+    """A row id posted by a button; 0 (found by nothing, so 404) when it is not a number."""
+    return int(value) if value and value.isdigit() and len(value) < 19 else 0
 
 
 class FeaturedItemForm(forms.Form):
@@ -52,3 +63,22 @@ class FeaturedItemForm(forms.Form):
     valid_to = forms.DateField(
         label=_("Valid to"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+
+
+class Tool2ItemForm(forms.Form):
+    """A line of a manager's own Tool 2: a product of the catalogue or a free text."""
+
+    kind = forms.ChoiceField(label=_("Group"), choices=FeaturedItem.Kind.choices)
+    product = forms.ModelChoiceField(
+        label=_("Product"),
+        queryset=Product.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        empty_label=_("Not from the catalogue"),
+    )
+    text = forms.CharField(
+        label=_("Or the item in your words"),
+        max_length=255,
+        required=False,
+        help_text=_("A brand, a series or an offer that is not one product."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)

@@ -17,7 +17,8 @@ from core.money import money_div, money_mul
 from crm.models import Activity, Client, Deal, DepartmentSettings, Product, ProductCategory, SaleLine, User
 from crm.rules import numbers as N
 from crm.rules.stages import Stage
-from planning.models import ComplementRule, FeaturedItem, Plan, PlanLine
+from planning.models import ComplementRule, FeaturedItem, Plan, PlanLine, Tool2Item, Tool2Strike
+from planning.rules.tools import TOOL2_PAGE_LINES, fits_one_page
 
 ZERO = Decimal("0")
 # A client "buys" a category when it makes at least 5 per cent of his window turnover; below that (or zero) the
@@ -319,7 +320,8 @@ def cross_sell_list(*, user: User, manager: User, month: date) -> CrossSellList:
         manager=manager, date__range=(window_start, window_end), product__category__isnull=False
     )
     rows = list(sales.order_by().values_list("client_id", "product__category_id").annotate(total=Sum("amount")))
-    rules = list(ComplementRule.objects.values_list("category_id", "complement_id"))
+    # A deactivated category is no longer sold: the map's pairs that offer it are left out.
+    rules = list(ComplementRule.objects.filter(complement__is_active=True).values_list("category_id", "complement_id"))
     suggested = cross_sell(rows, rules, months=window)
     categories_needed = {s.category_id for c in suggested for s in c.suggestions} | {
         b for c in suggested for s in c.suggestions for b in s.because_of
@@ -384,19 +386,88 @@ def featured_valid(*, today: date) -> Any:
     return FeaturedItem.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today), valid_from__lte=today)
 
 
-def tool2_groups(*, today: date) -> list[tuple[str, str, list[FeaturedItem]]]:
-    """Items valid today grouped by kind in the order NEW, PROMOTIONS, HIGH-MOTIVATION BRANDS, CLEARANCE."""
+def featured_today(*, today: date) -> Any:
+    """The head's items valid today in the page's order: NEW, PROMOTIONS, HIGH-MOTIVATION BRANDS, CLEARANCE."""
     order = Case(
         *[When(kind=kind, then=Value(i)) for i, kind in enumerate(FeaturedItem.Kind.values)],
         output_field=IntegerField(),
     )
-    items = (
+    return (
         featured_valid(today=today)
         .select_related("product", "product__brand", "product__category")
         .annotate(kind_order=order)
         .order_by("kind_order", "product__name", "pk")
     )
+
+
+def tool2_groups(*, today: date) -> list[tuple[str, str, list[FeaturedItem]]]:
+    """The department-wide items valid today grouped by kind in the order NEW, PROMOTIONS, HIGH-MOTIVATION BRANDS,
+    CLEARANCE."""
+    items = featured_today(today=today)
     grouped: dict[str, list[FeaturedItem]] = {kind: [] for kind in FeaturedItem.Kind.values}
     for item in items:
         grouped[item.kind].append(item)
     return [(kind, str(label), grouped[kind]) for kind, label in FeaturedItem.Kind.choices]
+
+
+@dataclass
+class Tool2Line:
+    """A line of a manager's Tool 2: one of the head's items (`featured`) or one he added (`own`)."""
+
+    kind: str
+    name: str
+    brand: str
+    note: str
+    valid_to: date | None = None
+    featured: FeaturedItem | None = None
+    own: Tool2Item | None = None
+
+
+@dataclass
+class Tool2List:
+    manager: User
+    groups: list[tuple[str, str, list[Tool2Line]]]
+    struck: list[FeaturedItem]
+    page_lines: int = TOOL2_PAGE_LINES
+
+    @property
+    def lines(self) -> int:
+        return sum(len(lines) for _, _, lines in self.groups)
+
+    @property
+    def fits_one_page(self) -> bool:
+        return fits_one_page(self.lines, page_lines=self.page_lines)
+
+
+def _own_line(item: Tool2Item) -> Tool2Line:
+    product = item.product
+    name = product.name if product else item.text
+    brand = str(product.brand) if product and product.brand else ""
+    return Tool2Line(kind=item.kind, name=name, brand=brand, note=item.note, own=item)
+
+
+def tool2_list(*, user: User, manager: User, today: date) -> Tool2List:
+    """The manager's own Tool 2 as `user` may see it: the head's items valid today less those he struck out, then
+    the items he added, by group; and the head's items he struck out (three queries)."""
+    struck_ids = set(Tool2Strike.objects.visible_to(user).filter(manager=manager).values_list("item_id", flat=True))
+    own = Tool2Item.objects.visible_to(user).filter(manager=manager).select_related("product", "product__brand")
+    grouped: dict[str, list[Tool2Line]] = {kind: [] for kind in FeaturedItem.Kind.values}
+    struck: list[FeaturedItem] = []
+    for item in featured_today(today=today):
+        if item.pk in struck_ids:
+            struck.append(item)
+            continue
+        grouped[item.kind].append(
+            Tool2Line(
+                kind=item.kind,
+                name=item.product.name,
+                brand=str(item.product.brand) if item.product.brand else "",
+                note=item.note,
+                valid_to=item.valid_to,
+                featured=item,
+            )
+        )
+    for mine in own.order_by("pk"):
+        grouped[mine.kind].append(_own_line(mine))
+    groups = [(kind, str(label), grouped[kind]) for kind, label in FeaturedItem.Kind.choices]
+    return Tool2List(manager=manager, groups=groups, struck=struck)

@@ -19,14 +19,33 @@ from core.access import RoleRequiredMixin
 from core.http import user_of
 from crm.forms.people import add_service_errors
 from crm.models import User
-from planning.forms.work import ComplementForm, FeaturedItemForm, ManagerMonthForm, parse_month
-from planning.models import ComplementRule, FeaturedItem
-from planning.selectors.work import cross_sell_list, month_start, plan_work, tool2_groups, visible_sellers
+from planning.forms.work import (
+    ComplementForm,
+    FeaturedItemForm,
+    ManagerMonthForm,
+    Tool2ItemForm,
+    parse_month,
+    posted_id,
+)
+from planning.models import ComplementRule, FeaturedItem, Tool2Item
+from planning.selectors.work import (
+    cross_sell_list,
+    featured_valid,
+    month_start,
+    plan_work,
+    tool2_groups,
+    tool2_list,
+    visible_sellers,
+)
 from planning.services.tools import (
     complement_add,
     complement_remove,
     featured_item_add,
     featured_item_remove,
+    tool2_item_add,
+    tool2_item_remove,
+    tool2_strike,
+    tool2_unstrike,
 )
 
 
@@ -114,7 +133,7 @@ class ComplementMapView(HeadRequiredMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if "remove" in request.POST:
-            rule = get_object_or_404(ComplementRule, pk=request.POST.get("remove") or 0)
+            rule = get_object_or_404(ComplementRule, pk=posted_id(request.POST.get("remove")))
             complement_remove(by=self.user, rule=rule)
             messages.success(request, _("The pair is removed."))
             return redirect("complement_map")
@@ -131,24 +150,52 @@ class ComplementMapView(HeadRequiredMixin, View):
 
 
 class Tool2View(SalesRequiredMixin, View):
-    """Everyone in sales reads today's Tool 2; the head adds and removes items on the same page."""
+    """Tool 2. A seller keeps his own list: the head's items less those he struck out, plus his own lines. A team
+    lead reads his team's lists, the head anyone's (`?manager=`), read-only; without a manager the head edits the
+    department-wide items that start every list."""
 
     template_name = "planning/work/tool2.html"
 
-    def render(self, form: FeaturedItemForm | None, status: int = 200) -> HttpResponse:
+    def render(
+        self, *, head_form: FeaturedItemForm | None = None, own_form: Tool2ItemForm | None = None, status: int = 200
+    ) -> HttpResponse:
+        user = self.user
         today = timezone.localdate()
-        context = {"groups": tool2_groups(today=today), "today": today, "form": form}
+        sellers = visible_sellers(user)
+        manager = chosen_manager(self.request, sellers)
+        context: dict[str, Any] = {
+            "chooser": ManagerMonthForm(self.request.GET or None, sellers=sellers, with_month=False),
+            "manager": manager,
+            "today": today,
+            "query": self.request.GET.urlencode(),
+        }
+        if manager is None:
+            context.update(groups=tool2_groups(today=today), form=head_form or self.head_form())
+        else:
+            editable = manager.pk == user.pk
+            context.update(
+                tool2=tool2_list(user=user, manager=manager, today=today),
+                editable=editable,
+                own_form=(own_form or Tool2ItemForm()) if editable else None,
+            )
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
+    def head_form(self) -> FeaturedItemForm | None:
+        return FeaturedItemForm(initial={"valid_from": timezone.localdate()}) if self.user.is_head else None
+
     def get(self, request: HttpRequest) -> HttpResponse:
-        editable = self.user.is_head
-        return self.render(FeaturedItemForm(initial={"valid_from": timezone.localdate()}) if editable else None)
+        return self.render()
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        if not self.user.is_head:
-            raise PermissionDenied(_("Only the sales head edits Tool 2."))
+        if self.user.is_head:
+            return self.post_department(request)
+        if self.user.is_seller:
+            return self.post_own(request)
+        raise PermissionDenied(_("Only the sales head edits Tool 2."))
+
+    def post_department(self, request: HttpRequest) -> HttpResponse:
         if "remove" in request.POST:
-            item = get_object_or_404(FeaturedItem, pk=request.POST.get("remove") or 0)
+            item = get_object_or_404(FeaturedItem, pk=posted_id(request.POST.get("remove")))
             featured_item_remove(by=self.user, item=item)
             messages.success(request, _("The item is removed."))
             return redirect("tool2")
@@ -161,11 +208,49 @@ class Tool2View(SalesRequiredMixin, View):
             else:
                 messages.success(request, _("The item is added."))
                 return redirect("tool2")
-        return self.render(form, status=400)
+        return self.render(head_form=form, status=400)
+
+    def post_own(self, request: HttpRequest) -> HttpResponse:
+        """The seller's own list: `strike` or `unstrike` one of the head's items, `remove` his own line, or add one."""
+        user, today = self.user, timezone.localdate()
+        if "strike" in request.POST or "unstrike" in request.POST:
+            striking = "strike" in request.POST
+            raw = request.POST.get("strike" if striking else "unstrike")
+            featured = get_object_or_404(featured_valid(today=today), pk=posted_id(raw))
+            if striking:
+                tool2_strike(by=user, item=featured)
+                messages.success(request, _("The item is struck out of your list."))
+            else:
+                tool2_unstrike(by=user, item=featured)
+                messages.success(request, _("The item is back on your list."))
+            return redirect("tool2")
+        if "remove" in request.POST:
+            item = get_object_or_404(Tool2Item.objects.visible_to(user), pk=posted_id(request.POST.get("remove")))
+            tool2_item_remove(by=user, item=item)
+            messages.success(request, _("The item is removed."))
+            return redirect("tool2")
+        form = Tool2ItemForm(request.POST)
+        if form.is_valid():
+            try:
+                tool2_item_add(by=user, today=today, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The item is added to your list."))
+                return redirect("tool2")
+        return self.render(own_form=form, status=400)
 
 
 class Tool2PrintView(SalesRequiredMixin, View):
+    """One A4 page: the chosen manager's own list (a seller's by default), else the department-wide items."""
+
     def get(self, request: HttpRequest) -> HttpResponse:
+        user = self.user
         today = timezone.localdate()
-        context = {"groups": tool2_groups(today=today), "today": today}
+        manager = chosen_manager(request, visible_sellers(user))
+        context: dict[str, Any] = {"today": today, "manager": manager}
+        if manager is None:
+            context["groups"] = tool2_groups(today=today)
+        else:
+            context["tool2"] = tool2_list(user=user, manager=manager, today=today)
         return TemplateResponse(request, "planning/work/tool2_print.html", context)

@@ -12,6 +12,7 @@ from .clients import (
     ProductCategorySerializer,
     ProductSerializer,
     SegmentSerializer,
+    StageProbabilitySerializer,
 )
 from .deals import (
     DealLoseSerializer,
@@ -50,6 +51,7 @@ __all__ = [
     "SaleLineSerializer",
     "SegmentSerializer",
     "StageChangeSerializer",
+    "StageProbabilitySerializer",
     "TeamSerializer",
     "TeamWriteSerializer",
     "UserSerializer",

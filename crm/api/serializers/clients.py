@@ -24,7 +24,7 @@ from .fields import ZERO, PhoneField, VisibleRelatedField, name_of
 class SegmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = MarketSegment
-        fields = ["id", "name", "updated_at"]
+        fields = ["id", "name", "description", "is_active", "updated_at"]
 
 
 class ClientSerializer(serializers.ModelSerializer):
@@ -108,7 +108,7 @@ class ContactWriteSerializer(serializers.ModelSerializer):
 class ProductCategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = ProductCategory
-        fields = ["id", "name", "parent", "updated_at"]
+        fields = ["id", "name", "parent", "is_active", "updated_at"]
 
 
 class BrandSerializer(serializers.ModelSerializer):
@@ -144,3 +144,12 @@ class ProductSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["updated_at"]
         extra_kwargs = {"price": {"min_value": ZERO}, "sku": {"validators": []}}
+
+
+class StageProbabilitySerializer(serializers.Serializer):
+    """A stage of the pipeline with the win probability the head set (or the default)."""
+
+    stage = serializers.CharField()
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+    probability = serializers.IntegerField()

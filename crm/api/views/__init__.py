@@ -1,7 +1,14 @@
 """The REST API views, one module per part of the CRM."""
 
 from .activities import ActivityViewSet, SaleLineViewSet
-from .catalogue import BrandViewSet, LostReasonViewSet, ProductCategoryViewSet, ProductViewSet, SegmentViewSet
+from .catalogue import (
+    BrandViewSet,
+    LostReasonViewSet,
+    ProductCategoryViewSet,
+    ProductViewSet,
+    SegmentViewSet,
+    StageProbabilityViewSet,
+)
 from .clients import ClientViewSet, ContactViewSet
 from .deals import DealViewSet
 from .people import MeView, TeamViewSet, UserViewSet
@@ -18,6 +25,7 @@ __all__ = [
     "ProductViewSet",
     "SaleLineViewSet",
     "SegmentViewSet",
+    "StageProbabilityViewSet",
     "TeamViewSet",
     "UserViewSet",
 ]

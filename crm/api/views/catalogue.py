@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from crm.api.permissions import HeadWritesOrReadOnly
 from crm.api.serializers import (
@@ -14,6 +18,7 @@ from crm.api.serializers import (
     ProductCategorySerializer,
     ProductSerializer,
     SegmentSerializer,
+    StageProbabilitySerializer,
 )
 from crm.filters import (
     BrandFilterSet,
@@ -23,6 +28,8 @@ from crm.filters import (
     SegmentFilterSet,
 )
 from crm.models import Brand, LostReason, MarketSegment, Product, ProductCategory
+from crm.rules.stages import ORDER, Stage
+from crm.services.lists import stage_probabilities_current
 from crm.services.products import product_create, product_update
 
 from .base import ReadOnlyVisibleViewSet, ServiceWriteViewSet
@@ -80,3 +87,17 @@ class SegmentViewSet(ReferenceViewSet):
     queryset = MarketSegment.objects.all()
     serializer_class = SegmentSerializer
     filterset_class = SegmentFilterSet
+
+
+class StageProbabilityViewSet(viewsets.ViewSet):
+    """The 14 stages in order, each with its win probability (the head's value, else the default)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=StageProbabilitySerializer(many=True))
+    def list(self, request: Request) -> Response:
+        rows = [
+            {"stage": code, "number": ORDER[code], "name": str(Stage(code).label), "probability": probability}
+            for code, probability in stage_probabilities_current().items()
+        ]
+        return Response(StageProbabilitySerializer(rows, many=True).data)
