@@ -48,6 +48,11 @@ class DealSerializer(serializers.ModelSerializer):
     amount_due = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     lost_reason_name = name_of("lost_reason")
     products = DealProductSerializer(source="lines", many=True, read_only=True)
+    # Whether the proposal file is attached (it is downloaded from the deal card, never from a public link).
+    has_proposal_file = serializers.SerializerMethodField()
+
+    def get_has_proposal_file(self, deal: Deal) -> bool:
+        return bool(deal.proposal_file)
 
     class Meta:
         model = Deal
@@ -66,6 +71,7 @@ class DealSerializer(serializers.ModelSerializer):
             "probability",
             "expected_close_date",
             *ALL_MOVE_FIELDS,
+            "has_proposal_file",
             "paid_amount",
             "amount_due",
             "lost_reason",

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,12 +31,15 @@ from crm.services.deals import (
     deal_delete,
     deal_lose,
     deal_move_stage,
+    deal_proposal_file_set,
     deal_register_payment,
     deal_set_products,
     deal_update,
 )
 
 from .base import ServiceWriteViewSet, write_schema
+
+PROPOSAL_FILE_SCHEMA = {"type": "object", "properties": {"proposal_file": {"type": "string", "format": "binary"}}}
 
 
 @write_schema(DealSerializer, DealWriteSerializer)
@@ -105,6 +111,23 @@ class DealViewSet(ServiceWriteViewSet):
         serializer.is_valid(raise_exception=True)
         payment = deal_register_payment(deal=deal, by=self.user, **serializer.validated_data)
         return Response(DealPaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"proposal_file": {"type": "string", "format": "binary"}},
+            }
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="proposal-file", parser_classes=[MultiPartParser])
+    def proposal_file(self, request: Request, pk: str | None = None) -> Response:
+        """Attach the proposal as sent (multipart `proposal_file`): with the amount, the proposal stage's document."""
+        deal = self.get_object()
+        upload = request.FILES.get("proposal_file")
+        if upload is None:
+            raise ValidationError({"proposal_file": [_("Attach the file as proposal_file (multipart/form-data).")]})
+        return self.read(deal_proposal_file_set(deal=deal, by=self.user, file=upload))
 
     @extend_schema(responses={200: StageChangeSerializer(many=True)})
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
