@@ -28,11 +28,11 @@ def run_nightly_task(self: Any, as_of: str | None = None) -> dict[str, Any]:
 
     day = date.fromisoformat(as_of) if as_of else timezone.localdate()
     run = NightlyRun.objects.create(as_of=day, trigger=NightlyRun.Trigger.SCHEDULE)
-    steps = [nightly_job_task.si(run.pk, job.name) for job in NIGHTLY_JOBS]
     options: dict[str, Any] = {}
     if not self.request.is_eager and (queue := (self.request.delivery_info or {}).get("routing_key")):
         options["queue"] = queue
-    chain(*steps, nightly_run_finish_task.si(run.pk)).apply_async(**options)
+    steps = [nightly_job_task.si(run.pk, job.name).set(**options) for job in NIGHTLY_JOBS]
+    chain(*steps, nightly_run_finish_task.si(run.pk).set(**options)).apply_async()
     return {"run": run.pk, "as_of": day.isoformat()}
 
 

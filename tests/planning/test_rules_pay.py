@@ -206,3 +206,15 @@ def test_a_scheme_reports_every_mistake_at_once():
         )
 
     assert set(caught.value.message_dict) == {"fixed", "kpis", "thresholds"}
+
+
+def test_in_january_the_new_year_holidays_are_not_working_days():
+    # January 2027: 21 weekdays, less 1 and 4-8 January (the New Year holidays): 15 working days, the first is the
+    # 11th. On the 15th, 5 have passed (11-15 January).
+    outlook = pay_outlook(
+        month=date(2027, 1, 1), today=date(2027, 1, 15), fact_so_far=D("300000"), target=TARGET, **SCHEME
+    )
+    assert (outlook.days_in_month, outlook.days_passed, outlook.days_left) == (15, 5, 10)
+    assert outlook.forecast_fact == D("900000.00")  # 300 000 / 5 x 15
+    early = pay_outlook(month=date(2027, 1, 1), today=date(2027, 1, 8), fact_so_far=D("0"), target=TARGET, **SCHEME)
+    assert early.days_passed == 0 and early.forecast_fact == D("0.00")

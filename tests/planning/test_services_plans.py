@@ -401,3 +401,33 @@ def test_the_plan_drafts_job_is_registered_with_the_nightly_run():
     from salesdept.nightly import NIGHTLY_JOBS
 
     assert plan_drafts_generate in [job.run for job in NIGHTLY_JOBS]
+
+
+# --- a January plan month: the window crosses the year, the month has the New Year holidays ----------------------
+
+
+def test_a_january_plan_reads_september_to_december_of_the_year_before(manager, head):
+    january = date(2027, 1, 1)
+    sep, oct_, nov, dec = window_months(january)
+    assert (sep, dec) == (date(2026, 9, 1), date(2026, 12, 1))
+    steady = ClientFactory(name="Alfa", owner=manager)
+    for month, amount in zip((sep, oct_, nov, dec), (100_000, 120_000, 80_000, 100_000), strict=True):
+        sell(manager, steady, month, amount)
+    sell(manager, steady, date(2026, 8, 1), 999_999)  # before the window
+    sell(manager, steady, january, 999_999)  # the plan month itself
+
+    plan = plan_generate(manager=manager, month=january, target=D("250000"), by=head, active_existing_share=D("0.5"))
+
+    assert (plan.window_start, plan.window_end) == (date(2026, 9, 1), date(2026, 12, 31))
+    assert plan.window_total == D("400000.00")
+    assert plan.regular_total == D("100000.00")  # 400 000 / 4
+    assert plan.average_monthly == D("100000.00")
+    assert plan.one_off == D("0.00")
+    assert plan.active_gap == D("150000.00")  # 250 000 - 100 000 - 0
+    assert plan.active_existing == plan.active_new == D("75000.00")
+
+
+def test_the_nightly_drafts_the_january_plan_on_the_first_of_january(manager):
+    counts = plan_drafts_generate(date(2027, 1, 1))
+    assert counts["drafted"] == 1
+    assert Plan.objects.get(manager=manager).month == date(2027, 1, 1)
