@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -113,7 +114,7 @@ class DealProposalFileView(LoginRequiredMixin, View):
 
     http_method_names = ["get", "post"]
 
-    def get(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
         deal = visible_deal(request, pk)
         if not deal.proposal_file:
             raise Http404(_("The deal has no proposal file."))
