@@ -57,7 +57,9 @@ def client_statuses_refresh(as_of: date, *, months: int | None = None) -> dict[s
         counts[f"became_{status}"] = len(ids)
         for start in range(0, len(ids), UPDATE_CHUNK):
             # updated_at moves too, so mobile clients syncing with `updated_since` see the new status.
-            Client.objects.filter(pk__in=ids[start : start + UPDATE_CHUNK]).update(status=status, updated_at=now)
+            Client.objects.filter(pk__in=ids[start : start + UPDATE_CHUNK]).update(
+                status=status, updated_at=now, revision=F("revision") + 1
+            )
     client_type = ContentType.objects.get_for_model(Client)
     ChangeLog.objects.bulk_create(
         (

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import Versioned
 from core.querysets import OwnedQuerySet
 from crm.models import Role
 from crm.rules import numbers as N
@@ -33,7 +34,7 @@ class PlanQuerySet(OwnedQuerySet["Plan"]):
     owner_paths = ("manager",)
 
 
-class Plan(models.Model):
+class Plan(Versioned):
     """One version of a manager's plan for a month; an approved version is frozen, changes make a new one."""
 
     class Status(models.TextChoices):

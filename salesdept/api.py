@@ -8,8 +8,26 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.concurrency import StaleVersion, etag_of
+from crm.services.history import stale_text
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_code = "precondition_failed"
+
+
+def stale_message(exc: StaleVersion) -> str:
+    """ "Changed by <who> at <when>": the last change of the row, for the user whose edit was based on an older one."""
+    return stale_text(exc.current)
+
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, StaleVersion):
+        response = drf_exception_handler(PreconditionFailed(stale_message(exc)), context)
+        if response is not None and (tag := etag_of(exc.current)):
+            response["ETag"] = tag
+        return response
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(exc.message_dict)

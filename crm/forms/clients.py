@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms.concurrency import REVISION, revision_field
 from crm.models import Activity, Client, ContactPerson, Deal, MarketSegment, User
 from crm.services.clients import CLIENT_FIELDS, client_fields_for
 
@@ -88,10 +89,12 @@ class ClientForm(forms.Form):
         self.fields.update(_model_fields(Client, client_fields_for(by)))
         segment: forms.ModelChoiceField = self.fields["segment"]  # type: ignore[assignment]
         segment.queryset = MarketSegment.objects.filter(Q(is_active=True) | Q(pk=segment_id))
+        self.fields[REVISION] = revision_field()
 
     @classmethod
     def initial_for(cls, client: Client) -> dict[str, Any]:
-        return {name: getattr(client, "segment_id" if name == "segment" else name) for name in CLIENT_FIELDS}
+        initial = {name: getattr(client, "segment_id" if name == "segment" else name) for name in CLIENT_FIELDS}
+        return {**initial, REVISION: client.revision}
 
 
 class ContactForm(forms.Form):

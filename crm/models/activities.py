@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import Versioned
+
 from .users import Role
 
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
         return self.planned().filter(due_at__lt=now)
 
 
-class Activity(models.Model):
+class Activity(Versioned):
     class Kind(models.TextChoices):
         CALL = "call", _("Call")
         MEETING = "meeting", _("Meeting")

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import Versioned
 from core.querysets import OwnedQuerySet
 from crm.models.validators import validate_inn, validate_kpp, validate_phone
 
@@ -45,7 +46,7 @@ class ClientQuerySet(OwnedQuerySet["Client"]):
     sees_all_roles = (Role.VIP_HEAD, Role.BASE_MANAGER)
 
 
-class Client(models.Model):
+class Client(Versioned):
     class Source(models.TextChoices):
         COLD = "cold", _("Cold")
         WARM = "warm", _("Warm")
@@ -128,7 +129,7 @@ class ContactPersonQuerySet(OwnedQuerySet["ContactPerson"]):
     sees_all_roles = (Role.VIP_HEAD, Role.BASE_MANAGER)
 
 
-class ContactPerson(models.Model):
+class ContactPerson(Versioned):
     class DecisionRole(models.TextChoices):
         DECISION_MAKER = "decision_maker", _("Decision maker")
         INFLUENCER = "influencer", _("Influences the decision")

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import Versioned
 from core.querysets import OwnedQuerySet
 from crm.rules.stages import ACTIVE_STAGES, CONCLUDED_STAGES, OPEN_STAGES, ORDER, WON_STAGES, Stage
 
@@ -79,7 +80,7 @@ class DealQuerySet(OwnedQuerySet["Deal"]):
         return self.active().with_hygiene(now).filter(has_overdue_task=True)  # type: ignore[misc]
 
 
-class Deal(models.Model):
+class Deal(Versioned):
     client = models.ForeignKey("crm.Client", verbose_name=_("client"), on_delete=models.PROTECT, related_name="deals")
     owner = models.ForeignKey("crm.User", verbose_name=_("manager"), on_delete=models.PROTECT, related_name="deals")
     title = models.CharField(_("title"), max_length=255)

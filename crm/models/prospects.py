@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import Versioned
 from core.querysets import OwnedQuerySet
 
 from .users import Role
@@ -53,7 +54,7 @@ class ProspectEntryQuerySet(models.QuerySet["ProspectEntry"]):
         return self.filter(prospect_list__in=ProspectList.objects.visible_to(user))
 
 
-class ProspectEntry(models.Model):
+class ProspectEntry(Versioned):
     """One company on a prospect list, with what the check against the base found."""
 
     class Check(models.TextChoices):
@@ -183,7 +184,7 @@ class LongList(models.Model):
         return f"{self.owner} {self.month:%m.%Y}"
 
 
-class LongListEntry(models.Model):
+class LongListEntry(Versioned):
     class Reason(models.TextChoices):
         CARRIED = "carried", _("Carried over from last month")
         FORMER_BUYER = "former_buyer", _("Former big buyer, no purchase for months")

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import Versioned
 from crm.rules import numbers as N
 
 MIN_1 = MinValueValidator(1)
@@ -20,7 +21,7 @@ SHARE = [MinValueValidator(0), MaxValueValidator(1)]
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 
-class DepartmentSettings(models.Model):
+class DepartmentSettings(Versioned):
     """The head's numbers (DOMAIN.md: every number is a default the head can change). One row: `current()`."""
 
     # Section 3: prospects, the 3-month rule, new clients, the long list.

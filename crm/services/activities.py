@@ -10,8 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.concurrency import lock_for_update
 from core.services import model_update
-from crm.models import Activity, Client, Deal, User
+from crm.models import Activity, ChangeLog, Client, Deal, User
+from crm.services.history import changelog_record, snapshot
 
 
 def _check(activity: Activity, by: User) -> None:
@@ -43,12 +45,15 @@ def activity_create(*, by: User, data: dict[str, Any]) -> Activity:
 def activity_update(*, activity: Activity, by: User, data: dict[str, Any]) -> Activity:
     if not Activity.objects.visible_to(by).filter(pk=activity.pk).exists():
         raise PermissionDenied(_("You may not change this activity."))
+    lock_for_update(activity)
 
     def clean(obj: Activity) -> None:
         _check(obj, by)
         obj.full_clean()
 
+    before = snapshot(activity)
     model_update(instance=activity, data=data, clean=clean)
+    changelog_record(obj=activity, by=by, action=ChangeLog.Action.UPDATE, before=before)
     return activity
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.concurrency import lock_for_update
 from core.services import model_update
 from crm.models import ChangeLog, Client, ContactPerson, OwnershipChange, User
 from crm.models.validators import normalize_name, normalize_phone
@@ -124,6 +125,7 @@ def client_update(*, client: Client, by: User, data: dict[str, Any]) -> Client:
         raise PermissionDenied(_("You may not change this client."))
     if OWNER_FIELDS & set(data):
         raise ValidationError({"owner": [_("The owner changes only by reassignment.")]})
+    lock_for_update(client)
     _check_figures(by=by, data=data, client=client)
     data = normalise_client_data(data)
     before = snapshot(client)
@@ -165,9 +167,12 @@ def contact_create(*, by: User, client: Client, data: dict[str, Any]) -> Contact
 def contact_update(*, contact: ContactPerson, by: User, data: dict[str, Any]) -> ContactPerson:
     if not can_change_contacts(by, contact.client):
         raise PermissionDenied(_("You may not change this client."))
+    lock_for_update(contact)
     data = normalise_client_data(data, phone_fields=("phone", "mobile"))
     data.pop("client", None)
+    before = snapshot(contact)
     model_update(instance=contact, data=data)
+    changelog_record(obj=contact, by=by, action=ChangeLog.Action.UPDATE, before=before)
     return contact
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.concurrency import lock_for_update
 from core.services import model_update
 from crm.models import (
     Activity,
@@ -324,6 +325,8 @@ def deal_update(*, deal: Deal, by: User, data: dict[str, Any]) -> Deal:
         raise ValidationError({"stage": [_("The stage changes only by moving the deal.")]})
     if "owner" in data and not by.is_head:
         raise ValidationError({"owner": [_("Only the sales head gives a deal to another manager.")]})
+    # The row as it is now, locked: a stage move or another edit in between is neither undone nor misjudged.
+    lock_for_update(deal)
     data = dict(data)
     reason = (data.pop("invoice_reason", "") or "").strip()
     invoice_changes = "invoice_amount" in data and data["invoice_amount"] != deal.invoice_amount

@@ -9,6 +9,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from crm.models import ChangeLog, User
 
@@ -49,3 +51,25 @@ def changelog_record(
         changes=changes,
         by=by if by is not None and by.pk else None,
     )
+
+
+def last_change(obj: models.Model) -> ChangeLog | None:
+    """The latest change-log row of `obj` (who and when), or None."""
+    return (
+        ChangeLog.objects.filter(content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk)
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
+    )
+
+
+def stale_text(obj: models.Model) -> str:
+    """Why an edit based on an older revision of `obj` is refused: who changed it and when, in the user's words."""
+    log = last_change(obj)
+    if log is None:
+        return gettext("Someone changed this record after you opened it. Look at it again and repeat your change.")
+    who = str(log.by) if log.by else gettext("the nightly run")
+    when = timezone.localtime(log.at).strftime("%d.%m.%Y %H:%M")
+    return gettext(
+        "Changed by %(who)s at %(when)s after you opened it. Look at the values now and repeat your change."
+    ) % {"who": who, "when": when}

@@ -42,6 +42,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
 from core.calendar import month_shift, month_start
+from core.concurrency import lock_for_update
 from core.money import to_money
 from core.services import model_update
 from crm.models import (
@@ -289,6 +290,7 @@ def long_list_entry_update(*, entry: LongListEntry, by: User, data: dict[str, An
     visible = LongList.objects.visible_to(by).filter(pk=entry.long_list_id).exists()
     if not visible or not by.works_in_sales:
         raise PermissionDenied(_("You may not change this long list."))
+    lock_for_update(entry)
     unknown = set(data) - set(ENTRY_FIELDS)
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed here.")] for name in sorted(unknown)})
@@ -367,6 +369,7 @@ def department_settings_update(*, by: User, data: dict[str, Any], norms: dict[in
 
     if settings._state.adding:
         settings.save()  # the first save of the head's numbers creates the row
+    lock_for_update(settings)
     before = snapshot(settings, list(SETTINGS_FIELDS))
     model_update(instance=settings, data=data, clean=clean)
     # Every change keeps who, when, the old and the new value (shown on the settings page).

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import F
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -267,5 +268,7 @@ def stage_probabilities_set(*, by: User, values: Mapping[str, Any]) -> dict[str,
         else:
             changed = False
         if changed and code in OPEN_STAGES:
-            Deal.objects.filter(stage=code).exclude(probability=number).update(probability=number, updated_at=now)
+            Deal.objects.filter(stage=code).exclude(probability=number).update(
+                probability=number, updated_at=now, revision=F("revision") + 1
+            )
     return stage_probabilities_current()

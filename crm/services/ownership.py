@@ -15,6 +15,7 @@ from datetime import date, datetime
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,7 +63,9 @@ def _work_moves(*, client_ids: Sequence[int], to_owner: User, by: User, now: dat
     deals = list(
         Deal.objects.open().filter(client_id__in=client_ids).exclude(owner=to_owner).values_list("pk", "owner_id")
     )
-    Deal.objects.filter(pk__in=[pk for pk, _owner in deals]).update(owner=to_owner, updated_at=now)
+    Deal.objects.filter(pk__in=[pk for pk, _owner in deals]).update(
+        owner=to_owner, updated_at=now, revision=F("revision") + 1
+    )
     deal_type = ContentType.objects.get_for_model(Deal)
     ChangeLog.objects.bulk_create(
         ChangeLog(
@@ -75,7 +78,7 @@ def _work_moves(*, client_ids: Sequence[int], to_owner: User, by: User, now: dat
         for pk, previous in deals
     )
     Activity.objects.planned().filter(client_id__in=client_ids).exclude(owner=to_owner).update(
-        owner=to_owner, updated_at=now
+        owner=to_owner, updated_at=now, revision=F("revision") + 1
     )
 
 
@@ -115,7 +118,9 @@ def client_owners_set(
             raise ValidationError({"owner": [_("The client already belongs to another manager.")]})
     start = (today or timezone.localdate()) if to_owner is not None else None
     now = timezone.now()
-    Client.objects.filter(pk__in=ids).update(owner=to_owner, owned_since=start, updated_at=now)
+    Client.objects.filter(pk__in=ids).update(
+        owner=to_owner, owned_since=start, updated_at=now, revision=F("revision") + 1
+    )
     reason = reason.strip()
     OwnershipChange.objects.bulk_create(
         OwnershipChange(
@@ -165,7 +170,7 @@ def lost_clients_release(rows: Sequence[tuple[int, int, date | None, date]]) -> 
     ids = [pk for pk, _owner, _since, _last in rows]
     for start in range(0, len(ids), RELEASE_CHUNK):
         Client.objects.filter(pk__in=ids[start : start + RELEASE_CHUNK]).update(
-            owner=None, owned_since=None, updated_at=now
+            owner=None, owned_since=None, updated_at=now, revision=F("revision") + 1
         )
     OwnershipChange.objects.bulk_create(
         (

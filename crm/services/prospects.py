@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core.calendar import add_months
 from crm.models import (
     Client,
     DepartmentSettings,
@@ -26,6 +25,7 @@ from crm.models import (
     User,
 )
 from crm.models.validators import normalize_name, normalize_phone, validate_inn
+from crm.rules.clients import quiet_since
 from crm.services.imports.readers import Column, map_columns, open_table
 from crm.services.imports.values import text
 from crm.services.ownership import client_owner_set
@@ -252,21 +252,22 @@ def prospect_entries_import(
 def warm_candidates(*, owner: User, today: date, exclude_list: ProspectList | None = None) -> dict[str, Any]:
     """The warm base for `owner`: his clients with no purchase for N months (N from the settings), and the clients
     that never bought (his own and those nobody owns). One query each."""
-    # Same-day months here, calendar months elsewhere: issue 9 (rule 7) makes them one definition.
-    cutoff = add_months(today, -DepartmentSettings.current().new_client_after_months)
+    # The one definition of a new client (DOMAIN.md section 3): no purchase in the new-client months, counted in
+    # calendar months (`quiet_since`), as the statuses, the long lists and the cold calls count them.
+    quiet = quiet_since(today, DepartmentSettings.current().new_client_after_months)
     base = Client.objects.all()
     if exclude_list is not None:
         base = base.exclude(Exists(ProspectEntry.objects.filter(prospect_list=exclude_list, client=OuterRef("pk"))))
     lapsed = (
         base.filter(owner=owner)
         .annotate(last_purchase=Max("sales__date"))
-        .filter(last_purchase__lte=cutoff)
+        .filter(last_purchase__lt=quiet)
         .order_by("name", "id")
     )
     never = base.filter(Q(owner=owner) | Q(owner__isnull=True)).exclude(
         Exists(SaleLine.objects.filter(client=OuterRef("pk")))
     )
-    return {"lapsed": lapsed, "never_bought": never.order_by("name", "id"), "cutoff": cutoff}
+    return {"lapsed": lapsed, "never_bought": never.order_by("name", "id"), "quiet_since": quiet}
 
 
 @transaction.atomic

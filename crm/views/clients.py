@@ -22,10 +22,12 @@ from django.views.generic import TemplateView
 
 from core.access import RoleRequiredMixin
 from core.charts import bar_option
+from core.concurrency import StaleVersion, editing_version
 from core.exports import Column, xlsx_response
 from core.http import AuthedHttpRequest, user_of
 from crm.filters import ClientFilterSet
 from crm.forms.clients import ClientFilterForm, ClientForm, ContactForm
+from crm.forms.concurrency import REVISION, mark_stale
 from crm.forms.people import add_service_errors
 from crm.forms.stock import StockRequestForm
 from crm.models import Client, StockRequest
@@ -273,9 +275,13 @@ class ClientUpdateView(LoginRequiredMixin, View):
         client = self.setup_client(request, pk)
         form = ClientForm(request.POST, by=request.user, segment_id=client.segment_id)
         if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in form.fields}
+            data = {name: form.cleaned_data[name] for name in form.fields if name != REVISION}
             try:
-                client_update(client=client, by=request.user, data=data)
+                with editing_version(form.cleaned_data.get(REVISION)):
+                    client_update(client=client, by=request.user, data=data)
+            except StaleVersion as exc:
+                mark_stale(form, exc.current)
+                client.refresh_from_db()
             except ValidationError as exc:
                 client.refresh_from_db()
                 add_service_errors(form, exc)

@@ -313,9 +313,14 @@ class CrossSellList:
 def cross_sell_list(*, user: User, manager: User, month: date) -> CrossSellList:
     """Tool 1 for the manager and the plan month: his sales of the 4 full months before `month`, by client and
     category (one aggregate query), against the head's complement map; the best-selling active product to offer."""
-    window = DepartmentSettings.current().plan_window_months
-    window_start, window_end = month_shift(month, -window), month - timedelta(days=1)
     plan = current_plan(user=user, manager=manager, month=month)
+    # The plan's own window (an approved plan keeps the one it was computed with); the setting without a plan.
+    if plan is not None and plan.window_start and plan.window_end:
+        window_start, window_end = plan.window_start, plan.window_end
+        window = (window_end.year - window_start.year) * 12 + window_end.month - window_start.month + 1
+    else:
+        window = DepartmentSettings.current().plan_window_months
+        window_start, window_end = month_shift(month, -window), month - timedelta(days=1)
     sales = SaleLine.objects.visible_to(user).filter(
         manager=manager, date__range=(window_start, window_end), product__category__isnull=False
     )

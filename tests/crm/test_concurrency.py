@@ -1,0 +1,123 @@
+"""Optimistic concurrency (issue 10): revisions, ETag / If-Match (412), locked updates that keep both edits, a stage
+move racing an edit, and an edit form opened before someone else's change."""
+
+import threading
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import close_old_connections
+from django.urls import reverse
+
+from crm.models import Client, Deal
+from crm.rules.stages import Stage
+from crm.services.deals import deal_move_stage, deal_update
+from tests.conftest import api_as
+from tests.crm.factories import ClientFactory, DealFactory
+
+
+def _deal(manager, **extra):
+    return DealFactory(client=ClientFactory(owner=manager), owner=manager, **extra)
+
+
+@pytest.mark.django_db
+def test_reads_carry_the_revision_as_etag_and_a_stale_if_match_is_refused_with_412(manager):
+    deal = _deal(manager)
+    api = api_as(manager)
+    read = api.get(f"/api/v1/deals/{deal.pk}/")
+    assert read["ETag"] == '"1"'
+
+    ok = api.patch(f"/api/v1/deals/{deal.pk}/", {"title": "Первая"}, format="json", HTTP_IF_MATCH='"1"')
+    assert ok.status_code == 200 and ok["ETag"] == '"2"'
+    stale = api.patch(f"/api/v1/deals/{deal.pk}/", {"title": "Вторая"}, format="json", HTTP_IF_MATCH='"1"')
+    assert stale.status_code == 412
+    assert str(manager) in stale.json()["detail"] and stale["ETag"] == '"2"'
+    assert Deal.objects.get(pk=deal.pk).title == "Первая"
+    weak = api.patch(f"/api/v1/deals/{deal.pk}/", {"title": "Третья"}, format="json", HTTP_IF_MATCH='W/"2"')
+    assert weak.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("header", ["abc", '"-1"', '"1.5"', '"²"'])
+def test_an_unreadable_if_match_is_a_400_not_a_500(manager, header):
+    deal = _deal(manager)
+    response = api_as(manager).patch(f"/api/v1/deals/{deal.pk}/", {"title": "x"}, format="json", HTTP_IF_MATCH=header)
+    assert response.status_code == 400 and "If-Match" in response.json()
+
+
+def _race(*jobs):
+    barrier = threading.Barrier(len(jobs))
+    errors: list[BaseException] = []
+
+    def run(job):
+        try:
+            barrier.wait(timeout=10)
+            job()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_edits_of_different_fields_at_the_same_moment_both_stay(manager):
+    for _round in range(5):
+        deal = _deal(manager, title="Старое", amount=Decimal("100"))
+        first, second = Deal.objects.get(pk=deal.pk), Deal.objects.get(pk=deal.pk)
+        errors = _race(
+            lambda d=first: deal_update(deal=d, by=manager, data={"title": "Новое"}),
+            lambda d=second: deal_update(deal=d, by=manager, data={"amount": Decimal("555")}),
+        )
+        assert errors == []
+        saved = Deal.objects.get(pk=deal.pk)
+        assert (saved.title, saved.amount, saved.revision) == ("Новое", Decimal("555.00"), 3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stage_move_racing_an_edit_never_goes_back(manager):
+    for _round in range(5):
+        deal = _deal(manager, stage=Stage.GOAL)
+        editing, moving = Deal.objects.get(pk=deal.pk), Deal.objects.get(pk=deal.pk)
+        errors = _race(
+            lambda d=editing: deal_update(deal=d, by=manager, data={"title": "Правка"}),
+            lambda d=moving: deal_move_stage(
+                deal=d, to_stage=Stage.MARKET, by=manager, data={"plan_month": date(2026, 12, 1)}
+            ),
+        )
+        saved = Deal.objects.get(pk=deal.pk)
+        assert errors == []
+        assert (saved.stage, saved.title, saved.plan_month) == (Stage.MARKET, "Правка", date(2026, 12, 1))
+
+
+@pytest.mark.django_db
+def test_an_edit_form_opened_before_another_change_says_who_changed_it_and_keeps_what_was_typed(client, manager, head):
+    customer = ClientFactory(owner=manager, name="ООО Было", region="Москва")
+    client.force_login(manager)
+    page = client.get(reverse("client_update", args=[customer.pk]))
+    assert 'name="revision" value="1"' in page.content.decode()
+    form = page.context["form"]
+    data = {name: ("" if value is None else value) for name, value in form.initial.items()}
+    data.update(name="ООО Моё", region="Тверь", revision="1")
+    # Meanwhile the head changes the region.
+    from crm.services.clients import client_update
+
+    client_update(client=Client.objects.get(pk=customer.pk), by=head, data={"region": "Казань"})
+
+    response = client.post(reverse("client_update", args=[customer.pk]), data)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert str(head) in html and "Казань" in html and 'value="Тверь"' in html and 'value="ООО Моё"' in html
+    assert 'name="revision" value="2"' in html
+    assert Client.objects.get(pk=customer.pk).region == "Казань"
+    # Saving again, informed, applies.
+    data["revision"] = "2"
+    assert client.post(reverse("client_update", args=[customer.pk]), data).status_code == 302
+    assert Client.objects.get(pk=customer.pk).region == "Тверь"
