@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.calendar import month_start
@@ -51,6 +51,17 @@ NIGHTLY_JOBS: list[NightlyJob] = [
 JOBS_BY_NAME = {job.name: job for job in NIGHTLY_JOBS}
 
 
+# pg_advisory_xact_lock key of the nightly jobs ("nightly" in ASCII, as a bigint).
+NIGHTLY_LOCK_KEY = 0x6E69676874_6C79
+
+
+def nightly_lock() -> None:
+    """Wait for the nightly lock, held to the end of the current transaction (PostgreSQL; SQLite runs one writer)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NIGHTLY_LOCK_KEY])
+
+
 def monthly_due(name: str, as_of: date) -> bool:
     """Whether the job's monthly part for the month of `as_of` is still to do: no run of it has done it yet."""
     done = NightlyJobRun.objects.filter(name=name, status=NightlyJobRun.Status.OK, monthly_for=month_start(as_of))
@@ -79,23 +90,34 @@ def run_job(run: NightlyRun, name: str, *, attempt: int = 1) -> NightlyJobRun:
         logger.warning("nightly %s for %s skipped: %s", name, run.as_of, record["error"])
         row, _created = NightlyJobRun.objects.update_or_create(run=run, name=name, defaults=record)
         return row
-    monthly = job.monthly and monthly_due(name, run.as_of)
     started = time.monotonic()
     try:
         with transaction.atomic():
+            # One nightly job at a time in the whole department: a second run started meanwhile waits here, then
+            # finds the work done (every job is idempotent, and the record below commits with the work), so
+            # nothing is written twice.
+            nightly_lock()
+            monthly = job.monthly and monthly_due(name, run.as_of)
             counts = job.run(run.as_of, monthly=monthly) if job.monthly else job.run(run.as_of)
-    except Exception as exc:
+            record.update(
+                status=NightlyJobRun.Status.OK,
+                counts=_json(counts),
+                monthly_for=month_start(run.as_of) if monthly else None,
+                seconds=Decimal(f"{time.monotonic() - started:.3f}"),
+            )
+            row, _created = NightlyJobRun.objects.update_or_create(run=run, name=name, defaults=record)
+    except Exception as exc:  # recorded and shown on the runs page; the next jobs still run
         logger.exception("nightly %s for %s failed (attempt %d)", name, run.as_of, attempt)
-        record.update(status=NightlyJobRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000])
-    else:
         record.update(
-            status=NightlyJobRun.Status.OK,
-            counts=_json(counts),
-            monthly_for=month_start(run.as_of) if monthly else None,
+            status=NightlyJobRun.Status.FAILED,
+            counts={},
+            monthly_for=None,
+            error=f"{type(exc).__name__}: {exc}"[:4000],
+            seconds=Decimal(f"{time.monotonic() - started:.3f}"),
         )
+        row, _created = NightlyJobRun.objects.update_or_create(run=run, name=name, defaults=record)
+    else:
         logger.info("nightly %s for %s: %s", name, run.as_of, counts)
-    record["seconds"] = Decimal(f"{time.monotonic() - started:.3f}")
-    row, _created = NightlyJobRun.objects.update_or_create(run=run, name=name, defaults=record)
     return row
 
 

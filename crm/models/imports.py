@@ -47,6 +47,9 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField(_("added"), default=0)
     skipped_count = models.PositiveIntegerField(_("already present"), default=0)
     message = models.TextField(_("message"), blank=True)
+    # Failed because its worker stopped (no progress for CRM_IMPORT_STALE_MINUTES): nothing was written, and the
+    # same checked file may be run again.
+    interrupted = models.BooleanField(_("interrupted"), default=False)
     created_by = models.ForeignKey("crm.User", verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)

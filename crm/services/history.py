@@ -27,7 +27,9 @@ def _plain(value: Any) -> Any:
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """The concrete field values of `obj`, as JSON-safe values, to diff after a change."""
-    names = fields or [f.attname for f in obj._meta.concrete_fields if f.attname not in ("updated_at", "created_at", "revision")]
+    names = fields or [
+        f.attname for f in obj._meta.concrete_fields if f.attname not in ("updated_at", "created_at", "revision")
+    ]
     return {name: _plain(getattr(obj, name)) for name in names}
 
 

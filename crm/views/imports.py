@@ -24,6 +24,7 @@ from crm.forms.people import add_service_errors
 from crm.models import ImportJob, User
 from crm.services.imports import MAX_STORED_ERRORS, can_import, import_run, import_validate
 from crm.services.imports.preview import import_preview
+from crm.services.imports.recovery import imports_stale_fail
 
 PAGE_SIZE = 50
 ERRORS_PAGE_SIZE = 50
@@ -161,6 +162,7 @@ class ImportAccessMixin(RoleRequiredMixin):
 
 
 def visible_jobs(request: HttpRequest) -> QuerySet[ImportJob]:
+    imports_stale_fail()  # a job whose worker died shows as failed and re-runnable, never "running" for ever
     return ImportJob.objects.visible_to(user_of(request)).select_related("created_by")
 
 
@@ -234,7 +236,9 @@ class ImportDetailView(ImportAccessMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = visible_job(request, pk)
         errors = Paginator(job.errors, ERRORS_PAGE_SIZE).get_page(request.GET.get("page"))
-        validated = job.status == ImportJob.Status.VALIDATED
+        validated = job.status == ImportJob.Status.VALIDATED or (
+            job.status == ImportJob.Status.FAILED and job.interrupted
+        )
         refusal = confirm_refusal(job) if validated else ""
         context = {
             "job": job,

@@ -126,6 +126,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker died is given to another worker: every task here is safe to run again (idempotent jobs,
+# imports that claim their job row).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The whole schedule lives here; django-celery-beat copies it into the database for the admin.
@@ -184,6 +187,8 @@ SPECTACULAR_SETTINGS = {
 
 # Imports above this many data rows run as a Celery task with progress; smaller ones run at once.
 CRM_IMPORT_ASYNC_ROWS = env.int("CRM_IMPORT_ASYNC_ROWS", default=2000)
+# A running import that has reported no progress for this long is taken for dead (its worker was killed).
+CRM_IMPORT_STALE_MINUTES = env.int("CRM_IMPORT_STALE_MINUTES", default=30)
 
 LOGGING = {
     "version": 1,

@@ -165,3 +165,41 @@ def test_on_a_worker_a_failed_job_asks_celery_to_retry_it_later_and_waits_longer
     assert asked == [RETRY_WAIT_SECONDS, 2 * RETRY_WAIT_SECONDS, 4 * RETRY_WAIT_SECONDS]
     assert outcome["status"] == "failed"
     assert NightlyJobRun.objects.get(run=run, name="deal_hygiene_snapshot").attempts == JOB_RETRIES + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_nightly_runs_at_the_same_time_take_turns_and_write_nothing_twice(manager):
+    import threading
+
+    from django.db import close_old_connections
+
+    from crm.models import ChangeLog, Client, OwnershipChange
+    from tests.crm.factories import ClientFactory, SaleLineFactory
+
+    lost = ClientFactory(owner=manager, owned_since=date(2025, 1, 1), status=Client.Status.ACTIVE)
+    SaleLineFactory(client=lost, date=date(2025, 12, 20))
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def night():
+        try:
+            barrier.wait(timeout=10)
+            run_nightly(date(2026, 6, 10))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=night) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert NightlyRun.objects.count() == 2
+    assert set(NightlyJobRun.objects.values_list("status", flat=True)) == {"ok"}
+    client_logs = ChangeLog.objects.filter(object_id=lost.pk, content_type__model="client")
+    assert client_logs.count() == 2  # the status once, the owner once: not twice each
+    assert OwnershipChange.objects.filter(client=lost).count() == 1
+    assert Client.objects.get(pk=lost.pk).owner_id is None

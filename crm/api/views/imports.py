@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from core.http import user_of
 from crm.models import ImportJob, User
 from crm.services.imports import import_run, import_validate
+from crm.services.imports.recovery import imports_stale_fail
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
@@ -80,6 +81,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return user_of(self.request)
 
     def get_queryset(self) -> QuerySet[ImportJob]:
+        imports_stale_fail()  # a job whose worker died is failed and re-runnable, never "running" for ever
         return ImportJob.objects.visible_to(self.user)
 
     @extend_schema(

@@ -30,6 +30,7 @@ from crm.models import ChangeLog, Client, ImportJob, User
 from crm.services.history import snapshot
 from crm.services.imports import client_rows, sale_rows
 from crm.services.imports.readers import ColumnMap, Table, map_columns, open_table
+from crm.services.imports.recovery import import_rearm
 from crm.services.ownership import client_owners_set
 
 logger = logging.getLogger(__name__)
@@ -178,6 +179,7 @@ def import_run(*, job: ImportJob, by: User, today: date | None = None) -> Import
     if not can_import(by, job.kind) or not ImportJob.objects.visible_to(by).filter(pk=job.pk).exists():
         raise PermissionDenied(_("You may not run this import."))
     job.refresh_from_db()
+    import_rearm(job)  # an import whose worker died runs again from its checked file
     if job.status != ImportJob.Status.VALIDATED:
         raise ValidationError({"status": [_("This import has already been started.")]})
     if job.strict and job.error_count:
