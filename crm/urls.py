@@ -4,6 +4,7 @@ stock requests."""
 from django.urls import URLPattern, path
 
 from crm.views import (
+    audit,
     auth,
     board,
     calendar,
@@ -89,6 +90,7 @@ urlpatterns = [
     path("long-list/draft/", hunting.LongListDraftView.as_view(), name="long_list_draft"),
     path("long-list/entries/<int:pk>/", hunting.LongListEntryView.as_view(), name="long_list_entry"),
     path("settings/", settings.DepartmentSettingsView.as_view(), name="department_settings"),
+    path("audit/", audit.AuditView.as_view(), name="audit"),
     path("settings/calendar/", calendar.WorkingCalendarView.as_view(), name="working_calendar"),
     # Prospect lists (build, check, claim, print) and the sources report.
     path("prospects/", prospects.ProspectListIndexView.as_view(), name="prospect_list_index"),

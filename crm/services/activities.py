@@ -38,6 +38,7 @@ def activity_create(*, by: User, data: dict[str, Any]) -> Activity:
     _check(activity, by)
     activity.full_clean()
     activity.save()
+    changelog_record(obj=activity, by=by, action=ChangeLog.Action.CREATE)
     return activity
 
 

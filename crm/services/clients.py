@@ -160,6 +160,7 @@ def contact_create(*, by: User, client: Client, data: dict[str, Any]) -> Contact
     contact = ContactPerson(client=client, **data)
     contact.full_clean()
     contact.save()
+    changelog_record(obj=contact, by=by, action=ChangeLog.Action.CREATE)
     return contact
 
 

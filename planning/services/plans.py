@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -31,7 +32,8 @@ from django.utils.translation import gettext as _
 
 from core.calendar import month_shift, month_start
 from core.money import to_money
-from crm.models import DepartmentSettings, User
+from crm.models import ChangeLog, DepartmentSettings, User
+from crm.services.history import changelog_record
 from planning.models import Plan, PlanLine
 from planning.rules.plans import (
     FIGURES,
@@ -186,6 +188,7 @@ def plan_generate(
     )
     plan.save()
     PlanLine.objects.bulk_create(lines)
+    changelog_record(obj=plan, by=by, action=ChangeLog.Action.CREATE)
     return plan
 
 
@@ -228,7 +231,9 @@ def plan_approve(*, plan: Plan, by: User) -> Plan:
     plan.status = Plan.Status.APPROVED
     plan.approved_by = by
     plan.approved_at = now
+    before = {"status": Plan.Status.DRAFT}
     plan.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    changelog_record(obj=plan, by=by, action=ChangeLog.Action.UPDATE, before=before)
     return plan
 
 
@@ -275,4 +280,15 @@ def plans_draft_for(*, month: date) -> dict[str, int]:
     for line in lines:
         line.plan_id = line.plan.pk
     PlanLine.objects.bulk_create(lines, batch_size=2000)
+    plan_type = ContentType.objects.get_for_model(Plan)
+    ChangeLog.objects.bulk_create(
+        ChangeLog(
+            content_type=plan_type,
+            object_id=plan.pk,
+            action=ChangeLog.Action.CREATE,
+            changes={"month": [None, str(plan.month)], "target": [None, str(plan.target)], "status": [None, "draft"]},
+            by=None,
+        )
+        for plan in plans
+    )
     return {"drafted": len(plans), "lines": len(lines)}
