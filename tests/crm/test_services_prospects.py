@@ -208,9 +208,11 @@ def test_progress_counts_only_workable_entries_with_phone_email_and_address(plis
 
 def test_the_warm_base_brings_lapsed_own_clients_and_clients_that_never_bought(plist, manager, other_manager):
     lapsed = base_client(name="Уснувший", owner=manager)
-    SaleLineFactory(client=lapsed, date=date(2026, 1, 15))  # exactly 5 months before TODAY
+    # Calendar months, as every rule counts them (DOMAIN.md section 3): the 5 full months before June are
+    # January to May, so a last purchase on 31 December makes a lapsed client and one on 1 January does not.
+    SaleLineFactory(client=lapsed, date=date(2025, 12, 31))
     active = base_client(name="Свежий", owner=manager)
-    SaleLineFactory(client=active, date=date(2026, 1, 16))
+    SaleLineFactory(client=active, date=date(2026, 1, 1))
     SaleLineFactory(client=active, date=date(2025, 1, 16))
     never = base_client(name="Не покупал", owner=manager)
     unowned = base_client(name="Ничей", owner=None, owned_since=None)
@@ -242,9 +244,12 @@ def test_the_warm_base_follows_the_heads_setting(plist, manager):
     settings.new_client_after_months = 2
     settings.save()
     client = base_client(name="Два месяца", owner=manager)
-    SaleLineFactory(client=client, date=date(2026, 4, 15))
+    SaleLineFactory(client=client, date=date(2026, 3, 31))  # nothing in April and May, the 2 months before June
+    recent = base_client(name="Апрель", owner=manager)
+    SaleLineFactory(client=recent, date=date(2026, 4, 1))
 
     assert prospect_add_warm(prospect_list=plist, by=manager, today=TODAY) == 1
+    assert set(plist.entries.values_list("name", flat=True)) == {"Два месяца"}
 
 
 def test_the_warm_candidates_take_one_query_each_whatever_their_number(db):
