@@ -18,7 +18,7 @@ def revision_field() -> forms.IntegerField:
     return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
-def mark_stale(form: forms.Form, current: models.Model) -> None:
+def mark_stale(form: forms.BaseForm, current: models.Model) -> None:
     """Refuse the form's save on a row changed since it was opened: who changed it and when, and for each field
     that differs the value now next to the user's. What he typed stays; the hidden revision moves to the row's
     revision now, so saving again is his informed decision."""

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import BooleanField
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms.concurrency import REVISION, revision_field
 from crm.models import DepartmentSettings, User
 from crm.models.settings import SETTINGS_FIELDS, SETTINGS_SECTIONS
 
@@ -30,6 +31,7 @@ class LongListEntryForm(forms.Form):
         label=_("Or yearly potential, ₽"), required=False, min_value=0, max_digits=16, decimal_places=2
     )
     needs = forms.CharField(label=_("Needs"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    revision = revision_field()
     reasons_not_bought = forms.CharField(
         label=_("Why they did not buy"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -47,6 +49,7 @@ class LongListEntryForm(forms.Form):
             "needs": entry.needs,
             "reasons_not_bought": entry.reasons_not_bought,
             "objections": entry.objections,
+            "revision": entry.revision,
         }
 
 
@@ -69,6 +72,10 @@ class DepartmentSettingsForm(forms.ModelForm):
         for _section, fields in SETTINGS_SECTIONS:
             for name, rule in fields:
                 self.fields[name].help_text = rule
+        # The revision the page was opened at: a save over someone else's newer change is refused, with both values.
+        self.fields[REVISION] = revision_field()
+        if instance is not None and instance.pk:
+            self.initial.setdefault(REVISION, instance.revision)
         self.sellers = sellers
         for seller in sellers:
             self.fields[self.norm_name(seller)] = forms.IntegerField(

@@ -19,8 +19,10 @@ from django.views.generic import TemplateView
 
 from core.access import RoleRequiredMixin
 from core.calendar import month_start, parse_month
+from core.concurrency import StaleVersion, editing_version
 from core.exports import Column, xlsx_response
 from core.http import user_of
+from crm.forms.concurrency import REVISION, mark_stale
 from crm.forms.hunting import LongListEntryForm
 from crm.forms.people import add_service_errors
 from crm.models import DepartmentSettings, LongList, LongListEntry, User
@@ -177,8 +179,13 @@ class LongListEntryView(HuntingMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         form = LongListEntryForm(request.POST)
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            revision = data.pop(REVISION, None)
             try:
-                long_list_entry_update(entry=self.entry, by=self.user, data=dict(form.cleaned_data))
+                with editing_version(revision):
+                    long_list_entry_update(entry=self.entry, by=self.user, data=data)
+            except StaleVersion as exc:
+                mark_stale(form, exc.current)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

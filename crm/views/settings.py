@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.access import RoleRequiredMixin
+from core.concurrency import StaleVersion, editing_version
+from crm.forms.concurrency import REVISION, mark_stale
 from crm.forms.hunting import DepartmentSettingsForm
 from crm.forms.people import add_service_errors
 from crm.models import ChangeLog, ColdCallNorm, DepartmentSettings, User
@@ -42,7 +44,10 @@ class DepartmentSettingsView(RoleRequiredMixin, View):
         form = self.make_form(request.POST)
         if form.is_valid():
             try:
-                department_settings_update(by=self.user, data=form.settings_data(), norms=form.norms_data())
+                with editing_version(form.cleaned_data.get(REVISION)):
+                    department_settings_update(by=self.user, data=form.settings_data(), norms=form.norms_data())
+            except StaleVersion as exc:
+                mark_stale(form, exc.current)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

@@ -121,3 +121,48 @@ def test_an_edit_form_opened_before_another_change_says_who_changed_it_and_keeps
     data["revision"] = "2"
     assert client.post(reverse("client_update", args=[customer.pk]), data).status_code == 302
     assert Client.objects.get(pk=customer.pk).region == "Тверь"
+
+
+@pytest.mark.django_db
+def test_the_settings_page_opened_before_another_change_keeps_what_was_typed(client, head, admin_user):
+    from crm.models import DepartmentSettings
+    from crm.models.settings import SETTINGS_FIELDS
+    from crm.services.hunting import department_settings_update
+
+    department_settings_update(by=head, data={"long_list_min": 40}, norms={})
+    client.force_login(head)
+    page = client.get(reverse("department_settings"))
+    opened = DepartmentSettings.current().revision
+    assert f'name="revision" value="{opened}"' in page.content.decode()
+    department_settings_update(by=admin_user, data={"long_list_min": 45}, norms={})
+    settings = DepartmentSettings.current()
+    data = {name: getattr(settings, name) for name in SETTINGS_FIELDS if not isinstance(getattr(settings, name), bool)}
+    data.update(long_list_min=55, revision=opened)
+
+    response = client.post(reverse("department_settings"), data)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert str(admin_user) in html and 'value="55"' in html
+    assert DepartmentSettings.current().long_list_min == 45
+
+
+@pytest.mark.django_db
+def test_the_long_list_outcome_form_opened_before_another_change_is_refused(client, manager, team_lead):
+    from crm.models import LongList, LongListEntry
+    from crm.services.hunting import long_list_entry_update
+
+    entry = LongListEntry.objects.create(
+        long_list=LongList.objects.create(owner=manager, month=date(2026, 12, 1)),
+        client=ClientFactory(owner=manager),
+        reason=LongListEntry.Reason.NEVER_BOUGHT,
+    )
+    client.force_login(manager)
+    page = client.get(reverse("long_list_entry", args=[entry.pk]))
+    assert 'name="revision" value="1"' in page.content.decode()
+    long_list_entry_update(entry=LongListEntry.objects.get(pk=entry.pk), by=team_lead, data={"needs": "Камеры"})
+
+    response = client.post(reverse("long_list_entry", args=[entry.pk]), {"needs": "Домофоны", "revision": "1"})
+
+    assert response.status_code == 400 and "Домофоны" in response.content.decode()
+    assert LongListEntry.objects.get(pk=entry.pk).needs == "Камеры"
