@@ -48,6 +48,7 @@ from crm.models import (
     WorkingDayOverride,
 )
 from crm.models.validators import normalize_phone
+from crm.services.auth import user_tokens_revoke
 from crm.services.clients import client_create, client_update
 from crm.services.deals import deal_create, deal_update
 from crm.services.history import changelog_record
@@ -103,6 +104,12 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("username", "last_name", "first_name", "middle_name", "email", "phone")
     list_select_related = ("team",)
     ordering = ("last_name", "first_name", "username")
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Deactivated here as on the users page: his API sessions end with it.
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            user_tokens_revoke(user=obj)
 
 
 @admin.register(Team)

@@ -9,3 +9,8 @@ class CrmConfig(AppConfig):
     def ready(self) -> None:
         # Register the CRM's Celery tasks, which services start by name (crm/services/imports).
         from crm import tasks  # noqa: F401
+        from crm.security import connect_login_log
+
+        # The login log (every success, failure and lockout, with username and address) rides on Django's
+        # login signals, as django-axes does: logins happen in Django's form, the admin and simplejwt.
+        connect_login_log()

@@ -1,14 +1,16 @@
-"""The CRM's part of /api/v1/: its resources, `me`, and JWT auth (access + refresh with rotation and blacklist).
+"""The CRM's part of /api/v1/: its resources, `me`, and JWT auth (access + refresh with rotation and blacklist,
+a lockout after repeated failures, logout).
 
 `ROUTES` are registered on the project's one router (salesdept/urls.py), beside the other apps' routes.
 """
 
 from django.urls import path
 from rest_framework.viewsets import ViewSetMixin
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+from rest_framework_simplejwt.views import TokenRefreshView
 
 from crm.api import views
 from crm.api.views import hunting
+from crm.api.views.auth import LogoutView, TokenObtainView
 from crm.api.views.imports import ImportJobViewSet
 from crm.api.views.prospects import ProspectEntryViewSet, ProspectListViewSet
 from crm.api.views.reassignments import ReassignmentViewSet
@@ -39,7 +41,8 @@ ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
 ]
 
 urlpatterns = [
-    path("auth/token/", TokenObtainPairView.as_view(), name="token_obtain_pair"),
+    path("auth/token/", TokenObtainView.as_view(), name="token_obtain_pair"),
     path("auth/token/refresh/", TokenRefreshView.as_view(), name="token_refresh"),
+    path("auth/logout/", LogoutView.as_view(), name="token_logout"),
     path("me/", views.MeView.as_view(), name="me"),
 ]

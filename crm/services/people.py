@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from crm.models import ChangeLog, Role, Team, User
 
+from .auth import user_tokens_revoke
 from .history import changelog_record, snapshot
 
 # What a user record may have changed after creation; the password changes only through its own flow.
@@ -115,6 +116,7 @@ def user_update(*, by: User, user: User, data: dict[str, Any]) -> User:
         if "is_active" in data and not data["is_active"]:
             raise ValidationError({"is_active": [_("You cannot deactivate yourself.")]})
     before = snapshot(user, USER_LOGGED_FIELDS)
+    was_active = user.is_active
     for field, value in data.items():
         if isinstance(value, str) and field != "role":
             value = value.strip()
@@ -133,6 +135,8 @@ def user_update(*, by: User, user: User, data: dict[str, Any]) -> User:
     if errors:
         raise ValidationError(errors)
     user.save()
+    if was_active and not user.is_active:
+        user_tokens_revoke(user=user)
     still_leads = user.is_active and user.is_team_lead
     _leave_led_teams(by=by, user=user, keep=user.team if still_leads else None)
     changelog_record(obj=user, by=by, action=ChangeLog.Action.UPDATE, before=before)
@@ -140,7 +144,7 @@ def user_update(*, by: User, user: User, data: dict[str, Any]) -> User:
 
 
 def user_set_active(*, by: User, user: User, is_active: bool) -> User:
-    """Deactivate (the user can no longer log in; their data stays) or activate again."""
+    """Deactivate (the user can no longer log in, his refresh tokens are revoked; his data stays) or activate."""
     return user_update(by=by, user=user, data={"is_active": is_active})
 
 

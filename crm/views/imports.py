@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from core.access import RoleRequiredMixin
-from core.exports import Column, xlsx_response
+from core.exports import Column, csv_response, xlsx_response
 from core.http import user_of
 from crm.forms.imports import ImportUploadForm, import_kinds
 from crm.forms.people import add_service_errors
@@ -301,8 +298,4 @@ class ImportSampleView(ImportAccessMixin, View):
             raise Http404
         if not can_import(self.user, kind):
             raise PermissionDenied(_("You may not import this kind of file."))
-        buffer = io.StringIO()
-        csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(SAMPLES[kind])
-        response = HttpResponse(buffer.getvalue().encode("cp1251"), content_type="text/csv; charset=windows-1251")
-        response["Content-Disposition"] = f'attachment; filename="sample-{kind}.csv"'
-        return response
+        return csv_response(filename=f"sample-{kind}", rows=SAMPLES[kind], encoding="windows-1251")

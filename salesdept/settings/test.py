@@ -1,7 +1,7 @@
 """Tests run against real PostgreSQL and Redis, as production does."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, database, env
+from .base import BASE_DIR, REST_FRAMEWORK, database, env
 
 DATABASES = {"default": database(env("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/salesdept"))}
 REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/5")
@@ -18,3 +18,8 @@ STORAGES = {
 }
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / ".test-media"))
 LANGUAGE_CODE = "ru"
+# No test is throttled unless it asks to be (tests/crm/test_api_throttling.py lowers the rates).
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"anon": "1000000/minute", "user": "1000000/minute"},
+}
