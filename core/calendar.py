@@ -143,11 +143,3 @@ def start_of_day(day: date) -> datetime:
 def end_of_day(day: date) -> datetime:
     """Midnight at the end of `day` (the start of the next), in the current time zone."""
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
-
-
-def parse_month(value: str | None) -> date | None:
-    """`YYYY-MM` -> the first day of that month; None when empty or malformed."""
-    try:
-        return datetime.strptime(value or "", "%Y-%m").date()
-    except ValueError:
-        return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -9,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from core.params import SYNC_MIN_YEAR, parse_datetime_with_offset, parse_id
 from crm.models import (
     Activity,
     Brand,
@@ -65,16 +68,48 @@ class StrictBooleanFilter(filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+class IdField(forms.Field):
+    """A row id (ASCII digits, core/params.py `parse_id`): `²` or `1e400` is an error, not a 500."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: object) -> int | None:
+        try:
+            return parse_id(value, field="id")
+        except ValidationError as exc:
+            raise ValidationError(exc.messages, code="invalid") from None
+
+
+class MomentField(forms.Field):
+    """ISO 8601 with an offset PostgreSQL can hold, from 1970 (core/params.py `parse_datetime_with_offset`)."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: object) -> datetime | None:
+        try:
+            return parse_datetime_with_offset(value, field="moment", min_year=SYNC_MIN_YEAR)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages, code="invalid") from None
+
+
+class IdFilter(filters.NumberFilter):
+    field_class = IdField
+
+
+class MomentFilter(filters.IsoDateTimeFilter):
+    field_class = MomentField
+
+
 class SyncFilterSet(filters.FilterSet):
     """Rows changed at or after `updated_since` (ISO 8601), for incremental sync."""
 
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
 
 
 class ClientFilterSet(SyncFilterSet):
     q = filters.CharFilter(method="filter_q", label=_("Name, INN or phone"))
-    owner = filters.NumberFilter(field_name="owner_id")
-    segment = filters.NumberFilter(field_name="segment_id")
+    owner = IdFilter(field_name="owner_id")
+    segment = IdFilter(field_name="segment_id")
     status = filters.ChoiceFilter(choices=Client.Status.choices)
     category = filters.ChoiceFilter(choices=Client.Category.choices)
     source = filters.ChoiceFilter(choices=Client.Source.choices)
@@ -99,7 +134,7 @@ class ClientFilterSet(SyncFilterSet):
 
 class ContactFilterSet(SyncFilterSet):
     q = filters.CharFilter(method="filter_q", label=_("Name or phone"))
-    client = filters.NumberFilter(field_name="client_id")
+    client = IdFilter(field_name="client_id")
     decision_role = filters.ChoiceFilter(choices=ContactPerson.DecisionRole.choices)
 
     class Meta:
@@ -119,8 +154,8 @@ class ContactFilterSet(SyncFilterSet):
 
 class ProductFilterSet(SyncFilterSet):
     q = filters.CharFilter(method="filter_q", label=_("Name or SKU"))
-    category = filters.NumberFilter(field_name="category_id")
-    brand = filters.NumberFilter(field_name="brand_id")
+    category = IdFilter(field_name="category_id")
+    brand = IdFilter(field_name="brand_id")
     is_active = StrictBooleanFilter()
 
     class Meta:
@@ -133,7 +168,7 @@ class ProductFilterSet(SyncFilterSet):
 
 
 class ProductCategoryFilterSet(SyncFilterSet):
-    parent = filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id")
     is_active = StrictBooleanFilter()
 
     class Meta:
@@ -168,11 +203,11 @@ class DealFilterSet(SyncFilterSet):
 
     q = filters.CharFilter(method="filter_q", label=_("Deal or client name"))
     stage = filters.MultipleChoiceFilter(choices=Stage.choices)
-    owner = filters.NumberFilter(field_name="owner_id")
-    manager = filters.NumberFilter(field_name="owner_id", label=_("Manager"))
-    segment = filters.NumberFilter(field_name="client__segment_id")
-    client = filters.NumberFilter(field_name="client_id")
-    team = filters.NumberFilter(field_name="owner__team_id")
+    owner = IdFilter(field_name="owner_id")
+    manager = IdFilter(field_name="owner_id", label=_("Manager"))
+    segment = IdFilter(field_name="client__segment_id")
+    client = IdFilter(field_name="client_id")
+    team = IdFilter(field_name="owner__team_id")
     no_open_task = StrictBooleanFilter(method="filter_no_open_task", label=_("Open deals without a next task"))
     overdue_task = StrictBooleanFilter(method="filter_overdue_task", label=_("Open deals with an overdue task"))
 
@@ -193,12 +228,12 @@ class DealFilterSet(SyncFilterSet):
 
 class ActivityFilterSet(SyncFilterSet):
     kind = filters.ChoiceFilter(choices=Activity.Kind.choices)
-    client = filters.NumberFilter(field_name="client_id")
-    deal = filters.NumberFilter(field_name="deal_id")
-    owner = filters.NumberFilter(field_name="owner_id")
+    client = IdFilter(field_name="client_id")
+    deal = IdFilter(field_name="deal_id")
+    owner = IdFilter(field_name="owner_id")
     done = StrictBooleanFilter(field_name="done_at", lookup_expr="isnull", exclude=True)
-    due_before = filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
-    due_after = filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
+    due_before = MomentFilter(field_name="due_at", lookup_expr="lt")
+    due_after = MomentFilter(field_name="due_at", lookup_expr="gte")
 
     class Meta:
         model = Activity
@@ -206,9 +241,9 @@ class ActivityFilterSet(SyncFilterSet):
 
 
 class SaleLineFilterSet(SyncFilterSet):
-    client = filters.NumberFilter(field_name="client_id")
-    manager = filters.NumberFilter(field_name="manager_id")
-    product = filters.NumberFilter(field_name="product_id")
+    client = IdFilter(field_name="client_id")
+    manager = IdFilter(field_name="manager_id")
+    product = IdFilter(field_name="product_id")
     date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
     is_paid = StrictBooleanFilter()
@@ -223,7 +258,7 @@ class UserFilterSet(SyncFilterSet):
 
     q = filters.CharFilter(method="filter_q", label=_("Name, login or e-mail"))
     role = filters.ChoiceFilter(choices=Role.choices)
-    team = filters.NumberFilter(field_name="team_id")
+    team = IdFilter(field_name="team_id")
     is_active = StrictBooleanFilter()
     active = StrictBooleanFilter(field_name="is_active")
 
@@ -250,7 +285,7 @@ class TeamFilterSet(SyncFilterSet):
 
 
 class ProspectListFilterSet(SyncFilterSet):
-    owner = filters.NumberFilter(field_name="owner_id")
+    owner = IdFilter(field_name="owner_id")
 
     class Meta:
         model = ProspectList
@@ -258,7 +293,7 @@ class ProspectListFilterSet(SyncFilterSet):
 
 
 class ProspectEntryFilterSet(SyncFilterSet):
-    prospect_list = filters.NumberFilter(field_name="prospect_list_id")
+    prospect_list = IdFilter(field_name="prospect_list_id")
     check_result = filters.ChoiceFilter(choices=ProspectEntry.Check.choices)
 
     class Meta:
@@ -267,7 +302,7 @@ class ProspectEntryFilterSet(SyncFilterSet):
 
 
 class LongListFilterSet(SyncFilterSet):
-    owner = filters.NumberFilter(field_name="owner_id")
+    owner = IdFilter(field_name="owner_id")
     month = filters.DateFilter(field_name="month")
 
     class Meta:
@@ -276,7 +311,7 @@ class LongListFilterSet(SyncFilterSet):
 
 
 class LongListEntryFilterSet(SyncFilterSet):
-    long_list = filters.NumberFilter(field_name="long_list_id")
+    long_list = IdFilter(field_name="long_list_id")
     short_listed = StrictBooleanFilter()
     not_worth = StrictBooleanFilter()
 
@@ -286,7 +321,7 @@ class LongListEntryFilterSet(SyncFilterSet):
 
 
 class ColdCallNormFilterSet(SyncFilterSet):
-    manager = filters.NumberFilter(field_name="manager_id")
+    manager = IdFilter(field_name="manager_id")
 
     class Meta:
         model = ColdCallNorm
@@ -299,8 +334,8 @@ class ReassignmentFilterSet(SyncFilterSet):
         method="filter_status",
         label=_("Status"),
     )
-    owner = filters.NumberFilter(field_name="owner_id", label=_("Manager"))
-    client = filters.NumberFilter(field_name="client_id", label=_("Client"))
+    owner = IdFilter(field_name="owner_id", label=_("Manager"))
+    client = IdFilter(field_name="client_id", label=_("Client"))
 
     class Meta:
         model = Reassignment
@@ -318,10 +353,10 @@ class StockRequestFilterSet(SyncFilterSet):
     `category` also finds the requests for products of that category; the period is the day it was recorded."""
 
     status = filters.ChoiceFilter(choices=StockRequest.Status.choices, label=_("Status"))
-    manager = filters.NumberFilter(field_name="client__owner_id", label=_("Manager"))
-    client = filters.NumberFilter(field_name="client_id", label=_("Client"))
-    product = filters.NumberFilter(field_name="product_id", label=_("Product"))
-    category = filters.NumberFilter(method="filter_category", label=_("Category"))
+    manager = IdFilter(field_name="client__owner_id", label=_("Manager"))
+    client = IdFilter(field_name="client_id", label=_("Client"))
+    product = IdFilter(field_name="product_id", label=_("Product"))
+    category = IdFilter(method="filter_category", label=_("Category"))
     created_from = filters.DateFilter(field_name="created_at__date", lookup_expr="gte", label=_("Recorded since"))
     created_to = filters.DateFilter(field_name="created_at__date", lookup_expr="lte", label=_("Recorded until"))
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -9,8 +11,19 @@ from crm.api.urls import urlpatterns as crm_api_urls
 from planning.api.urls import ROUTES as PLANNING_ROUTES
 from salesdept.views import NightlyRunListView
 
+
+class Router(DefaultRouter):
+    """Row ids in the URL are numbers: `deals/abc/` or `prospect-entries/abc/claim/` is 404 before any view runs."""
+
+    def get_lookup_regex(self, viewset: Any, lookup_prefix: str = "") -> str:
+        lookup_field = getattr(viewset, "lookup_field", "pk")
+        kwarg = getattr(viewset, "lookup_url_kwarg", None) or lookup_field
+        value = getattr(viewset, "lookup_value_regex", "[0-9]{1,19}")
+        return f"(?P<{lookup_prefix}{kwarg}>{value})"
+
+
 # One router for /api/v1/, so that its root lists every app's resources.
-router = DefaultRouter()
+router = Router()
 for prefix, viewset, basename in [*CRM_ROUTES, *PLANNING_ROUTES]:
     router.register(prefix, viewset, basename=basename)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.concurrency import lock_for_update
+from core.params import check_years, in_years, years_message
 from core.services import model_update
 from crm.models import Activity, ChangeLog, Client, Deal, User
 from crm.services.history import changelog_record, snapshot
@@ -29,6 +30,9 @@ def _check(activity: Activity, by: User) -> None:
         raise ValidationError({"call_result": [_("Only calls have a result and a duration.")]})
     if activity.done_at is None and activity.due_at is None:
         raise ValidationError({"due_at": [_("Give either the time it is due or the time it was done.")]})
+    # A year 12 is a typo, and its time zone offset (LMT, +02:30:17) is no RFC 3339 offset.
+    check_years(activity.due_at, field="due_at")
+    check_years(activity.done_at, field="done_at")
 
 
 @transaction.atomic
@@ -96,6 +100,8 @@ def call_log_with_next_task(
         errors["next_due_at"] = [_("Give the date and time of the next step.")]
     elif next_due_at < now:
         errors["next_due_at"] = [_("The next task cannot be due in the past.")]
+    elif not in_years(next_due_at.year):
+        errors["next_due_at"] = [years_message()]
     if errors:
         raise ValidationError(errors)
     result_label = Activity.CallResult(call_result).label if call_result in Activity.CallResult.values else call_result

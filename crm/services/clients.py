@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.concurrency import lock_for_update
@@ -18,6 +20,7 @@ from crm.services.ownership import client_owner_set, client_owners_set
 from .history import changelog_record, snapshot
 
 OWNER_FIELDS = {"owner", "owner_id", "owned_since"}
+INN_CONSTRAINT = "client_unique_inn_kpp"
 # What a client's page and API write through `client_create` / `client_update` (the owner moves by reassignment).
 CLIENT_FIELDS = [
     "name",
@@ -89,9 +92,27 @@ def normalise_client_data(
     return data
 
 
+def duplicate_inn() -> ValidationError:
+    return ValidationError({"inn": [_("A client with this INN and KPP is already in the base.")]})
+
+
 def _full_clean(client: Client) -> None:
     client.normalized_name = normalize_name(client.name)
+    if client.inn and Client.objects.filter(inn=client.inn, kpp=client.kpp).exclude(pk=client.pk).exists():
+        raise duplicate_inn()
     client.full_clean(exclude=["normalized_name"])
+
+
+@contextmanager
+def _inn_kept_unique() -> Iterator[None]:
+    """Two saves of one INN at the same instant both pass the check; the loser gets a sequential duplicate's answer."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) != INN_CONSTRAINT:
+            raise
+        raise duplicate_inn() from None
 
 
 @transaction.atomic
@@ -111,7 +132,8 @@ def client_create(*, by: User, data: dict[str, Any], today: date | None = None) 
         raise ValidationError({"owner": [_("Only a sales manager or a team lead can own clients.")]})
     client = Client(**data)
     _full_clean(client)
-    client.save()
+    with _inn_kept_unique():
+        client.save()
     if owner is not None:
         client_owners_set(clients=[client], to_owner=owner, by=by, reason=_("Client created"), today=today, log=False)
     changelog_record(obj=client, by=by, action=ChangeLog.Action.CREATE)
@@ -129,7 +151,8 @@ def client_update(*, client: Client, by: User, data: dict[str, Any]) -> Client:
     _check_figures(by=by, data=data, client=client)
     data = normalise_client_data(data)
     before = snapshot(client)
-    model_update(instance=client, data=data, clean=_full_clean)
+    with _inn_kept_unique():
+        model_update(instance=client, data=data, clean=_full_clean)
     changelog_record(obj=client, by=by, action=ChangeLog.Action.UPDATE, before=before)
     return client
 

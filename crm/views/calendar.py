@@ -16,12 +16,11 @@ from django.views import View
 
 from core.access import RoleRequiredMixin
 from core.calendar import RUSSIA, month_shift, russian_holidays
+from core.params import MAX_YEAR, MIN_YEAR, or_none, parse_id
 from crm.forms.calendar import WorkingDayForm, WorkingDayResetForm
 from crm.models import WorkingDayOverride
 from crm.selectors.calendar import work_calendar
 from crm.services.calendar import working_day_reset, working_day_set
-
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class WorkingCalendarView(RoleRequiredMixin, View):
@@ -30,8 +29,7 @@ class WorkingCalendarView(RoleRequiredMixin, View):
     role_denied = gettext_lazy("The working calendar is for the sales head and the administrator.")
 
     def year(self) -> int:
-        value = str(self.request.GET.get("year", ""))
-        year = int(value) if value.isdigit() else timezone.localdate().year
+        year = or_none(parse_id, self.request.GET.get("year")) or timezone.localdate().year
         return min(max(year, MIN_YEAR), MAX_YEAR)
 
     def render(self, form: WorkingDayForm, year: int, status: int = 200) -> HttpResponse:

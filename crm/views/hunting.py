@@ -18,10 +18,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.access import RoleRequiredMixin
-from core.calendar import month_start, parse_month
+from core.calendar import month_start
 from core.concurrency import StaleVersion, editing_version
 from core.exports import Column, xlsx_response
 from core.http import user_of
+from core.params import or_none, parse_month
 from crm.forms.concurrency import REVISION, mark_stale
 from crm.forms.hunting import LongListEntryForm
 from crm.forms.people import add_service_errors
@@ -42,7 +43,7 @@ class LongListQuery:
         self.user = user_of(request)
         self.now = timezone.now()
         self.today = timezone.localdate(self.now)
-        self.month = parse_month(request.GET.get("month")) or month_start(self.today)
+        self.month = or_none(parse_month, request.GET.get("month")) or month_start(self.today)
         self.managers = list(User.objects.visible_to(self.user).sellers().order_by("last_name", "first_name"))
         chosen = request.GET.get("manager")
         by_id = {str(m.pk): m for m in self.managers}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.access import RoleRequiredMixin
+from core.params import or_none, parse_id
 from crm.forms.reassignments import ReassignForm
 from crm.models import Client, LongList, LongListEntry
 from crm.selectors.winbacks import attach_lost_by, win_backs
@@ -57,8 +58,8 @@ class WinBackListView(RoleRequiredMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         """Give one win-back (`client`) to the chosen manager; a refusal comes back on that row's form."""
-        pk = str(request.POST.get("client", ""))
-        chosen = win_backs().filter(pk=int(pk)).first() if pk.isdigit() else None
+        pk = or_none(parse_id, request.POST.get("client"))
+        chosen = win_backs().filter(pk=pk).first() if pk else None
         if chosen is None:
             raise Http404(_("This client is no longer a free win-back."))
         page, rows = self.rows()

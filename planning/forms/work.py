@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.calendar import parse_month as calendar_parse_month
+from core.params import or_none, parse_id
 from crm.models import Product, ProductCategory, User
 from planning.models import FeaturedItem
 
@@ -28,13 +27,6 @@ class ManagerMonthForm(forms.Form):
             del self.fields["month"]
 
 
-def parse_month(value: str | None, default: date) -> date | None:
-    """`YYYY-MM` -> the first day of that month; `default` when empty; None when malformed."""
-    if not value:
-        return default
-    return calendar_parse_month(value)
-
-
 class ComplementForm(forms.Form):
     """A pair of the complement map; only active categories are offered."""
 
@@ -48,7 +40,7 @@ class ComplementForm(forms.Form):
 
 def posted_id(value: str | None) -> int:
     """A row id posted by a button; 0 (found by nothing, so 404) when it is not a number."""
-    return int(value) if value and value.isdigit() and len(value) < 19 else 0
+    return or_none(parse_id, value) or 0
 
 
 class FeaturedItemForm(forms.Form):

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from core.calendar import month_shift, month_start
 from core.money import to_money
+from core.params import check_years
 from crm.models import ChangeLog, DepartmentSettings, User
 from crm.services.history import changelog_record
 from planning.models import Plan, PlanLine
@@ -150,6 +151,7 @@ def plan_generate(
     a new draft version (the previous draft superseded; an approved version stays as it is)."""
     if not may_generate_for(by, manager):
         raise PermissionDenied(_("The sales head sets a manager's target T, s and the one-off share."))
+    check_years(month, field="month")
     numbers = plan_numbers()
     # The shares default to the lower end of the head's ranges (20 per cent, 1/2).
     one_off_share = numbers.one_off_share_min if one_off_share is None else one_off_share

@@ -18,7 +18,7 @@ from core.http import user_of
 from planning.forms.work import ManagerMonthForm
 from planning.selectors.factual import plan_fact
 from planning.selectors.work import visible_sellers
-from planning.views.work import SalesRequiredMixin, chosen_month
+from planning.views.work import SalesRequiredMixin, chosen_month, page_id
 
 
 def chart_payload(series: Any) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def plan_fact_for(request: HttpRequest) -> tuple[Any, Any, Any]:
     sellers = visible_sellers(user)
     month = chosen_month(request)
     raw = request.GET.get("manager")
-    managers = [get_object_or_404(sellers, pk=int(raw) if raw.isdigit() else 0)] if raw else None
+    managers = [get_object_or_404(sellers, pk=page_id(raw))] if raw else None
     return sellers, month, plan_fact(user=user, month=month, today=timezone.localdate(), managers=managers)
 
 

@@ -17,13 +17,19 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.access import RoleRequiredMixin
-from core.calendar import month_shift, month_start, parse_month
+from core.calendar import month_shift, month_start
+from core.params import or_none, parse_id, parse_month
 from crm.forms.people import add_service_errors
 from crm.models import Role, User
 from planning.forms.pay import KpiResultsForm, PaySchemeForms
 from planning.models import PAY_ROLES, KpiResult, PayScheme
 from planning.selectors.pay import month_pay, pay_managers
 from planning.services.pay import kpi_results_set, pay_scheme_save
+
+
+def chosen_month(value: str | None) -> date:
+    """The `month` asked for; this month when it is missing, malformed or outside the sane years."""
+    return or_none(parse_month, value) or month_start(timezone.localdate())
 
 
 class MyPayView(RoleRequiredMixin, View):
@@ -36,14 +42,12 @@ class MyPayView(RoleRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         user = self.user
         today = timezone.localdate()
-        month = parse_month(request.GET.get("month")) or month_start(today)
+        month = chosen_month(request.GET.get("month"))
         managers = pay_managers(user)
         chosen = request.GET.get("manager") or (str(user.pk) if user.is_seller else "")
         manager = None
         if chosen:
-            if not chosen.isdigit():
-                raise Http404
-            manager = managers.filter(pk=int(chosen)).first()
+            manager = managers.filter(pk=or_none(parse_id, chosen) or 0).first()
             if manager is None:
                 raise Http404
         pay = month_pay(viewer=user, manager=manager, month=month, today=today) if manager else None
@@ -126,11 +130,11 @@ class KpiResultsView(HeadOnlyMixin, View):
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        month = parse_month(request.GET.get("month")) or month_start(timezone.localdate())
+        month = chosen_month(request.GET.get("month"))
         return self.render(self.make_form(month), month)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        month = parse_month(request.GET.get("month")) or month_start(timezone.localdate())
+        month = chosen_month(request.GET.get("month"))
         form = self.make_form(month, request.POST)
         if form.is_valid():
             try:

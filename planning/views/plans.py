@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.access import RoleRequiredMixin
-from core.calendar import month_shift, parse_month
+from core.calendar import month_shift
 from core.http import user_of
+from core.params import or_none, parse_month
 from crm.forms.people import add_service_errors
 from crm.models import DepartmentSettings, User
 from planning.forms.plans import PlanAdjustForm, PlanGenerateForm
@@ -28,7 +29,7 @@ from planning.services.plans import may_generate_for, plan_adjust, plan_approve,
 
 def chosen_month(value: str | None, today: date) -> date:
     """`YYYY-MM` from the query string; next month (the one being planned) when missing or malformed."""
-    return parse_month(value) or month_shift(today, 1)
+    return or_none(parse_month, value) or month_shift(today, 1)
 
 
 class PlansMixin(RoleRequiredMixin):

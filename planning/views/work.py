@@ -17,6 +17,7 @@ from django.views import View
 
 from core.access import RoleRequiredMixin
 from core.http import user_of
+from core.params import or_none, parse_id, parse_month
 from crm.forms.people import add_service_errors
 from crm.models import User
 from planning.forms.work import (
@@ -24,7 +25,6 @@ from planning.forms.work import (
     FeaturedItemForm,
     ManagerMonthForm,
     Tool2ItemForm,
-    parse_month,
     posted_id,
 )
 from planning.models import ComplementRule, FeaturedItem, Tool2Item
@@ -62,20 +62,22 @@ class HeadRequiredMixin(RoleRequiredMixin):
 def chosen_manager(request: HttpRequest, sellers: Any) -> User | None:
     """The `manager` asked for among the sellers the user sees (404 for anyone else); a seller defaults to himself."""
     user = user_of(request)
-    raw = request.GET.get("manager")
-    if raw:
-        if not raw.isdigit():
-            raise Http404
-        return get_object_or_404(sellers, pk=int(raw))
+    if request.GET.get("manager"):
+        return get_object_or_404(sellers, pk=page_id(request.GET.get("manager")))
     return user if user.is_seller else None
 
 
+def page_id(value: str | None) -> int:
+    """An id from the query string; 0 (found by nothing, so 404) when it is not one."""
+    return or_none(parse_id, value) or 0
+
+
 def chosen_month(request: HttpRequest) -> Any:
-    today = timezone.localdate()
-    month = parse_month(request.GET.get("month"), month_start(today))
-    if month is None:
-        raise Http404
-    return month
+    """The `month` asked for, this month when it is missing; malformed or outside the sane years: not found."""
+    try:
+        return parse_month(request.GET.get("month")) or month_start(timezone.localdate())
+    except ValidationError:
+        raise Http404 from None
 
 
 class PlanWorkView(SalesRequiredMixin, View):

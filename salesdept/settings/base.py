@@ -120,8 +120,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Request bodies (docs/import.md, "Limits"): a form's fields, the API's JSON, and a whole upload with its file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=2 * 1024 * 1024)
+API_UPLOAD_MAX_BYTES = env.int("API_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
 
 # Redis is optional: without REDIS_URL tasks run in-process and the cache is local memory.
 REDIS_URL = env("REDIS_URL", default="")
@@ -159,6 +162,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser", "core.parsers.FormParser", "core.parsers.MultiPartParser"],
     "DEFAULT_PAGINATION_CLASS": "salesdept.pagination.StandardPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "salesdept.api.exception_handler",
@@ -226,6 +230,12 @@ SPECTACULAR_SETTINGS = {
 CRM_IMPORT_ASYNC_ROWS = env.int("CRM_IMPORT_ASYNC_ROWS", default=2000)
 # A running import that has reported no progress for this long is taken for dead (its worker was killed).
 CRM_IMPORT_STALE_MINUTES = env.int("CRM_IMPORT_STALE_MINUTES", default=30)
+# What an import file may be (docs/import.md, "Limits"): its size, its data rows, and for an XLSX (a zip) the
+# size its parts unpack to and how many times smaller a large part may be packed (a zip bomb packs ~1000 times).
+CRM_IMPORT_MAX_BYTES = env.int("CRM_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+CRM_IMPORT_MAX_ROWS = env.int("CRM_IMPORT_MAX_ROWS", default=200_000)
+CRM_IMPORT_MAX_UNPACKED_BYTES = env.int("CRM_IMPORT_MAX_UNPACKED_BYTES", default=300 * 1024 * 1024)
+CRM_IMPORT_MAX_ZIP_RATIO = env.int("CRM_IMPORT_MAX_ZIP_RATIO", default=100)
 
 LOGGING = {
     "version": 1,

@@ -8,7 +8,6 @@ from core.calendar import (
     is_working_day,
     month_shift,
     next_working_day,
-    parse_month,
     russian_holidays,
     week_bounds,
     window_months,
@@ -96,10 +95,3 @@ def test_next_working_day_skips_the_weekend_and_holidays():
     assert next_working_day(date(2026, 11, 30)) == date(2026, 12, 1)
     assert next_working_day(date(2026, 11, 3)) == date(2026, 11, 5)  # 4 November is Unity Day
     assert next_working_day(date(2026, 12, 30)) == date(2027, 1, 11)  # 31 December and the New Year holidays
-
-
-def test_parse_month_reads_yyyy_mm_and_refuses_the_rest():
-    assert parse_month("2026-05") == date(2026, 5, 1)
-    assert parse_month("2026-13") is None
-    assert parse_month("") is None
-    assert parse_month(None) is None

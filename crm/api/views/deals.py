@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.parsers import MultiPartParser
 from crm.api.permissions import HeadDeletes, NoServiceWrites, SellersOrHeadCreateDeals
 from crm.api.serializers import (
     DealLoseSerializer,

@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.http import user_of
+from core.parsers import FormParser, JSONParser, MultiPartParser
+from crm.filters import MomentFilter
 from crm.models import ImportJob, User
 from crm.services.imports import import_run, import_validate
 from crm.services.imports.recovery import imports_stale_fail
@@ -59,7 +60,7 @@ class ImportUploadSerializer(serializers.Serializer):
 
 
 class ImportJobFilterSet(django_filters.FilterSet):
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = MomentFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = ImportJob

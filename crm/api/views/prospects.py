@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.parsers import FormParser, JSONParser, MultiPartParser
 from crm.api.serializers.clients import ClientSerializer
 from crm.api.serializers.prospects import (
     ProspectEntrySerializer,
@@ -139,6 +138,6 @@ class ProspectEntryViewSet(ReadOnlyVisibleViewSet):
     @extend_schema(request=None, responses={200: ClientSerializer})
     @action(detail=True, methods=["post"])
     def claim(self, request: Request, pk: str | None = None) -> Response:
-        entry = get_object_or_404(self.get_queryset(), pk=pk)
+        entry = self.get_object()
         client = prospect_claim(entry=entry, by=self.user, today=timezone.localdate())
         return Response(ClientSerializer(client).data)

@@ -2,6 +2,9 @@
 
 The first row holds the column names; rows are numbered as in the file, the header being row 1.
 Empty rows are skipped. A file that cannot be read raises `ValidationError({"file": [...]})`.
+
+The limits (settings `CRM_IMPORT_MAX_*`, docs/import.md) hold before anything is parsed: the file's size, and
+for an XLSX, a zip, the sizes its entries declare, read from the zip's directory; the rows while they are read.
 """
 
 from __future__ import annotations
@@ -9,17 +12,23 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
+import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 SAMPLE_BYTES = 64 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+MAX_ZIP_ENTRIES = 10_000  # a workbook has a few dozen parts
+RATIO_FROM_BYTES = 1024 * 1024  # small parts (styles, shared strings of a few rows) may pack tighter
+MB = 1024 * 1024
 
 
 def bad_file(message: str) -> ValidationError:
@@ -118,11 +127,18 @@ def _is_empty(values: Sequence[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
+def too_many_rows(row_number: int) -> None:
+    """The header is row 1; empty rows count too, since reading them costs the same."""
+    if row_number - 1 > settings.CRM_IMPORT_MAX_ROWS:
+        raise bad_file(_("The file has more than %(rows)s rows: split it.") % {"rows": settings.CRM_IMPORT_MAX_ROWS})
+
+
 def _csv_rows(reader: Iterator[list[str]], width: int, encoding: str) -> Iterator[tuple[int, list[Any]]]:
     row_number = 1
     try:
         for values in reader:
             row_number += 1
+            too_many_rows(row_number)
             if _is_empty(values):
                 continue
             if len(values) < width:
@@ -142,12 +158,15 @@ def _xlsx_rows(rows: Iterator[tuple[Any, ...]], width: int) -> Iterator[tuple[in
     row_number = 1
     try:
         for row_number, cells in enumerate(rows, start=2):
+            too_many_rows(row_number)
             values = list(cells)
             if _is_empty(values):
                 continue
             if len(values) < width:
                 values += [None] * (width - len(values))
             yield row_number, values
+    except ValidationError:
+        raise
     except Exception:  # a broken archive or sheet XML, whichever XML parser openpyxl uses
         raise bad_file(_("Row %(row)s of the XLSX file cannot be read.") % {"row": row_number + 1}) from None
 
@@ -156,6 +175,12 @@ def _xlsx_rows(rows: Iterator[tuple[Any, ...]], width: int) -> Iterator[tuple[in
 def open_table(fileobj: Any) -> Iterator[Table]:
     """Open a Django File / UploadedFile (or any binary file object) as a table; the file stays open."""
     binary = _as_binary(fileobj)
+    binary.seek(0, os.SEEK_END)
+    size = binary.tell()
+    binary.seek(0)
+    if size > settings.CRM_IMPORT_MAX_BYTES:
+        limit = settings.CRM_IMPORT_MAX_BYTES / MB
+        raise bad_file(_("The file is larger than %(size)s MB: split it.") % {"size": f"{limit:g}"})
     sample = binary.read(SAMPLE_BYTES)
     binary.seek(0)
     if not sample.strip():
@@ -163,6 +188,7 @@ def open_table(fileobj: Any) -> Iterator[Table]:
     if sample.startswith(XLS_MAGIC):
         raise bad_file(_("Old Excel .xls files are not supported: save the file as XLSX or CSV."))
     if sample.startswith(XLSX_MAGIC):
+        check_zip(binary)
         with _open_xlsx(binary) as table:
             yield table
         return
@@ -183,6 +209,27 @@ def open_table(fileobj: Any) -> Iterator[Table]:
     finally:
         # Detach so that closing the text layer does not close the caller's file.
         wrapper.detach()
+
+
+def check_zip(binary: IO[bytes]) -> None:
+    """Refuse a zip bomb from the zip's directory alone, before a byte is unpacked: the entries' declared sizes
+    (unpacking stops at the declared size, so a part cannot lie bigger) and how tightly a large part is packed."""
+    try:
+        with zipfile.ZipFile(binary) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise bad_file(_("The XLSX file cannot be read.")) from None
+    finally:
+        binary.seek(0)
+    refused = bad_file(
+        _("The XLSX file unpacks to more than %(size)s MB or is packed suspiciously tight; save it again or as CSV.")
+        % {"size": f"{settings.CRM_IMPORT_MAX_UNPACKED_BYTES / MB:g}"}
+    )
+    if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > settings.CRM_IMPORT_MAX_UNPACKED_BYTES:
+        raise refused
+    ratio = settings.CRM_IMPORT_MAX_ZIP_RATIO
+    if any(e.file_size > RATIO_FROM_BYTES and e.file_size > ratio * max(e.compress_size, 1) for e in entries):
+        raise refused
 
 
 @contextmanager

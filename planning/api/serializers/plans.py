@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.params import parse_month
 from crm.api.serializers.fields import name_of
 from crm.models import User
 from planning.models import Plan, PlanLine
@@ -85,9 +87,12 @@ class MonthField(serializers.Field):
 
     def to_internal_value(self, data: Any) -> date:
         try:
-            return datetime.strptime(str(data), "%Y-%m").date()
-        except ValueError:
+            month = parse_month(data if isinstance(data, str) else None)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+        if month is None:
             self.fail("invalid")
+        return month
 
     def to_representation(self, value: date) -> str:
         return f"{value:%Y-%m}"

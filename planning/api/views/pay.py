@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.http import user_of
+from core.params import parse_id, parse_month
 from crm.api.permissions import HeadWritesOrReadOnly
 from crm.api.views.base import ServiceWriteViewSet, write_schema
 from planning.api.serializers.pay import MonthPaySerializer, PaySchemeSerializer, PaySchemeWriteSerializer
@@ -46,20 +46,13 @@ class PayViewSet(viewsets.ViewSet):
         if not user.works_in_sales:
             raise PermissionDenied(_("Pay is computed for sales managers and team leads."))
         today = timezone.localdate()
-        raw_month = request.query_params.get("month")
-        if raw_month:
-            try:
-                month = datetime.strptime(raw_month, "%Y-%m").date()
-            except ValueError as exc:
-                raise ValidationError({"month": [_("Give the month as YYYY-MM, for example 2026-11.")]}) from exc
-        else:
-            month = today.replace(day=1)
-        raw_manager = request.query_params.get("manager") or (str(user.pk) if user.is_seller else "")
-        if not raw_manager:
+        month = parse_month(request.query_params.get("month")) or today.replace(day=1)
+        pk = parse_id(request.query_params.get("manager"), field="manager")
+        if pk is None and user.is_seller:
+            pk = user.pk
+        if pk is None:
             raise ValidationError({"manager": [_("Choose a manager.")]})
-        if not raw_manager.isdigit():
-            raise ValidationError({"manager": [_("A manager is given by his id.")]})
-        manager = get_object_or_404(pay_managers(user), pk=int(raw_manager))
+        manager = get_object_or_404(pay_managers(user), pk=pk)
         pay = month_pay(viewer=user, manager=manager, month=month, today=today)
         return Response(MonthPaySerializer(pay).data)
 

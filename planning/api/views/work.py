@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.http import user_of
+from core.params import parse_id, parse_month
 from crm.api.permissions import InSales
 from crm.models import User
 from planning.api.serializers.work import (
@@ -27,7 +28,6 @@ from planning.api.serializers.work import (
     Tool2Serializer,
     Tool2StrikeSerializer,
 )
-from planning.forms.work import parse_month
 from planning.models import Tool2Item
 from planning.selectors.factual import plan_fact
 from planning.selectors.work import cross_sell_list, featured_valid, month_start, tool2_list, visible_sellers
@@ -47,19 +47,14 @@ class PlanWorkViewSetBase(viewsets.ViewSet):
         return user_of(self.request)
 
     def month(self) -> date:
-        month = parse_month(self.request.query_params.get("month"), month_start(timezone.localdate()))
-        if month is None:
-            raise ValidationError({"month": [_("Give the month as YYYY-MM.")]})
-        return month
+        return parse_month(self.request.query_params.get("month")) or month_start(timezone.localdate())
 
     def manager(self) -> User | None:
         """The `manager` asked for among the visible sellers (404 otherwise); None when not asked."""
-        raw = self.request.query_params.get("manager")
-        if not raw:
+        pk = parse_id(self.request.query_params.get("manager"), field="manager")
+        if pk is None:
             return None
-        if not raw.isdigit():
-            raise ValidationError({"manager": [_("Give the manager's id.")]})
-        manager = visible_sellers(self.user).filter(pk=int(raw)).first()
+        manager = visible_sellers(self.user).filter(pk=pk).first()
         if manager is None:
             raise Http404
         return manager
