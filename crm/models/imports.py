@@ -24,6 +24,7 @@ class ImportJob(models.Model):
         SALES = "sales", _("Sales history")
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
         VALIDATED = "validated", _("Checked")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")

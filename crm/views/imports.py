@@ -26,7 +26,7 @@ from crm.services.imports.recovery import imports_stale_fail
 PAGE_SIZE = 50
 ERRORS_PAGE_SIZE = 50
 PREVIEW_ROWS = 10
-ACTIVE = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+ACTIVE = (ImportJob.Status.CHECKING, ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
 DELIMITERS = {"\t": "TAB"}
 
 # Sample files as 1C writes them: Windows-1251, `;`, Russian headers (docs/import.md). They import cleanly:
@@ -256,7 +256,11 @@ class ImportProgressView(ImportAccessMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         job = visible_job(request, pk)
-        return render(request, "crm/imports/_progress.html", {"job": job, "active": job.status in ACTIVE})
+        response = render(request, "crm/imports/_progress.html", {"job": job, "active": job.status in ACTIVE})
+        if job.status == ImportJob.Status.VALIDATED:
+            # The background check is done: the whole page again, with the preview and the confirm button.
+            response["HX-Refresh"] = "true"
+        return response
 
 
 class ImportConfirmView(ImportAccessMixin, View):

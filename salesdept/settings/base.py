@@ -228,6 +228,8 @@ SPECTACULAR_SETTINGS = {
 
 # Imports above this many data rows run as a Celery task with progress; smaller ones run at once.
 CRM_IMPORT_ASYNC_ROWS = env.int("CRM_IMPORT_ASYNC_ROWS", default=2000)
+# An upload larger than this is checked (the dry run) by a Celery task with progress, never inside the request.
+CRM_IMPORT_ASYNC_CHECK_BYTES = env.int("CRM_IMPORT_ASYNC_CHECK_BYTES", default=1024 * 1024)
 # A running import that has reported no progress for this long is taken for dead (its worker was killed).
 CRM_IMPORT_STALE_MINUTES = env.int("CRM_IMPORT_STALE_MINUTES", default=30)
 # What an import file may be (docs/import.md, "Limits"): its size, its data rows, and for an XLSX (a zip) the

@@ -29,12 +29,13 @@ from django.utils.translation import gettext as _
 from crm.models import ChangeLog, Client, ImportJob, User
 from crm.services.history import snapshot
 from crm.services.imports import client_rows, sale_rows
-from crm.services.imports.readers import ColumnMap, Table, map_columns, open_table
+from crm.services.imports.readers import ColumnMap, Table, check_limits, map_columns, open_table
 from crm.services.imports.recovery import import_rearm
 from crm.services.ownership import client_owners_set
 
 logger = logging.getLogger(__name__)
 IMPORT_TASK = "crm.tasks.run_import_task"
+CHECK_TASK = "crm.tasks.check_import_task"
 
 MAX_STORED_ERRORS = 1000
 PROGRESS_EVERY = 10_000
@@ -120,10 +121,10 @@ def _scan_sales(
     return scan
 
 
-def _scan(kind: str, table: Table, *, importer: User, today: date) -> Scan:
+def _scan(kind: str, table: Table, *, importer: User, today: date, progress: Progress | None = None) -> Scan:
     if kind == ImportJob.Kind.CLIENTS:
-        return _scan_clients(table, importer=importer, today=today)
-    return _scan_sales(table)
+        return _scan_clients(table, importer=importer, today=today, progress=progress)
+    return _scan_sales(table, progress=progress)
 
 
 @contextlib.contextmanager
@@ -148,6 +149,8 @@ def import_validate(
         raise PermissionDenied(_("You may not import this kind of file."))
     today = today or timezone.localdate()
     with _binary(uploaded_file) as content:
+        if (content.size or 0) > settings.CRM_IMPORT_ASYNC_CHECK_BYTES:
+            return _check_later(content, kind=kind, strict=strict, by=by)
         with open_table(content) as table:
             scan = _scan(kind, table, importer=by, today=today)
             file_format, encoding, delimiter = table.format, table.encoding, table.delimiter
@@ -171,6 +174,64 @@ def import_validate(
         content.seek(0)
         job.file.save(name, content, save=False)
     job.save()
+    return job
+
+
+def _check_later(content: File, *, kind: str, strict: bool, by: User) -> ImportJob:
+    """A large file: what needs no reading is checked now (its size, an XLSX's zip directory), the file is stored,
+    and the dry run goes to a Celery task that reports its progress (`import_check`); the request returns at once."""
+    check_limits(content)
+    name = os.path.basename(content.name or "")[:200] or "import"
+    job = ImportJob(
+        kind=kind,
+        strict=strict,
+        original_name=name,
+        status=ImportJob.Status.CHECKING,
+        message=_("Checking the file in the background…"),
+        created_by=by,
+    )
+    content.seek(0)
+    job.file.save(name, content, save=False)
+    job.save()
+    task = current_app.tasks[CHECK_TASK]
+    transaction.on_commit(partial(task.delay, job.pk))
+    return job
+
+
+def import_check(*, job: ImportJob, today: date | None = None) -> ImportJob:
+    """The dry run of a stored file (a large upload): every row checked, progress reported, nothing else written."""
+    if job.status != ImportJob.Status.CHECKING:
+        return job
+    today = today or timezone.localdate()
+    try:
+        with job.file.open("rb") as content, open_table(content) as table:
+            scan = _scan(
+                job.kind, table, importer=job.created_by, today=today, progress=partial(_report_progress, job.pk)
+            )
+            encoding, delimiter = table.encoding, table.delimiter
+    except (ValidationError, OSError) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        _fail(job, Scan(), message=_("The file cannot be read: %(error)s") % {"error": " ".join(messages)})
+        job.refresh_from_db()
+        return job
+    if scan.total == 0:
+        _fail(job, Scan(), message=_("The file has column names but no rows."))
+        job.refresh_from_db()
+        return job
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKING).update(
+        status=ImportJob.Status.VALIDATED,
+        encoding=encoding,
+        delimiter=delimiter,
+        total_rows=scan.total,
+        valid_rows=scan.valid,
+        processed_rows=0,
+        error_count=scan.error_count,
+        errors=scan.errors,
+        message=_("Checked: %(total)s rows, %(valid)s valid, %(errors)s with errors.")
+        % {"total": scan.total, "valid": scan.valid, "errors": scan.error_count},
+        updated_at=timezone.now(),
+    )
+    job.refresh_from_db()
     return job
 
 

@@ -171,6 +171,21 @@ def _xlsx_rows(rows: Iterator[tuple[Any, ...]], width: int) -> Iterator[tuple[in
         raise bad_file(_("Row %(row)s of the XLSX file cannot be read.") % {"row": row_number + 1}) from None
 
 
+def check_limits(fileobj: Any) -> None:
+    """What can be refused without reading the rows: the file's size, an XLSX's zip directory (a zip bomb)."""
+    binary = _as_binary(fileobj)
+    binary.seek(0, os.SEEK_END)
+    size = binary.tell()
+    binary.seek(0)
+    if size > settings.CRM_IMPORT_MAX_BYTES:
+        limit = settings.CRM_IMPORT_MAX_BYTES / MB
+        raise bad_file(_("The file is larger than %(size)s MB: split it.") % {"size": f"{limit:g}"})
+    if binary.read(len(XLSX_MAGIC)) == XLSX_MAGIC:
+        binary.seek(0)
+        check_zip(binary)
+    binary.seek(0)
+
+
 @contextmanager
 def open_table(fileobj: Any) -> Iterator[Table]:
     """Open a Django File / UploadedFile (or any binary file object) as a table; the file stays open."""

@@ -26,9 +26,19 @@ def imports_stale_fail(*, now: datetime | None = None) -> int:
         "The import stopped: its worker has reported nothing for %(minutes)s minutes (it was stopped or the server "
         "restarted). Nothing was written. Confirm the import again to run it."
     ) % {"minutes": minutes}
-    return ImportJob.objects.filter(status__in=ACTIVE, updated_at__lt=now - timedelta(minutes=minutes)).update(
+    stale = now - timedelta(minutes=minutes)
+    ran = ImportJob.objects.filter(status__in=ACTIVE, updated_at__lt=stale).update(
         status=ImportJob.Status.FAILED, interrupted=True, finished_at=now, message=message, updated_at=now
     )
+    # A dry run that stopped has no checked rows to run: the file is uploaded again.
+    unchecked = _(
+        "The check of the file stopped: its worker has reported nothing for %(minutes)s minutes. Nothing was "
+        "written. Upload the file again."
+    ) % {"minutes": minutes}
+    checked = ImportJob.objects.filter(status=ImportJob.Status.CHECKING, updated_at__lt=stale).update(
+        status=ImportJob.Status.FAILED, finished_at=now, message=unchecked, updated_at=now
+    )
+    return ran + checked
 
 
 def import_rearm(job: ImportJob) -> bool:
