@@ -1,6 +1,6 @@
 """The head's audit log (issue 10): every create, change and delete with who and when, searchable."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -19,7 +19,13 @@ def test_contacts_activities_and_plans_are_audited_and_the_head_finds_them(clien
     contact = contact_create(by=manager, client=customer, data={"full_name": "Иван Петров"})
     contact_update(contact=contact, by=manager, data={"position": "Закупщик"})
     call = activity_create(
-        by=manager, data={"client": customer, "kind": "call", "subject": "Звонок", "done_at": "2026-11-30T10:00:00Z"}
+        by=manager,
+        data={
+            "client": customer,
+            "kind": "call",
+            "subject": "Звонок",
+            "done_at": datetime(2026, 11, 30, 10, tzinfo=UTC),
+        },
     )
     activity_update(activity=call, by=manager, data={"subject": "Звонок о поставке"})
     plan = plan_generate(manager=manager, month=date(2026, 12, 1), target=Decimal("100000"), by=head)
