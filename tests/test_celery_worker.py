@@ -122,3 +122,45 @@ def test_a_real_worker_runs_the_nightly_task_sent_through_redis(worker_queue, ma
     active.refresh_from_db()
     assert (lost.status, active.status) == (Client.Status.LOST, Client.Status.ACTIVE)
     assert f"Task salesdept.tasks.run_nightly_task[{result.id}] succeeded" in log.read_text(errors="replace")
+
+
+def test_an_import_whose_worker_is_killed_writes_nothing_is_failed_and_runs_again(worker_queue, head, settings):
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from crm.models import ImportJob
+    from crm.services.imports import import_run, import_validate
+    from crm.services.imports.recovery import imports_stale_fail
+    from crm.tasks import run_import_task
+    from tests.crm.factories import make_inn
+
+    queue, worker, log = worker_queue
+    rows = "".join(f"ООО Клиент {n};{make_inn(500_000 + n)}\n" for n in range(20_000))
+    upload = ContentFile(("Наименование;ИНН\n" + rows).encode("cp1251"), name="clients.csv")
+    settings.CRM_IMPORT_ASYNC_CHECK_BYTES = 10 * 1024 * 1024  # checked here, in the test
+    job = import_validate(by=head, kind=ImportJob.Kind.CLIENTS, uploaded_file=upload, strict=True)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
+
+    run_import_task.apply_async(args=[job.pk, head.pk], queue=queue)
+    deadline = time.monotonic() + TIMEOUT
+    while not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING, processed_rows__gt=0).exists():
+        assert worker.poll() is None, f"the worker died early:\n{_log_tail(log)}"
+        assert time.monotonic() < deadline, f"the import did not start in {TIMEOUT} s:\n{_log_tail(log)}"
+        time.sleep(0.05)
+    os.killpg(worker.pid, signal.SIGKILL)  # kill -9, mid-import
+    worker.wait(timeout=15)
+
+    # Nothing was written (the import's transaction died with the worker), and the job looks stuck...
+    assert Client.objects.count() == 0
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.RUNNING
+    # ...until it has reported nothing for the stale minutes: then it is failed, interrupted, with the reason.
+    later = timezone.now() + timedelta(minutes=settings.CRM_IMPORT_STALE_MINUTES + 1)
+    assert imports_stale_fail(now=later) == 1
+    job.refresh_from_db()
+    assert (job.status, job.interrupted) == (ImportJob.Status.FAILED, True)
+    # Confirmed again, it runs to the end (here in-process).
+    settings.CRM_IMPORT_ASYNC_ROWS = 100_000
+    assert import_run(job=job, by=head).status == ImportJob.Status.DONE
+    assert Client.objects.count() == 20_000

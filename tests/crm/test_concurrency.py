@@ -166,3 +166,24 @@ def test_the_long_list_outcome_form_opened_before_another_change_is_refused(clie
 
     assert response.status_code == 400 and "Домофоны" in response.content.decode()
     assert LongListEntry.objects.get(pk=entry.pk).needs == "Камеры"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_api_patches_at_once_keep_both_changes_or_answer_one_412(manager):
+    def patcher(url, data, headers, answers):
+        return lambda: answers.append(api_as(manager).patch(url, data, format="json", **headers).status_code)
+
+    for _round in range(3):
+        deal = _deal(manager, title="Старое", amount=Decimal("100"))
+        url = f"/api/v1/deals/{deal.pk}/"
+        answers: list[int] = []
+        errors = _race(patcher(url, {"title": "Новое"}, {}, answers), patcher(url, {"amount": "555"}, {}, answers))
+        saved = Deal.objects.get(pk=deal.pk)
+        assert errors == [] and sorted(answers) == [200, 200]
+        assert (saved.title, saved.amount) == ("Новое", Decimal("555.00"))
+
+        # Both based on revision 3 (after the two edits above): one wins, the other is told it is stale.
+        same: list[int] = []
+        stale = {"HTTP_IF_MATCH": '"3"'}
+        errors = _race(patcher(url, {"title": "A"}, stale, same), patcher(url, {"title": "B"}, stale, same))
+        assert errors == [] and sorted(same) == [200, 412]
