@@ -16,6 +16,7 @@ class AuditFilterForm(forms.Form):
         label=_("What"), required=False, choices=[("", _("Everything"))] + [(k, v[2]) for k, v in AUDITED.items()]
     )
     by = forms.ModelChoiceField(label=_("Who"), required=False, queryset=User.objects.none())
+    username = forms.CharField(label=_("Login"), required=False, max_length=150)
     object_id = forms.IntegerField(label=_("Record number"), required=False, min_value=1, max_value=2**62)
     date_from = forms.DateField(label=_("From the day"), required=False, input_formats=DATE_FORMATS)
     date_to = forms.DateField(label=_("To the day"), required=False, input_formats=DATE_FORMATS)

@@ -53,3 +53,27 @@ def change_lines(changes: dict[str, Any], limit: int = 8) -> list[str]:
         old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
         lines.append(f"{name}: {'—' if old in (None, '') else old} → {'—' if new in (None, '') else new}")
     return lines
+
+
+LOGIN_ROWS = 100
+
+
+def login_rows(
+    *, username: str = "", date_from: date | None = None, date_to: date | None = None
+) -> list[dict[str, Any]]:
+    """The latest logins, successful (axes' AccessLog) and failed (AccessFailureLog), newest first: two queries."""
+    from axes.models import AccessFailureLog, AccessLog
+
+    def narrowed(rows: QuerySet[Any]) -> QuerySet[Any]:
+        if username:
+            rows = rows.filter(username__iexact=username)
+        if date_from:
+            rows = rows.filter(attempt_time__gte=start_of_day(date_from))
+        if date_to:
+            rows = rows.filter(attempt_time__lt=end_of_day(date_to))
+        return rows.order_by("-attempt_time")[:LOGIN_ROWS]
+
+    fields = ("username", "ip_address", "path_info", "attempt_time")
+    rows = [{**row, "ok": True, "locked_out": False} for row in narrowed(AccessLog.objects.all()).values(*fields)]
+    rows += [{**row, "ok": False} for row in narrowed(AccessFailureLog.objects.all()).values(*fields, "locked_out")]
+    return sorted(rows, key=lambda row: row["attempt_time"], reverse=True)[:LOGIN_ROWS]

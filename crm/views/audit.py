@@ -10,7 +10,7 @@ from django.views import View
 
 from core.access import RoleRequiredMixin
 from crm.forms.audit import AuditFilterForm
-from crm.selectors.audit import audit_rows, change_lines
+from crm.selectors.audit import audit_rows, change_lines, login_rows
 
 PAGE_SIZE = 50
 
@@ -29,9 +29,21 @@ class AuditView(RoleRequiredMixin, View):
             date_from=filters.get("date_from"),
             date_to=filters.get("date_to"),
         )
+        logins = request.GET.get("tab") == "logins"
+        if logins:
+            context = {
+                "form": form,
+                "logins": login_rows(
+                    username=filters.get("username") or "",
+                    date_from=filters.get("date_from"),
+                    date_to=filters.get("date_to"),
+                ),
+                "tab": "logins",
+            }
+            return TemplateResponse(request, "crm/audit/audit.html", context)
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         entries = [{"log": log, "lines": change_lines(log.changes)} for log in page.object_list]
         query = request.GET.copy()
         query.pop("page", None)
-        context = {"form": form, "page": page, "entries": entries, "query": query.urlencode()}
+        context = {"form": form, "page": page, "entries": entries, "query": query.urlencode(), "tab": "changes"}
         return TemplateResponse(request, "crm/audit/audit.html", context)

@@ -67,3 +67,15 @@ def test_the_audit_page_reads_a_constant_number_of_queries(client, head, manager
 def test_only_the_head_reads_the_audit_log(client, role, request):
     client.force_login(request.getfixturevalue(role))
     assert client.get(reverse("audit")).status_code == 403
+
+
+def test_the_logins_tab_shows_successes_and_failures_with_the_address(client, head, manager):
+    client.post(reverse("login"), {"username": manager.username, "password": "wrong"}, REMOTE_ADDR="10.1.2.3")
+    client.force_login(head)
+
+    page = client.get(reverse("audit"), {"tab": "logins", "username": manager.username})
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-ok="0"' in html and "10.1.2.3" in html and manager.username in html
+    assert 'data-ok="1"' not in html
