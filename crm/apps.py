@@ -14,3 +14,6 @@ class CrmConfig(AppConfig):
         # The login log (every success, failure and lockout, with username and address) rides on Django's
         # login signals, as django-axes does: logins happen in Django's form, the admin and simplejwt.
         connect_login_log()
+
+        # The schema's field extensions take effect once imported.
+        from crm.api import schema  # noqa: F401

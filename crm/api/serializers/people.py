@@ -59,6 +59,9 @@ class UserSerializer(serializers.ModelSerializer):
             "last_login",
             "updated_at",
         ]
+        # Django's username validator is a Python regex whose \w takes any letter; the schema's pattern would be
+        # ECMA-262's ASCII-only \w and call "è" invalid. This serializer only reads; writes validate in the service.
+        extra_kwargs: dict[str, dict[str, Any]] = {"username": {"validators": []}}
 
 
 class UserWriteSerializer(serializers.ModelSerializer):

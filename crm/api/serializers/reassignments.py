@@ -44,7 +44,9 @@ class ReassignmentSerializer(serializers.ModelSerializer):
     )
     last_contact = serializers.DateTimeField(read_only=True, allow_null=True, help_text=_("Last done call or meeting."))
     deals = QueueDealSerializer(source="client.queue_deals", many=True, read_only=True)
-    suggestions = SuggestionSerializer(many=True, read_only=True, required=False)
+    # Not `read_only`: drf-spectacular lists every read-only field as required, and other users' flags come without
+    # it. The serializer only ever writes responses (the decisions take ReassignSerializer and ExtendSerializer).
+    suggestions = SuggestionSerializer(many=True, required=False, help_text=_("Only for the sales head."))
 
     class Meta:
         model = Reassignment

@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from crm.models import Role
+from planning.api.serializers.plans import MonthField
 from planning.models import PayKpi, PayScheme, PayThreshold
 
 
@@ -64,7 +65,7 @@ class MonthPaySerializer(serializers.Serializer):
 
     manager = serializers.IntegerField(source="manager.pk")
     manager_name = serializers.CharField(source="manager.__str__")
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthField(read_only=True)
     today = serializers.DateField()
     plan = serializers.SerializerMethodField()
     scheme = serializers.IntegerField(source="scheme.pk", allow_null=True, default=None)

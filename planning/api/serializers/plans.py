@@ -19,6 +19,25 @@ from planning.rules.plans import gap_percent, gap_warning
 from planning.selectors.plans import plan_numbers
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "example": "2026-05"})
+class MonthField(serializers.Field):
+    """A month as `YYYY-MM`, read as its first day."""
+
+    default_error_messages = {"invalid": _("Enter the month as YYYY-MM.")}
+
+    def to_internal_value(self, data: Any) -> date:
+        try:
+            month = parse_month(data if isinstance(data, str) else None)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+        if month is None:
+            self.fail("invalid")
+        return month
+
+    def to_representation(self, value: date) -> str:
+        return f"{value:%Y-%m}"
+
+
 class PlanLineSerializer(serializers.ModelSerializer):
     client_name = name_of("client")
     plan = serializers.DecimalField(source="plan_amount", max_digits=16, decimal_places=2, read_only=True)
@@ -30,7 +49,7 @@ class PlanLineSerializer(serializers.ModelSerializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     manager_name = name_of("manager")
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthField(read_only=True)
     gap_percent = serializers.SerializerMethodField()
     gap_warning = serializers.SerializerMethodField()
     lines = PlanLineSerializer(many=True, read_only=True)
@@ -77,25 +96,6 @@ class PlanSerializer(serializers.ModelSerializer):
             self.context["plan_numbers"] = plan_numbers()
         numbers = self.context["plan_numbers"]
         return gap_warning(plan.target, plan.active_gap, low=numbers.gap_band_min, high=numbers.gap_band_max)
-
-
-@extend_schema_field({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "example": "2026-05"})
-class MonthField(serializers.Field):
-    """A month as `YYYY-MM`, read as its first day."""
-
-    default_error_messages = {"invalid": _("Enter the month as YYYY-MM.")}
-
-    def to_internal_value(self, data: Any) -> date:
-        try:
-            month = parse_month(data if isinstance(data, str) else None)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from None
-        if month is None:
-            self.fail("invalid")
-        return month
-
-    def to_representation(self, value: date) -> str:
-        return f"{value:%Y-%m}"
 
 
 class PlanGenerateSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.helpers import forced_singular_serializer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -39,7 +40,7 @@ class PayViewSet(viewsets.ViewSet):
             OpenApiParameter("month", OpenApiTypes.STR, description="YYYY-MM; this month when left out"),
             OpenApiParameter("manager", OpenApiTypes.INT, description="the head's choice; a seller's own by default"),
         ],
-        responses=MonthPaySerializer,
+        responses=forced_singular_serializer(MonthPaySerializer),
     )
     def list(self, request: Request) -> Response:
         user = user_of(request)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.helpers import forced_singular_serializer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -63,7 +64,7 @@ class PlanWorkViewSetBase(viewsets.ViewSet):
 class PlanFactViewSet(PlanWorkViewSetBase):
     """Plan/fact by day for the month: per manager, team and everyone the user sees (or one manager)."""
 
-    @extend_schema(parameters=PARAMETERS, responses=PlanFactSerializer)
+    @extend_schema(parameters=PARAMETERS, responses=forced_singular_serializer(PlanFactSerializer))
     def list(self, request: Request) -> Response:
         manager = self.manager()
         result = plan_fact(
@@ -78,7 +79,7 @@ class PlanFactViewSet(PlanWorkViewSetBase):
 class CrossSellViewSet(PlanWorkViewSetBase):
     """Tool 1 for the manager (yourself by default) and the plan month."""
 
-    @extend_schema(parameters=PARAMETERS, responses=CrossSellSerializer)
+    @extend_schema(parameters=PARAMETERS, responses=forced_singular_serializer(CrossSellSerializer))
     def list(self, request: Request) -> Response:
         manager = self.manager() or (self.user if self.user.is_seller else None)
         if manager is None:
@@ -90,7 +91,7 @@ class Tool2ViewSet(PlanWorkViewSetBase):
     """A manager's own Tool 2 (yourself by default; a team lead his team's, the head anyone's, read-only);
     `strike` / `unstrike` one of the head's items on your own list."""
 
-    @extend_schema(parameters=PARAMETERS[1:], responses=Tool2Serializer)
+    @extend_schema(parameters=PARAMETERS[1:], responses=forced_singular_serializer(Tool2Serializer))
     def list(self, request: Request) -> Response:
         manager = self.manager() or (self.user if self.user.is_seller else None)
         if manager is None:
