@@ -1,5 +1,5 @@
 """The CRM's pages, by sub-domain: people, the pipeline, imports, clients, hunting, prospects, reassignments,
-stock requests."""
+stock requests, search."""
 
 from django.urls import URLPattern, path
 
@@ -19,6 +19,7 @@ from crm.views import (
     prospects,
     reassignments,
     review,
+    search,
     settings,
     stock,
     winbacks,
@@ -126,6 +127,9 @@ urlpatterns = [
     path("stock-requests/", stock.StockRequestListView.as_view(), name="stock_request_list"),
     path("stock-requests/export/", stock.StockRequestExportView.as_view(), name="stock_request_export"),
     path("stock-requests/<int:pk>/answer/", stock.StockRequestAnswerView.as_view(), name="stock_request_answer"),
+    # The top bar's search: the dropdown while typing and the full results page.
+    path("search/", search.SearchView.as_view(), name="search"),
+    path("search/dropdown/", search.SearchDropdownView.as_view(), name="search_dropdown"),
     # The head's reference lists ("Справочники"); the complement map is planning's (plans/complements/).
     *list_pages("lists/loss-reasons", lists.LOST_REASONS),
     *list_pages("lists/segments", lists.SEGMENTS),

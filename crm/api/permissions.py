@@ -69,3 +69,10 @@ class InSales(RolePermission):
 
 class HeadWritesNorms(HeadWritesOrReadOnly):
     message = _("Only the sales head sets cold-call norms.")
+
+
+class ReadsClients(RolePermission):
+    """Everyone but the service owner reads clients, contacts and deals."""
+
+    message = _("Your role does not work with clients and deals.")
+    role_check = "reads_clients"

@@ -1,5 +1,5 @@
-"""The CRM's part of /api/v1/: its resources, `me`, and JWT auth (access + refresh with rotation and blacklist,
-a lockout after repeated failures, logout).
+"""The CRM's part of /api/v1/: its resources, `me`, the search, and JWT auth (access + refresh with rotation and
+blacklist, a lockout after repeated failures, logout).
 
 `ROUTES` are registered on the project's one router (salesdept/urls.py), beside the other apps' routes.
 """
@@ -14,6 +14,7 @@ from crm.api.views.auth import LogoutView, TokenObtainView
 from crm.api.views.imports import ImportJobViewSet
 from crm.api.views.prospects import ProspectEntryViewSet, ProspectListViewSet
 from crm.api.views.reassignments import ReassignmentViewSet
+from crm.api.views.search import SearchView
 from crm.api.views.stock import StockRequestViewSet
 
 ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
@@ -45,4 +46,5 @@ urlpatterns = [
     path("auth/token/refresh/", TokenRefreshView.as_view(), name="token_refresh"),
     path("auth/logout/", LogoutView.as_view(), name="token_logout"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("search/", SearchView.as_view(), name="api_search"),
 ]
