@@ -6,9 +6,11 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from crm.forms.concurrency import REVISION, revision_field
+from crm.forms.pipeline import DealActivityForm
 from crm.models import Activity, Client, ContactPerson, Deal, MarketSegment, User
 from crm.services.clients import CLIENT_FIELDS, client_fields_for
 
@@ -83,13 +85,29 @@ class ClientForm(forms.Form):
     """The client's details; the owner changes only by the head's reassignment, the status by the nightly, the
     category by the head (crm.services.clients.client_fields_for)."""
 
-    def __init__(self, *args: Any, by: User, segment_id: int | None = None, **kwargs: Any) -> None:
-        """`segment_id`: the client's segment, still offered when the head has deactivated it."""
+    def __init__(
+        self, *args: Any, by: User, segment_id: int | None = None, client_pk: int | None = None, **kwargs: Any
+    ) -> None:
+        """`segment_id`: the client's segment, still offered when the head has deactivated it. `client_pk`: the
+        client edited, left out of the INN lookup."""
         super().__init__(*args, **kwargs)
         self.fields.update(_model_fields(Client, client_fields_for(by)))
         segment: forms.ModelChoiceField = self.fields["segment"]  # type: ignore[assignment]
         segment.queryset = MarketSegment.objects.filter(Q(is_active=True) | Q(pk=segment_id))
         self.fields[REVISION] = revision_field()
+        # The INN (with the KPP) is looked up in the base as it is typed: crm.views.clients.ClientInnCheckView.
+        for name, other in (("inn", "kpp"), ("kpp", "inn")):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": reverse_lazy("client_inn_check"),
+                    "hx-trigger": "change, keyup changed delay:600ms",
+                    "hx-target": "#inn-check",
+                    "hx-include": f"[name={other}]",
+                    "hx-vals": f'{{"client": "{client_pk or ""}"}}',
+                    "autocomplete": "off",
+                    "inputmode": "numeric",
+                }
+            )
 
     @classmethod
     def initial_for(cls, client: Client) -> dict[str, Any]:
@@ -97,10 +115,60 @@ class ClientForm(forms.Form):
         return {**initial, REVISION: client.revision}
 
 
+def owner_choices(by: User) -> QuerySet[User] | None:
+    """Whom `by` may make the owner of new work: the head any seller, a team lead his team; None for a manager (it
+    is always himself) and for the roles that own nothing."""
+    if by.is_head or by.is_team_lead:
+        return User.objects.visible_to(by).sellers().order_by("last_name", "first_name", "pk")
+    return None
+
+
+class ClientCreateForm(ClientForm):
+    """A new client: its details and, for the head and team leads, its manager (a manager's are his own)."""
+
+    def __init__(self, *args: Any, by: User, **kwargs: Any) -> None:
+        super().__init__(*args, by=by, **kwargs)
+        del self.fields[REVISION]
+        owners = owner_choices(by)
+        if owners is not None:
+            self.fields["owner"] = forms.ModelChoiceField(
+                label=_("Manager"),
+                queryset=owners,
+                required=not by.is_head,
+                empty_label=_("Nobody yet (the free base)") if by.is_head else None,
+                initial=None if by.is_head else by.pk,
+            )
+        inn = self.fields["inn"]
+        inn.help_text = _("Checked against the whole base as you type.")
+
+
 class ContactForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(_model_fields(ContactPerson, CONTACT_FIELDS))
+
+
+class ContactUpdateForm(ContactForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[REVISION] = revision_field()
+
+    @classmethod
+    def initial_for(cls, contact: ContactPerson) -> dict[str, Any]:
+        return {**{name: getattr(contact, name) for name in CONTACT_FIELDS}, REVISION: contact.revision}
+
+
+class ClientActivityForm(DealActivityForm):
+    """A call, meeting or e-mail, or a task, from the client card: about one of the client's open deals, or none."""
+
+    deal = forms.ModelChoiceField(
+        label=_("Deal"), queryset=Deal.objects.none(), required=False, empty_label=_("Not about a deal")
+    )
+
+    def __init__(self, *args: Any, deals: QuerySet[Deal], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        deal_field: forms.ModelChoiceField = self.fields["deal"]  # type: ignore[assignment]
+        deal_field.queryset = deals.order_by("-updated_at", "-id")
 
 
 class ClientFilterForm(forms.Form):

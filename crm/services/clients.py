@@ -92,19 +92,48 @@ def normalise_client_data(
     return data
 
 
-def duplicate_inn() -> ValidationError:
-    return ValidationError({"inn": [_("A client with this INN and KPP is already in the base.")]})
+def inn_holder(*, inn: str, kpp: str = "", exclude_pk: int | None = None) -> Client | None:
+    """The client of the base that already has this INN and KPP (the base keeps one per pair), with its owner."""
+    inn, kpp = (inn or "").strip(), (kpp or "").strip()
+    if not inn:
+        return None
+    clients = Client.objects.filter(inn=inn, kpp=kpp).select_related("owner")
+    if exclude_pk is not None:
+        clients = clients.exclude(pk=exclude_pk)
+    return clients.first()
+
+
+def duplicate_inn(holder: Client | None = None) -> ValidationError:
+    """The answer to a second client of one INN and KPP: whose client it already is, not a constraint's words."""
+    if holder is None:
+        message = _("A client with this INN and KPP is already in the base.")
+    elif holder.owner is None:
+        message = _(
+            "This INN is already in the base as “%(client)s”, the client of nobody: claim it from the prospect list."
+        ) % {"client": holder.name}
+    else:
+        message = _("This INN is already the client of %(manager)s (“%(client)s”).") % {
+            "manager": holder.owner,
+            "client": holder.name,
+        }
+    return ValidationError({"inn": [message]}, code="duplicate_inn")
+
+
+def inn_check(*, inn: str, kpp: str = "", exclude_pk: int | None = None) -> None:
+    """Refuse an INN and KPP the base already has: the same check on save and as the INN is typed."""
+    holder = inn_holder(inn=inn, kpp=kpp, exclude_pk=exclude_pk)
+    if holder is not None:
+        raise duplicate_inn(holder)
 
 
 def _full_clean(client: Client) -> None:
     client.normalized_name = normalize_name(client.name)
-    if client.inn and Client.objects.filter(inn=client.inn, kpp=client.kpp).exclude(pk=client.pk).exists():
-        raise duplicate_inn()
+    inn_check(inn=client.inn, kpp=client.kpp, exclude_pk=client.pk)
     client.full_clean(exclude=["normalized_name"])
 
 
 @contextmanager
-def _inn_kept_unique() -> Iterator[None]:
+def _inn_kept_unique(client: Client) -> Iterator[None]:
     """Two saves of one INN at the same instant both pass the check; the loser gets a sequential duplicate's answer."""
     try:
         with transaction.atomic():
@@ -112,7 +141,7 @@ def _inn_kept_unique() -> Iterator[None]:
     except IntegrityError as exc:
         if getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) != INN_CONSTRAINT:
             raise
-        raise duplicate_inn() from None
+        raise duplicate_inn(inn_holder(inn=client.inn, kpp=client.kpp, exclude_pk=client.pk)) from None
 
 
 @transaction.atomic
@@ -132,7 +161,7 @@ def client_create(*, by: User, data: dict[str, Any], today: date | None = None) 
         raise ValidationError({"owner": [_("Only a sales manager or a team lead can own clients.")]})
     client = Client(**data)
     _full_clean(client)
-    with _inn_kept_unique():
+    with _inn_kept_unique(client):
         client.save()
     if owner is not None:
         client_owners_set(clients=[client], to_owner=owner, by=by, reason=_("Client created"), today=today, log=False)
@@ -151,7 +180,7 @@ def client_update(*, client: Client, by: User, data: dict[str, Any]) -> Client:
     _check_figures(by=by, data=data, client=client)
     data = normalise_client_data(data)
     before = snapshot(client)
-    with _inn_kept_unique():
+    with _inn_kept_unique(client):
         model_update(instance=client, data=data, clean=_full_clean)
     changelog_record(obj=client, by=by, action=ChangeLog.Action.UPDATE, before=before)
     return client
@@ -198,6 +227,16 @@ def contact_update(*, contact: ContactPerson, by: User, data: dict[str, Any]) ->
     model_update(instance=contact, data=data)
     changelog_record(obj=contact, by=by, action=ChangeLog.Action.UPDATE, before=before)
     return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: ContactPerson, by: User) -> None:
+    """Remove a contact person who left or was entered by mistake; the change log keeps what he was."""
+    if not can_change_contacts(by, contact.client):
+        raise PermissionDenied(_("You may not change this client."))
+    lock_for_update(contact)
+    changelog_record(obj=contact, by=by, action=ChangeLog.Action.DELETE)
+    contact.delete()
 
 
 @transaction.atomic

@@ -280,34 +280,51 @@ def deal_create(
         probability=stage_probability(Stage.GOAL),
         stage_changed_at=now,
     )
+    lines = _lines_of(products or [])
+    if lines:
+        deal.amount = _lines_total(lines)
     deal.full_clean()
     deal.save()
-    if products:
-        deal_set_products(deal=deal, by=by, products=products)
+    _lines_replace(deal, lines)
     _record_stage_change(deal=deal, from_stage="", to_stage=Stage.GOAL, by=by, at=now)
-    changelog_record(obj=deal, by=by, action=ChangeLog.Action.CREATE)
+    extra = {"products": [None, _lines_text(lines)]} if lines else None
+    changelog_record(obj=deal, by=by, action=ChangeLog.Action.CREATE, extra=extra)
     return deal
 
 
-@transaction.atomic
-def deal_set_products(*, deal: Deal, by: User, products: list[dict[str, Any]]) -> list[DealProduct]:
-    """Replace the products of a deal; the deal amount becomes their sum."""
-    if not can_change_deal(by, deal):
-        raise PermissionDenied(_("You may not change this deal."))
-    deal.lines.all().delete()
+def _lines_of(products: list[dict[str, Any]]) -> list[DealProduct]:
+    """Unsaved product lines, each checked; a bad one is refused under `products` with its number."""
     lines = []
-    for item in products:
+    for number, item in enumerate(products, start=1):
         product = item["product"] if isinstance(item["product"], Product) else Product.objects.get(pk=item["product"])
+        price = item.get("price")
         line = DealProduct(
-            deal=deal, product=product, quantity=item.get("quantity", 1), price=item.get("price", product.price)
+            product=product, quantity=item.get("quantity", 1), price=product.price if price is None else price
         )
-        line.full_clean(exclude=["deal"])
+        try:
+            line.full_clean(exclude=["deal"])
+        except ValidationError as exc:
+            raise ValidationError(
+                {"products": [_("Line %(number)s: %(error)s") % {"number": number, "error": " ".join(exc.messages)}]}
+            ) from None
         lines.append(line)
-    DealProduct.objects.bulk_create(lines)
-    if lines:
-        deal.amount = sum((line.amount for line in lines), Decimal("0"))
-        deal.save(update_fields=["amount", "updated_at"])
     return lines
+
+
+def _lines_total(lines: list[DealProduct]) -> Decimal:
+    return sum((line.amount for line in lines), Decimal("0"))
+
+
+def _lines_text(lines: Any) -> str:
+    """The lines as the change log keeps them: `Product × 2 × 150.00; ...`."""
+    return "; ".join(f"{line.product} × {line.quantity.normalize():f} × {line.price}" for line in lines)
+
+
+def _lines_replace(deal: Deal, lines: list[DealProduct]) -> None:
+    deal.lines.all().delete()
+    for line in lines:
+        line.deal = deal
+    DealProduct.objects.bulk_create(lines)
 
 
 def _clean_deal(deal: Deal) -> None:
@@ -317,8 +334,9 @@ def _clean_deal(deal: Deal) -> None:
 
 
 @transaction.atomic
-def deal_update(*, deal: Deal, by: User, data: dict[str, Any]) -> Deal:
-    """Change a deal's details; the stage changes only by moving, the manager only by the head."""
+def deal_update(*, deal: Deal, by: User, data: dict[str, Any], products: list[dict[str, Any]] | None = None) -> Deal:
+    """Change a deal's details; the stage changes only by moving, the manager only by the head. `products`, when
+    given, replace the deal's lines, and the amount becomes their sum (an empty list keeps the amount as given)."""
     if not can_change_deal(by, deal):
         raise PermissionDenied(_("You may not change this deal."))
     if "stage" in data:
@@ -340,8 +358,19 @@ def deal_update(*, deal: Deal, by: User, data: dict[str, Any]) -> Deal:
         if not reason:
             raise ValidationError({"invoice_reason": [_("Say why the invoice amount changes.")]})
     before = snapshot(deal)
-    model_update(instance=deal, data=data, clean=_clean_deal)
-    log = changelog_record(obj=deal, by=by, action=ChangeLog.Action.UPDATE, before=before)
+    extra: dict[str, list[Any]] | None = None
+    lines: list[DealProduct] = []
+    if products is not None:
+        lines = _lines_of(products)
+        if lines:
+            data["amount"] = _lines_total(lines)
+        extra = {"products": [_lines_text(deal.lines.select_related("product")), _lines_text(lines)]}
+    changed = model_update(instance=deal, data=data, clean=_clean_deal)
+    if extra is not None and extra["products"][0] != extra["products"][1]:
+        _lines_replace(deal, lines)
+        if not changed:
+            deal.save(update_fields=["updated_at"])  # the lines are the deal's: a new revision for whoever edits it
+    log = changelog_record(obj=deal, by=by, action=ChangeLog.Action.UPDATE, before=before, extra=extra)
     if log is not None and invoice_changes and reason:
         log.changes["invoice_reason"] = [None, reason]
         log.save(update_fields=["changes"])

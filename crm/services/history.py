@@ -34,18 +34,26 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
 
 
 def changelog_record(
-    *, obj: models.Model, by: User | None, action: str, before: dict[str, Any] | None = None
+    *,
+    obj: models.Model,
+    by: User | None,
+    action: str,
+    before: dict[str, Any] | None = None,
+    extra: dict[str, list[Any]] | None = None,
 ) -> ChangeLog | None:
-    """Write the field-by-field difference between `before` and the object now; nothing if nothing changed."""
+    """Write the field-by-field difference between `before` and the object now; nothing if nothing changed.
+    `extra`: changes that are not the object's fields (a deal's product lines), as `{name: [before, after]}`."""
     after = snapshot(obj, list(before) if before else None)
     if action == ChangeLog.Action.UPDATE:
         changes = {
             k: [before.get(k) if before else None, v] for k, v in after.items() if not before or before.get(k) != v
         }
+        changes.update({k: pair for k, pair in (extra or {}).items() if pair[0] != pair[1]})
         if not changes:
             return None
     else:
         changes = {k: [None, v] for k, v in after.items()}
+        changes.update(extra or {})
     return ChangeLog.objects.create(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=obj.pk,

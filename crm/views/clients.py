@@ -25,12 +25,21 @@ from core.charts import bar_option
 from core.concurrency import StaleVersion, editing_version
 from core.exports import Column, xlsx_response
 from core.http import AuthedHttpRequest, user_of
+from core.params import or_none, parse_id
 from crm.filters import ClientFilterSet
-from crm.forms.clients import ClientFilterForm, ClientForm, ContactForm
+from crm.forms.clients import (
+    ClientActivityForm,
+    ClientCreateForm,
+    ClientFilterForm,
+    ClientForm,
+    ContactForm,
+    ContactUpdateForm,
+)
 from crm.forms.concurrency import REVISION, mark_stale
 from crm.forms.people import add_service_errors
 from crm.forms.stock import StockRequestForm
-from crm.models import Client, StockRequest
+from crm.models import Client, ContactPerson, Deal, StockRequest
+from crm.models.validators import validate_inn, validate_kpp
 from crm.selectors.clients import (
     CLIENT_SORTS,
     DEFAULT_CLIENT_SORT,
@@ -40,11 +49,24 @@ from crm.selectors.clients import (
     client_rows,
 )
 from crm.selectors.stock import client_stock_requests
-from crm.services.clients import can_change_client, can_change_contacts, client_update, contact_create
+from crm.services.activities import activity_create
+from crm.services.clients import (
+    can_change_client,
+    can_change_contacts,
+    client_create,
+    client_fields_for,
+    client_update,
+    contact_create,
+    contact_delete,
+    contact_update,
+    inn_check,
+)
 from crm.services.stock import may_request_for
 
 PER_PAGE = 50
 PRINT_ROWS = 1000
+INN_LENGTHS = (10, 12)  # a company's, a person's
+INN_TYPED_MAX = 32
 
 
 class ClientQuery:
@@ -238,11 +260,28 @@ class ClientDetailView(LoginRequiredMixin, TemplateView):
             may_request_stock=may_request,
             stock_form=kwargs.get("stock_form") or (StockRequestForm() if may_request else None),
             contact_form=kwargs.get("contact_form") or ContactForm(),
+            may_create_deal=user.works_in_sales,
+            may_add_activity=user.reads_clients,
+            activity_form=kwargs.get("activity_form") or client_activity_form(user, client),
+            activity_form_open=kwargs.get("activity_form_open", False),
+            contact_form_open=kwargs.get("contact_form_open", False),
             show_owner=user.sees_owners,
             next_url=self.request.get_full_path(),
             now=now,
         )
         return context
+
+
+def client_activity_form(user: Any, client: Client, data: QueryDict | None = None) -> ClientActivityForm:
+    """The card's activity form; it may be about one of the client's open deals the user sees."""
+    deals = Deal.objects.visible_to(user).open().filter(client=client)
+    return ClientActivityForm(data, deals=deals)
+
+
+def _card_with_errors(request: HttpRequest, pk: int, **forms: Any) -> HttpResponse:
+    """The client card again, with the form that failed open and what was typed in it (400)."""
+    view = ClientDetailView(request=request, kwargs={"pk": pk}, args=())
+    return TemplateResponse(request, view.template_name, view.get_context_data(**forms), status=400).render()
 
 
 class ClientPrintView(ClientDetailView):
@@ -268,12 +307,17 @@ class ClientUpdateView(LoginRequiredMixin, View):
         return self.render(
             request,
             client,
-            ClientForm(initial=ClientForm.initial_for(client), by=request.user, segment_id=client.segment_id),
+            ClientForm(
+                initial=ClientForm.initial_for(client),
+                by=request.user,
+                segment_id=client.segment_id,
+                client_pk=client.pk,
+            ),
         )
 
     def post(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
         client = self.setup_client(request, pk)
-        form = ClientForm(request.POST, by=request.user, segment_id=client.segment_id)
+        form = ClientForm(request.POST, by=request.user, segment_id=client.segment_id, client_pk=client.pk)
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in form.fields if name != REVISION}
             try:
@@ -305,8 +349,156 @@ class ContactCreateView(LoginRequiredMixin, View):
             else:
                 messages.success(request, _("The contact person is added."))
                 return redirect("client_detail", pk=client.pk)
-        view = ClientDetailView(request=request, kwargs={"pk": pk}, args=())
-        response = TemplateResponse(
-            request, view.template_name, view.get_context_data(contact_form=form, contact_form_open=True), status=400
-        )
-        return response.render()
+        return _card_with_errors(request, pk, contact_form=form, contact_form_open=True)
+
+
+class ClientCreateView(RoleRequiredMixin, View):
+    """A new client through crm.services.clients.client_create: a manager's own, the head's or a team lead's for the
+    manager they choose; a duplicate INN names whose client it already is."""
+
+    template_name = "crm/clients/client_form.html"
+    role_check = "works_prospects"
+    role_denied = gettext_lazy("Your role does not add clients.")
+
+    def render(self, request: HttpRequest, form: ClientCreateForm, status: int = 200) -> HttpResponse:
+        return TemplateResponse(request, self.template_name, {"client": None, "form": form}, status=status)
+
+    def get(self, request: AuthedHttpRequest) -> HttpResponse:
+        return self.render(request, ClientCreateForm(by=request.user))
+
+    def post(self, request: AuthedHttpRequest) -> HttpResponse:
+        by = request.user
+        form = ClientCreateForm(request.POST, by=by)
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in client_fields_for(by)}
+            if form.cleaned_data.get("owner") is not None:
+                data["owner"] = form.cleaned_data["owner"]
+            try:
+                client = client_create(by=by, data=data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The client is added."))
+                return redirect("client_detail", pk=client.pk)
+        return self.render(request, form, status=400)
+
+
+class ClientInnCheckView(RoleRequiredMixin, View):
+    """htmx: the INN (and KPP) typed on the client form, looked up in the whole base by the service's own check."""
+
+    template_name = "crm/clients/_inn_check.html"
+    role_check = "works_prospects"
+    role_denied = gettext_lazy("Your role does not add clients.")
+
+    def get(self, request: AuthedHttpRequest) -> HttpResponse:
+        inn = (request.GET.get("inn") or "").strip()[:INN_TYPED_MAX]
+        kpp = (request.GET.get("kpp") or "").strip()[:INN_TYPED_MAX]
+        context: dict[str, Any] = {"checked": False, "problems": [], "duplicate": [], "card": None}
+        if not inn:
+            return TemplateResponse(request, self.template_name, context)
+        if len(inn) < INN_LENGTHS[0] or len(inn) == INN_LENGTHS[0] + 1:
+            return TemplateResponse(request, self.template_name, context)  # still being typed
+        try:
+            validate_inn(inn)
+            if kpp:
+                validate_kpp(kpp)
+        except ValidationError as exc:
+            context["problems"] = exc.messages
+            return TemplateResponse(request, self.template_name, context)
+        exclude = or_none(parse_id, request.GET.get("client"))
+        try:
+            inn_check(inn=inn, kpp=kpp, exclude_pk=exclude)
+        except ValidationError as exc:
+            context["duplicate"] = exc.messages
+            visible = Client.objects.visible_to(request.user).filter(inn=inn, kpp=kpp)
+            if exclude is not None:
+                visible = visible.exclude(pk=exclude)
+            context["card"] = visible.values_list("pk", flat=True).first()
+        else:
+            context["checked"] = True
+        return TemplateResponse(request, self.template_name, context)
+
+
+class ContactUpdateView(LoginRequiredMixin, View):
+    """Edit a contact person of a client the user may change (crm.services.clients.contact_update)."""
+
+    template_name = "crm/clients/contact_form.html"
+
+    def setup_contact(self, request: AuthedHttpRequest, pk: int) -> ContactPerson:
+        contacts = ContactPerson.objects.visible_to(request.user).select_related("client")
+        contact = get_object_or_404(contacts, pk=pk)
+        if not can_change_contacts(request.user, contact.client):
+            raise PermissionDenied(_("You may not change this client."))
+        return contact
+
+    def render(
+        self, request: HttpRequest, contact: ContactPerson, form: ContactForm, status: int = 200
+    ) -> HttpResponse:
+        context = {"contact": contact, "client": contact.client, "form": form}
+        return TemplateResponse(request, self.template_name, context, status=status)
+
+    def get(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
+        contact = self.setup_contact(request, pk)
+        return self.render(request, contact, ContactUpdateForm(initial=ContactUpdateForm.initial_for(contact)))
+
+    def post(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
+        contact = self.setup_contact(request, pk)
+        form = ContactUpdateForm(request.POST)
+        if form.is_valid():
+            data = {name: value for name, value in form.cleaned_data.items() if name != REVISION}
+            try:
+                with editing_version(form.cleaned_data.get(REVISION)):
+                    contact_update(contact=contact, by=request.user, data=data)
+            except StaleVersion as exc:
+                mark_stale(form, exc.current)
+                contact.refresh_from_db()
+            except ValidationError as exc:
+                contact.refresh_from_db()
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The contact person is saved."))
+                return redirect("client_detail", pk=contact.client_id)
+        return self.render(request, contact, form, status=400)
+
+
+class ContactDeleteView(ContactUpdateView):
+    """Remove a contact person (POST from the card or his edit page); the change log keeps him."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
+        contact = self.setup_contact(request, pk)
+        client_id = contact.client_id
+        contact_delete(contact=contact, by=request.user)
+        messages.success(request, _("The contact person is removed."))
+        return redirect("client_detail", pk=client_id)
+
+
+class ClientActivityView(LoginRequiredMixin, View):
+    """Log a call, meeting or e-mail on the client, or plan a task (crm.services.activities.activity_create)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: AuthedHttpRequest, pk: int) -> HttpResponse:
+        client = visible_client(request, pk)
+        form = client_activity_form(request.user, client, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            fields: dict[str, Any] = {
+                "kind": data["kind"],
+                "client": client,
+                "deal": data["deal"],
+                "subject": data["subject"],
+                "note": data["note"],
+                "due_at": data["due_at"],
+                "done_at": timezone.now() if data["done"] else None,
+                "call_result": data["call_result"] if data["kind"] == "call" else "",
+            }
+            try:
+                activity_create(by=request.user, data=fields)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The activity is saved."))
+                return redirect("client_detail", pk=client.pk)
+        return _card_with_errors(request, pk, activity_form=form, activity_form_open=True)

@@ -79,6 +79,8 @@ class DealDetailView(LoginRequiredMixin, TemplateView):
             activity_form=kwargs.get("activity_form") or DealActivityForm(),
             proposal_form=kwargs.get("proposal_form") or ProposalFileForm(),
             may_attach_proposal=deal.stage in OPEN_STAGES and can_change_deal(user, deal),
+            # visible_deal found it through Deal.visible_to, which is who may change a deal (can_change_deal).
+            may_edit=user.works_in_sales,
             next_task_overdue=bool(card.next_task and card.next_task.due_at and card.next_task.due_at < now),
             now=now,
         )

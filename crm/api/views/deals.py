@@ -33,7 +33,6 @@ from crm.services.deals import (
     deal_move_stage,
     deal_proposal_file_set,
     deal_register_payment,
-    deal_set_products,
     deal_update,
 )
 
@@ -62,10 +61,7 @@ class DealViewSet(ServiceWriteViewSet):
 
     def perform_service_update(self, instance: Deal, data: dict[str, Any]) -> Deal:
         products = data.pop("products", None)
-        deal = deal_update(deal=instance, by=self.user, data=data) if data else instance
-        if products is not None:
-            deal_set_products(deal=deal, by=self.user, products=products)
-        return deal
+        return deal_update(deal=instance, by=self.user, data=data, products=products)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         deal_delete(deal=self.get_object(), by=self.user)
