@@ -100,7 +100,7 @@ class ClientForm(forms.Form):
             self.fields[name].widget.attrs.update(
                 {
                     "hx-get": reverse_lazy("client_inn_check"),
-                    "hx-trigger": "change, keyup changed delay:600ms",
+                    "hx-trigger": "input changed delay:500ms, change",
                     "hx-target": "#inn-check",
                     "hx-include": f"[name={other}]",
                     "hx-vals": f'{{"client": "{client_pk or ""}"}}',
