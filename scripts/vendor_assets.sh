@@ -17,7 +17,7 @@ fi
 NM="$ROOT/node_modules"
 VENDOR="$ROOT/static/vendor"
 rm -rf "$VENDOR"
-mkdir -p "$VENDOR/tabler/css" "$VENDOR/tabler/js" "$VENDOR/htmx" "$VENDOR/echarts" "$VENDOR/sortablejs"
+mkdir -p "$VENDOR/tabler/css" "$VENDOR/tabler/js" "$VENDOR/htmx" "$VENDOR/echarts" "$VENDOR/sortablejs" "$VENDOR/fullcalendar" "$VENDOR/axe-core"
 
 copy() {  # copy <source> <destination>, stripping remote @imports and source-map comments
     local src="$1" dst="$2"
@@ -36,11 +36,18 @@ copy "$NM/echarts/dist/echarts.min.js" "$VENDOR/echarts/echarts.min.js"
 cp "$NM/echarts/LICENSE" "$VENDOR/echarts/LICENSE"
 copy "$NM/sortablejs/Sortable.min.js" "$VENDOR/sortablejs/Sortable.min.js"
 cp "$NM/sortablejs/LICENSE" "$VENDOR/sortablejs/LICENSE"
+# FullCalendar's standard bundle (day grid, time grid, list, interaction for dragging) and its Russian locale.
+copy "$NM/fullcalendar/index.global.min.js" "$VENDOR/fullcalendar/index.global.min.js"
+copy "$NM/@fullcalendar/core/locales/ru.global.min.js" "$VENDOR/fullcalendar/ru.global.min.js"
+cp "$NM/fullcalendar/LICENSE.md" "$VENDOR/fullcalendar/LICENSE.md"
+# axe-core is loaded only by the browser tests (accessibility checks), never by a page.
+copy "$NM/axe-core/axe.min.js" "$VENDOR/axe-core/axe.min.js"
+cp "$NM/axe-core/LICENSE" "$VENDOR/axe-core/LICENSE"
 
 # Record exactly what was vendored, so a reviewer can compare with package-lock.json.
 node -e '
 const lock = require("./package-lock.json").packages;
-const names = ["@tabler/core", "htmx.org", "echarts", "sortablejs"];
+const names = ["@tabler/core", "htmx.org", "echarts", "sortablejs", "fullcalendar", "axe-core"];
 console.log(names.map(n => `${n}@${lock["node_modules/" + n].version}`).join("\n"));
 ' > "$VENDOR/VERSIONS.txt"
 
