@@ -119,7 +119,9 @@ class PipelineReviewView(ReviewRequiredMixin, TemplateView):
             filters=filters,
             review=review,
             today=today,
-            stages=(stages := [(n, code, Stage(code).label, probabilities[code]) for n, code in enumerate(REVIEW_STAGES, 1)]),
+            stages=(
+                stages := [(n, code, Stage(code).label, probabilities[code]) for n, code in enumerate(REVIEW_STAGES, 1)]
+            ),
             # Two lines of seven stages per manager, so that the 14 fit a 1280 px screen and an A4 landscape page.
             stage_lines=[stages[:HALF], stages[HALF:]],
             rows=[{"person": p, "lines": [(cells := stage_cells(p))[:HALF], cells[HALF:]]} for p in review.managers],
