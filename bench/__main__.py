@@ -109,7 +109,8 @@ def print_plans(report: dict[str, Any]) -> None:
 
 def print_search(report: dict[str, Any]) -> None:
     print(
-        f"\nThe top bar's search (/search/dropdown/) with {report['clients_in_db']} clients, {report['runs_per_query']} runs each"
+        f"\nThe top bar's search (/search/dropdown/) with {report['clients_in_db']} clients, "
+        f"{report['runs_per_query']} runs each"
     )
     print(f"{'user / query':<44}{'p50 ms':>9}{'p95 ms':>9}{'max':>8}{'queries':>9}{'rows':>6}")
     for username, figures in report["users"].items():

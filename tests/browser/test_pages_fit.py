@@ -106,7 +106,8 @@ def log_in_as(page: Page, base_url: str, username: str) -> None:
 
 CLIPPED = """() => [...document.querySelectorAll('.table-responsive')]
   .filter(box => box.scrollWidth > box.clientWidth + 1)
-  .map(box => (box.closest('[data-testid]') || box).getAttribute('data-testid') + ': ' + box.scrollWidth + ' > ' + box.clientWidth)"""
+  .map(box => (box.closest('[data-testid]') || box).getAttribute('data-testid')
+    + ': ' + box.scrollWidth + ' > ' + box.clientWidth)"""
 SERIOUS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
   .filter(v => v.impact === 'serious' || v.impact === 'critical')
   .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""

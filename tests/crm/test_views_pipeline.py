@@ -608,6 +608,6 @@ def test_the_review_and_its_printout_carry_all_14_stages_with_open_sums_of_the_o
     assert (person.open_count, person.open_amount) == (1, Decimal("100000"))
     # Two lines of seven stages per manager: the first line ends with stage 7, the second starts with 8.
     lines = response.context["rows"][0]["lines"]
-    assert [cell["stage"] for cell in lines[0]][-1] == Stage.FIRST_MEETING
-    assert [cell["stage"] for cell in lines[1]][0] == Stage.PROPOSAL
+    assert lines[0][-1]["stage"] == Stage.FIRST_MEETING
+    assert lines[1][0]["stage"] == Stage.PROPOSAL
     assert len(lines[0]) + len(lines[1]) == 14
