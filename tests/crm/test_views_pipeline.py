@@ -611,3 +611,26 @@ def test_the_review_and_its_printout_carry_all_14_stages_with_open_sums_of_the_o
     assert lines[0][-1]["stage"] == Stage.FIRST_MEETING
     assert lines[1][0]["stage"] == Stage.PROPOSAL
     assert len(lines[0]) + len(lines[1]) == 14
+
+
+def test_the_deal_printout_carries_all_14_stages_with_the_dates_reached(client, manager):
+    deal = make_deal(manager, Stage.FIRST_MEETING)
+    at = timezone.make_aware(timezone.datetime(2026, 11, 2, 10, 0))
+    for number, (before, after) in enumerate(
+        [("", Stage.GOAL), (Stage.GOAL, Stage.FIRST_CONTACT), (Stage.FIRST_CONTACT, Stage.FIRST_MEETING)]
+    ):
+        DealStageChange.objects.create(deal=deal, from_stage=before, to_stage=after, at=at + timedelta(days=number))
+
+    response = logged_in(client, manager).get(reverse("deal_print", args=[deal.pk]))
+
+    path = response.context["path"]
+    assert [step.number for step in path] == list(range(1, 15))
+    states = {step.stage: step.state for step in path}
+    assert states[Stage.MEETING_PREP] == "passed"
+    assert (states[Stage.FIRST_MEETING], states[Stage.PROPOSAL], states[Stage.ACCOUNT]) == ("current", "ahead", "ahead")
+    reached = {step.stage: step.reached for step in path}
+    assert reached[Stage.FIRST_CONTACT] == at + timedelta(days=1)
+    assert reached[Stage.MARKET] is None  # skipped stages were never reached
+    html = response.content.decode()
+    assert html.count('data-testid="path-stage"') == 14
+    assert "03.11.2026" in html
