@@ -25,7 +25,7 @@ help:
 	@echo "make lint    ruff check + ruff format --check, mypy, import-linter (layers)"
 	@echo "make check   makemigrations --check and check --deploy on the production settings"
 	@echo "make bench   run the benchmarks (python -m bench)"
-	@echo "make screenshots  My day, the board and the head's review in ru and en, into screenshots/"
+	@echo "make screenshots  the day's pages at 1280 and 375 px (ru; en at 1280), into screenshots/"
 	@echo "make worker  a Celery worker (needs REDIS_URL)"
 	@echo "make beat    Celery beat with the schedule in the database (needs REDIS_URL)"
 
@@ -123,7 +123,7 @@ beat: $(VENV)/.requirements
 	@$(MANAGE) shell -v 0 -c $(NEEDS_REDIS)
 	$(VENV)/bin/celery -A salesdept beat --loglevel INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
-# My day, the board and the head's review at 1280x800 in Russian and English, into screenshots/.
+# The day's pages at 1280x800 and 375x800 in Russian (and at 1280 in English), into screenshots/.
 screenshots: $(VENV)/.requirements-dev
 	@$(MAKE) --no-print-directory chromium gettext
 	$(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules -v 0
