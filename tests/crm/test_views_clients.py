@@ -260,7 +260,7 @@ def test_the_card_shows_details_contacts_sales_deals_activities_and_history(clie
     for text in ("770701001", "Монтажники", "Иван Директоров", "Поставка камер", "Правило трёх месяцев"):
         assert text in html, text
     assert f'href="{reverse("deal_detail", args=[deal.pk])}"' in html
-    assert "350\u00a0000,00\u00a0₽" in html
+    assert "350\u00a0000\u00a0₽" in html  # a deal in the card's list: whole roubles
     assert 'id="client-sales-data"' in html and "/static/js/client_card.js" in html
     assert "/static/vendor/echarts/echarts.min.js" in html
     assert any(item["after"] == "A" for row in response.context["changes"] for item in row["items"])
@@ -383,7 +383,7 @@ def test_the_card_print_view_is_an_a4_sheet_with_the_sales_table(client, manager
     html = response.content.decode()
     assert response.status_code == 200
     assert 'class="print-page"' in html and "navbar" not in html
-    assert "4\u00a0321,00\u00a0₽" in html
+    assert "4\u00a0321\u00a0₽" in html  # a month's sales: a total
     assert 'data-testid="contact-form"' not in html
 
 
