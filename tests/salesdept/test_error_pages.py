@@ -1,6 +1,8 @@
 """Our own 404, 403 and 500 pages, in Russian and in the site's frame (DEBUG off), JSON for the same under /api/, and
 the favicon that browsers ask for at /favicon.ico."""
 
+from pathlib import Path
+
 import pytest
 from django.template.loader import render_to_string
 from django.test import override_settings
@@ -103,4 +105,4 @@ def test_favicon_ico_redirects_to_the_static_mark(client):
     from django.contrib.staticfiles import finders
 
     assert response["Location"] == "/static/favicon.svg"
-    assert "<svg" in open(finders.find("favicon.svg")).read()
+    assert "<svg" in Path(finders.find("favicon.svg")).read_text()

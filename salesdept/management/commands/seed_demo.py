@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from core.calendar import month_start
 from crm.demo.generator import DEMO_PASSWORD, demo_usernames, generate, is_generated, wipe
-from crm.nightly import client_statuses_refresh
 from crm.models import LongList, Reassignment
+from crm.nightly import client_statuses_refresh
 from planning.models import Plan
 from planning.services.pay import pay_schemes_default_create
 from salesdept.models import NightlyRun
