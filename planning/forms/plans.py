@@ -45,7 +45,12 @@ class PlanAdjustForm(forms.Form):
 
 class PlanGenerateForm(PlanAdjustForm):
     manager = forms.ModelChoiceField(label=_("Manager"), queryset=User.objects.none())
-    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}))
+    # An <input type="month"> shows only a YYYY-MM value: a date rendered as 01.12.2026 would leave it empty.
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(format="%Y-%m", attrs={"type": "month"}),
+    )
 
     field_order = ["manager", "month", "target", "active_existing_share", "one_off_share"]
 

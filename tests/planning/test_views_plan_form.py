@@ -50,8 +50,11 @@ def test_the_month_defaults_to_next_month_of_the_given_today():
 
 def test_the_form_starts_on_next_month(client, head, manager):
     client.force_login(head)
-    form = client.get(reverse("plan_list")).context["form"]
-    assert form.initial["month"] == month_shift(timezone.localdate(), 1)
+    response = client.get(reverse("plan_list"))
+    next_month = month_shift(timezone.localdate(), 1)
+    assert response.context["form"].initial["month"] == next_month
+    # The month input shows it (an <input type="month"> takes only YYYY-MM).
+    assert f'type="month" name="month" value="{next_month:%Y-%m}"' in response.content.decode()
 
 
 def test_t_defaults_to_a_rounded_half_up_to_thousands_without_an_approved_plan(head, manager):

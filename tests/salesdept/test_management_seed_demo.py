@@ -101,7 +101,10 @@ def test_seed_demo_runs_the_nightly_jobs_for_the_1st_and_for_today_so_the_first_
     assert not NightlyJobRun.objects.exclude(status=NightlyJobRun.Status.OK).exists()
     # The monthly part ran on the 1st: every seller has the month's plan draft and long list.
     sellers = User.objects.sellers().count()
-    assert Plan.objects.filter(month=november, status=Plan.Status.DRAFT).count() == sellers > 0
+    # ... and the demo head approved them, so plan/fact and pay read a target at the first login.
+    assert Plan.objects.filter(month=november, status=Plan.Status.APPROVED).count() == sellers > 0
+    assert not Plan.objects.filter(month=november, status=Plan.Status.DRAFT).exists()
+    assert set(Plan.objects.values_list("approved_by__username", flat=True)) == {"head"}
     assert LongList.objects.filter(month=november).count() == sellers
     monthly = NightlyJobRun.objects.filter(monthly_for=november).values_list("name", flat=True)
     assert sorted(monthly) == ["long_lists_draft", "plan_drafts_generate"]
@@ -110,6 +113,14 @@ def test_seed_demo_runs_the_nightly_jobs_for_the_1st_and_for_today_so_the_first_
     assert "Ночные задания за 01.11.2026:" in output
     assert "Ночные задания за 23.11.2026:" in output
     assert "plan_drafts_generate: drafted=" in output
+    assert f"планы на 11.2026 утверждены руководителем: {sellers}" in output
+    # Plan/fact of the month has a plan and a fact to compare at the first login.
+    from planning.selectors.factual import plan_fact_widget
+
+    series = plan_fact_widget(user=User.objects.get(username="head"), today=date(2026, 11, 23))
+    assert series is not None
+    assert series.target > 0
+    assert series.fact > 0
 
 
 @pytest.mark.django_db

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from core.calendar import month_start
 from crm.demo.generator import DEMO_PASSWORD, demo_usernames, generate, is_generated, wipe
-from crm.models import LongList, Reassignment
+from crm.models import LongList, Reassignment, User
 from crm.nightly import client_statuses_refresh
 from planning.models import Plan
 from planning.services.pay import pay_schemes_default_create
+from planning.services.plans import plan_approve
 from salesdept.models import NightlyRun
 from salesdept.nightly import run_nightly
 
@@ -110,6 +111,21 @@ class Command(BaseCommand):
             for name, counts in run_nightly(day).items():
                 flat = ", ".join(f"{key}={value}" for key, value in counts.items() if not isinstance(value, dict))
                 self.stdout.write(f"  {name}: {flat or '-'}")
+            if day == days[0]:
+                self.approve_month_plans(day)
+
+    def approve_month_plans(self, month: date) -> None:
+        """The demo head has approved the month's drafts on the 1st, so plan/fact and pay read a target at once;
+        next month's plans are left for him to make and approve."""
+        head = User.objects.filter(username="head").first()
+        if head is None or not head.is_head:
+            return
+        drafts = Plan.objects.filter(month=month, status=Plan.Status.DRAFT).order_by("pk")
+        approved = 0
+        for plan in drafts:
+            plan_approve(plan=plan, by=head, confirm_negative_g=True)
+            approved += 1
+        self.stdout.write(f"  планы на {month.strftime('%m.%Y')} утверждены руководителем: {approved}")
 
     def print_logins(self) -> None:
         for username, role in LOGINS:
