@@ -140,6 +140,20 @@ def clients_link(user: User, today: date) -> HomeLink | None:
     )
 
 
+def vip_clients_link(user: User, today: date) -> HomeLink | None:
+    """The VIP head's own clients: the VIP category of the base, as the client list filters it."""
+    if not user.is_vip_head:
+        return None
+    vip = Client.objects.visible_to(user).filter(category=Client.Category.VIP).count()
+    return HomeLink(
+        key="vip_clients",
+        title=_("VIP clients"),
+        url=f"{reverse('client_list')}?category={Client.Category.VIP}",
+        figure=str(vip),
+        note=ngettext("client in the VIP category", "clients in the VIP category", vip),
+    )
+
+
 def tasks_link(user: User, today: date) -> HomeLink | None:
     """The task list, once the project has one (its URL name `task_list`); until then no card."""
     if not user.reads_clients:
@@ -179,6 +193,7 @@ def home_links_register() -> None:
             ("imports", imports_link),
             ("win_backs", win_backs_link),
             ("prospects", prospects_link),
+            ("vip_clients", vip_clients_link),
             ("clients", clients_link),
             ("tasks", tasks_link),
             ("search", search_link),

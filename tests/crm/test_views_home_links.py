@@ -5,6 +5,7 @@ home's queries stay constant in rows."""
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
@@ -33,7 +34,7 @@ def home_cards(client, user) -> dict[str, str]:
 def assert_every_link_answers(client, cards):
     assert cards
     for key, url in cards.items():
-        resolve(url)  # a URL of the site
+        resolve(urlsplit(url).path)  # a URL of the site
         assert client.get(url).status_code == 200, (key, url)
 
 
@@ -59,8 +60,13 @@ def test_the_admins_home_links_answer_too(client, admin_user, manager):
 
 
 def test_the_vip_heads_home_links_to_the_clients_he_sees_and_search(client, vip_head, manager):
+    ClientFactory(owner=manager, category=Client.Category.VIP)
+    ClientFactory(owner=manager, category=Client.Category.A)
     cards = home_cards(client, vip_head)
-    assert {"clients", "search"} <= set(cards)
+    assert {"vip_clients", "clients", "search"} <= set(cards)
+    vip = client.get(cards["vip_clients"]).content.decode()
+    assert vip.count('data-testid="client-row"') == 1  # the card's link lists the VIP clients only
+    assert figures(vip_head, timezone.localdate())["vip_clients"][0] == "1"
     assert not {"pipeline_review", "reassignment_queue", "plans", "win_backs", "plan_fact"} & set(cards)
     assert_every_link_answers(client, cards)
     html = client.get(reverse("home")).content.decode()
