@@ -172,7 +172,7 @@ class DefaultTarget:
 def default_target(*, user: User, manager: User, month: date) -> DefaultTarget:
     """The T a new plan of `manager` for `month` starts from: the target of his last approved plan before `month`,
     else A of the month's window rounded half-up to whole thousands (the nightly draft's rule, DOMAIN.md section 4).
-    Reads the approved plans through visible_to(user); three queries."""
+    Reads the approved plans through visible_to(user); a fixed number of queries, whatever the history."""
     month = month.replace(day=1)
     last = (
         Plan.objects.visible_to(user)

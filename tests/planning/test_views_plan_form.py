@@ -88,7 +88,10 @@ def test_the_form_for_a_chosen_manager_carries_his_default_t(client, head, manag
     assert form.initial["manager"] == manager.pk
     assert form.initial["month"] == MAY
     assert form.initial["target"] == Decimal("215000.00")
-    assert 'value="215000' in response.content.decode()
+    html = response.content.decode()
+    assert 'value="215000' in html
+    # Each row the head may plan for links to the form with that manager chosen.
+    assert f'href="?month=2026-05&amp;manager={manager.pk}#plan-generate" data-testid="plan-new-for"' in html
     # Without a manager chosen (two to choose from) T waits for the choice.
     assert "target" not in client.get(reverse("plan_list"), {"month": "2026-05"}).context["form"].initial
 
