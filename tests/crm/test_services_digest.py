@@ -1,10 +1,14 @@
 """The morning digest: each manager's overdue tasks and deals without a next task, one letter each, in Russian."""
 
+import email
+import email.policy
 import logging
+import socket
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
@@ -81,7 +85,7 @@ def html_of(message):
 
 
 def test_digest_holds_the_managers_overdue_tasks_and_deals_without_a_next_task_only(manager, day_of):
-    mine, theirs = day_of
+    mine, _theirs = day_of
 
     digest = digest_for(user=manager, now=NOW)
 
@@ -104,7 +108,7 @@ def test_a_task_becomes_overdue_only_after_its_time(manager):
 
 @override_settings(SITE_URL="https://crm.example.ru")
 def test_each_manager_gets_one_letter_with_his_rows_and_absolute_links(manager, other_manager, day_of):
-    mine, theirs = day_of
+    mine, _theirs = day_of
 
     counts = digest_send_all(now=NOW)
 
@@ -265,3 +269,64 @@ def test_send_digest_command_refuses_a_malformed_moment(db):
 
     with pytest.raises(CommandError, match="ISO"):
         call_command("send_digest", "--now", "вчера")
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every envelope it is given."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller, inbox
+    finally:
+        controller.stop()
+
+
+def test_the_digest_arrives_over_smtp_at_a_real_server(manager, other_manager, day_of, smtp_server):
+    controller, inbox = smtp_server
+    smtp = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": controller.hostname,
+        "EMAIL_PORT": controller.port,
+        "EMAIL_HOST_USER": "",
+        "EMAIL_HOST_PASSWORD": "",
+        "EMAIL_USE_TLS": False,
+        "EMAIL_USE_SSL": False,
+        "DEFAULT_FROM_EMAIL": "CRM отдела продаж <crm@example.ru>",
+        "SITE_URL": "https://crm.example.ru",
+    }
+
+    with override_settings(**smtp):
+        counts = digest_send_all(now=NOW)
+
+    assert counts == {"sent": 2, "empty": 0, "failed": 0}
+    assert mail.outbox == []  # through the SMTP backend, not Django's test outbox
+    [envelope] = [e for e in inbox.envelopes if e.rcpt_tos == [manager.email]]
+    assert envelope.mail_from == "crm@example.ru"
+    received = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+    assert received["To"] == manager.email
+    # Django folds a long encoded subject onto the next line; the parser keeps that line's leading space.
+    assert received["Subject"].strip() == "Ваш день: 1 просроченная задача, 1 сделка без следующего шага"
+    text = received.get_body(preferencelist=("plain",)).get_content()
+    html = received.get_body(preferencelist=("html",)).get_content()
+    for body in (text, html):
+        assert "Перезвонить по счёту" in body and "Поставка бумаги" in body
+        assert "Чужая задача" not in body
+    assert f"https://crm.example.ru/deals/{day_of[0]['deal'].pk}/" in text
