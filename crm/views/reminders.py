@@ -31,6 +31,13 @@ class ReminderBellView(RoleRequiredMixin, View):
 
     template_name = "crm/reminders/_bell.html"
 
+    def handle_no_permission(self) -> HttpResponse:  # type: ignore[override]  # stubs: only ever a redirect
+        # The minute's poll after the session ended: an empty bell, not the login page inside the top bar (nor a
+        # jump to it that would lose a form being filled); the next page the user opens asks him to log in.
+        if self.request.headers.get("HX-Request") and not self.request.user.is_authenticated:
+            return HttpResponse("")
+        return super().handle_no_permission()
+
     def get(self, request: HttpRequest) -> HttpResponse:
         # The service owner has no tasks: his bell is empty, and costs no query.
         bell = None if self.user.is_service else bell_tasks(user=self.user, now=clock())

@@ -164,6 +164,13 @@ def test_anonymous_visitors_go_to_the_login_page(client):
         assert response["Location"].startswith(reverse("login"))
 
 
+def test_the_poll_after_the_session_ended_empties_the_bell_instead_of_showing_the_login_page(client):
+    response = client.get(BELL, headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert response.content == b""
+
+
 def test_bell_query_count_is_constant_in_rows(client, manager):
     client.force_login(manager)
     task(manager, "Первая", 5)
