@@ -19,7 +19,7 @@ def page_fits(page: Page) -> bool:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("width", [1280, 600, 375])
 def test_the_bell_counts_the_tasks_due_soon_and_opens_one(transactional_db, live_server, page: Page, manager, width):
     client = ClientFactory(owner=manager, name="ООО «Колокольчик»")
     now = timezone.now()
@@ -49,6 +49,8 @@ def test_the_bell_counts_the_tasks_due_soon_and_opens_one(transactional_db, live
     expect(tasks.nth(1)).to_contain_text("Позвонить через 5 минут")
     expect(tasks.nth(1)).to_contain_text("ООО «Колокольчик»")
     assert page_fits(page)
+    box = page.get_by_test_id("bell-menu").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width  # the whole list on the screen
     tasks.nth(1).click()
 
     expect(page).to_have_url(live_server.url + reverse("client_detail", args=[client.pk]))
