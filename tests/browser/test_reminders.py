@@ -87,3 +87,29 @@ def test_my_settings_from_the_user_menu_keeps_a_wrong_number_then_saves(
     assert (manager.reminder_minutes, manager.digest_email) == (60, False)
     assert page_fits(page)
     assert leaked == []
+
+
+@pytest.mark.browser
+def test_the_bell_refreshes_every_minute_but_not_while_its_list_is_open(
+    transactional_db, live_server, page: Page, manager
+):
+    client = ClientFactory(owner=manager, name="ООО «Часы»")
+    now = timezone.now()
+    ActivityFactory(client=client, kind="task", subject="Первая", due_at=now + timedelta(minutes=5), done_at=None)
+    page.clock.install()
+    log_in(page, live_server.url, manager.username)
+    expect(page.get_by_test_id("bell-count")).to_have_text("1")
+
+    page.get_by_test_id("bell-toggle").click()
+    expect(page.get_by_test_id("bell-menu")).to_be_visible()
+    ActivityFactory(client=client, kind="task", subject="Вторая", due_at=now - timedelta(minutes=5), done_at=None)
+    page.clock.run_for(61_000)
+    page.wait_for_timeout(500)
+    # The open list is left alone, under the user's pointer.
+    expect(page.get_by_test_id("bell-menu")).to_be_visible()
+    expect(page.get_by_test_id("bell-count")).to_have_text("1")
+
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("bell-menu")).not_to_be_visible()
+    page.clock.run_for(61_000)
+    expect(page.get_by_test_id("bell-count")).to_have_text("2")
