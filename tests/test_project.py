@@ -151,3 +151,14 @@ def test_the_mail_server_is_read_from_email_url():
         "crm@example.ru",
     )
     assert config["EMAIL_USE_TLS"] is True
+
+
+def test_make_run_listens_on_loopback_unless_host_says_otherwise_and_the_readme_says_how():
+    makefile = (BASE_DIR / "Makefile").read_text()
+    assert re.search(r"^HOST \?= 127\.0\.0\.1$", makefile, re.MULTILINE)
+    assert "runserver $(HOST):$(PORT)" in makefile
+    assert "make run PORT=8080 HOST=0.0.0.0" in (BASE_DIR / "README.md").read_text()
+    # The container does not depend on make's HOST: gunicorn binds every address of the container itself.
+    for text in ((BASE_DIR / "docker-compose.yml").read_text(), (BASE_DIR / "Dockerfile").read_text()):
+        assert "HOST)" not in text and "${HOST" not in text
+        assert "0.0.0.0:8000" in text
