@@ -1,5 +1,5 @@
 """The CRM's pages, by sub-domain: people, the pipeline, imports, clients, hunting, prospects, reassignments,
-stock requests, search."""
+stock requests, search, reminders."""
 
 from django.urls import URLPattern, path
 
@@ -19,6 +19,7 @@ from crm.views import (
     people,
     prospects,
     reassignments,
+    reminders,
     review,
     search,
     settings,
@@ -138,6 +139,9 @@ urlpatterns = [
     # The top bar's search: the dropdown while typing and the full results page.
     path("search/", search.SearchView.as_view(), name="search"),
     path("search/dropdown/", search.SearchDropdownView.as_view(), name="search_dropdown"),
+    # Reminders: the top bar's bell (htmx, every minute) and a user's own settings (reminder minutes, morning digest).
+    path("reminders/bell/", reminders.ReminderBellView.as_view(), name="reminder_bell"),
+    path("me/settings/", reminders.MySettingsView.as_view(), name="my_settings"),
     # The head's reference lists ("Справочники"); the complement map is planning's (plans/complements/).
     *list_pages("lists/loss-reasons", lists.LOST_REASONS),
     *list_pages("lists/segments", lists.SEGMENTS),
