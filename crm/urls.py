@@ -23,6 +23,7 @@ from crm.views import (
     search,
     settings,
     stock,
+    tasks,
     winbacks,
 )
 
@@ -138,6 +139,13 @@ urlpatterns = [
     # The top bar's search: the dropdown while typing and the full results page.
     path("search/", search.SearchView.as_view(), name="search"),
     path("search/dropdown/", search.SearchDropdownView.as_view(), name="search_dropdown"),
+    # Tasks: the list, the form, the calendar and its feed (a task dragged to another day moves by POST).
+    path("tasks/", tasks.TaskListView.as_view(), name="task_list"),
+    path("tasks/new/", tasks.TaskCreateView.as_view(), name="task_create"),
+    path("tasks/<int:pk>/edit/", tasks.TaskUpdateView.as_view(), name="task_update"),
+    path("tasks/<int:pk>/move/", tasks.TaskMoveView.as_view(), name="task_move"),
+    path("tasks/calendar/", tasks.TaskCalendarView.as_view(), name="task_calendar"),
+    path("tasks/calendar/feed/", tasks.TaskFeedView.as_view(), name="task_calendar_feed"),
     # The head's reference lists ("Справочники"); the complement map is planning's (plans/complements/).
     *list_pages("lists/loss-reasons", lists.LOST_REASONS),
     *list_pages("lists/segments", lists.SEGMENTS),
