@@ -24,7 +24,7 @@ from crm.forms.tasks import TaskFilterForm, TaskForm
 from crm.models import Activity, Client, Deal, User
 from crm.selectors.tasks import TaskFilters, calendar_tasks, local_midnight, task_list, task_owner_choices
 from crm.services.activities import activity_create, activity_update, task_move
-from crm.views.myday import safe_next
+from crm.views.myday import default_next_due, safe_next
 
 FEED_MAX_DAYS = 62
 FORM_TEMPLATE = "crm/tasks/task_form.html"
@@ -150,7 +150,11 @@ class TaskCreateView(TaskFormMixin, View):
             chosen = Client.objects.visible_to(user).filter(pk=pk).first() if pk else None
             if chosen is None:
                 raise Http404(_("No such client."))
-        initial: dict[str, Any] = {"client": chosen.pk if chosen else None, "deal": deal.pk if deal else None}
+        initial: dict[str, Any] = {
+            "client": chosen.pk if chosen else None,
+            "deal": deal.pk if deal else None,
+            "due_date": timezone.localdate(default_next_due(timezone.now())),
+        }
         # The form reloads itself when another client is chosen (static/js/task_form.js), carrying what was typed.
         initial.update({name: request.GET[name] for name in TYPED_FIELDS if request.GET.get(name)})
         return self.render(self.make_form(initial=initial, chosen=chosen))

@@ -43,17 +43,24 @@
     });
   }
 
+  // A phone gets the week as a list (seven columns do not fit 375 px); the month stays a grid.
+  var narrow = window.matchMedia("(max-width: 575.98px)").matches;
   var calendar = new window.FullCalendar.Calendar(el, {
     locale: "ru",
     firstDay: 1,
     timeZone: el.dataset.timeZone,
-    initialView: "dayGridWeek",
-    headerToolbar: { left: "prev,next today", center: "title", right: "dayGridWeek,dayGridMonth" },
+    initialView: narrow ? "listWeek" : "dayGridWeek",
+    headerToolbar: narrow
+      ? { left: "title", right: "prev,next" }
+      : { left: "prev,next today", center: "title", right: "dayGridWeek,dayGridMonth" },
+    footerToolbar: narrow ? { left: "today", right: "listWeek,dayGridMonth" } : false,
+    dayMaxEvents: 4,
     height: "auto",
     editable: true,
     eventDurationEditable: false,
     displayEventEnd: false,
     eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
+    eventDisplay: "block",
     events: { url: el.dataset.feedUrl },
     eventAllow: function (dropInfo) {
       return dropInfo.startStr.slice(0, 10) >= el.dataset.today;
