@@ -62,6 +62,7 @@ class TaskForm(forms.Form):
         owners: QuerySet[User] | None,
         today: date,
         kept_due: date | None = None,
+        editing: bool = False,
         **kwargs: Any,
     ) -> None:
         """`clients`, `deals`: those the user sees; `chosen`: the client whose deals are offered. `today`: a task is
@@ -87,8 +88,12 @@ class TaskForm(forms.Form):
         if chosen is None:
             deal_field.help_text = _("Choose the client first: its deals are offered here.")
         if owners is not None:
+            # An edited task stays whose it is unless another is chosen (it may be someone's not in the list).
             self.fields["owner"] = forms.ModelChoiceField(
-                label=_("Whose task"), queryset=owners, required=False, empty_label=_("Mine")
+                label=_("Whose task"),
+                queryset=owners,
+                required=False,
+                empty_label=_("Leave as it is") if editing else _("Mine"),
             )
         self.order_fields(self.field_order)
 

@@ -112,6 +112,7 @@ class TaskFormMixin(TasksMixin):
             owners=task_owner_choices(user),
             today=timezone.localdate(),
             kept_due=kept,
+            editing=self.task is not None,
         )
 
     def render(self, form: TaskForm, status: int = 200) -> HttpResponse:
@@ -194,8 +195,8 @@ class TaskUpdateView(TaskFormMixin, View):
         form = self.make_form(request.POST)
         if form.is_valid():
             data = self.fields_of(form)
-            if "owner" in form.fields:
-                data["owner"] = self.owner_of(form)
+            if form.cleaned_data.get("owner") is not None:
+                data["owner"] = form.cleaned_data["owner"]
             try:
                 activity_update(activity=task, by=self.user, data=data)
             except ValidationError as exc:

@@ -318,6 +318,16 @@ def test_the_head_reassigns_a_task_in_its_edit(client, head, manager, teammate):
     assert mine.owner == teammate
 
 
+def test_a_team_lead_editing_the_vip_heads_task_on_his_teams_client_leaves_it_the_vip_heads(
+    client, team_lead, manager, vip_head
+):
+    theirs = task(vip_head, client=ClientFactory(owner=manager), due=at(timezone.localdate()))
+    response = login(client, team_lead).post(reverse("task_update", args=[theirs.pk]), form_data(theirs.client, owner=""))
+    assert response.status_code == 302
+    theirs.refresh_from_db()
+    assert theirs.owner == vip_head and theirs.subject == "Перезвонить по счёту"
+
+
 def test_the_cards_and_my_day_offer_a_new_task(client, manager):
     deal = DealFactory(client=ClientFactory(owner=manager), stage=Stage.PROPOSAL)
     login(client, manager)
