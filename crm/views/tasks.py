@@ -181,7 +181,7 @@ class TaskCreateView(TaskFormMixin, View):
 
 class TaskUpdateView(TaskFormMixin, View):
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated:
+        if request.user.is_authenticated and self.allows(request.user):  # a role without tasks gets 403, not 404
             self.task = visible_task(request.user, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 

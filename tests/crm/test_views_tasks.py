@@ -322,7 +322,9 @@ def test_a_team_lead_editing_the_vip_heads_task_on_his_teams_client_leaves_it_th
     client, team_lead, manager, vip_head
 ):
     theirs = task(vip_head, client=ClientFactory(owner=manager), due=at(timezone.localdate()))
-    response = login(client, team_lead).post(reverse("task_update", args=[theirs.pk]), form_data(theirs.client, owner=""))
+    response = login(client, team_lead).post(
+        reverse("task_update", args=[theirs.pk]), form_data(theirs.client, owner="")
+    )
     assert response.status_code == 302
     theirs.refresh_from_db()
     assert theirs.owner == vip_head and theirs.subject == "Перезвонить по счёту"
@@ -524,3 +526,34 @@ def test_the_calendar_page_loads_the_vendored_fullcalendar_in_russian_from_monda
     assert 'data-time-zone="Europe/Moscow"' in html and reverse("task_calendar_feed") in html
     script = (settings.BASE_DIR / "static" / "js" / "calendar.js").read_text()
     assert 'locale: "ru"' in script and "firstDay: 1" in script
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("manager", 404),
+        ("team_lead", 404),
+        ("vip_head", 404),
+        ("base_manager", 404),
+        ("service_owner", 403),
+        ("head", 200),
+    ],
+)
+def test_another_teams_task_is_404_on_edit_and_move_for_every_role_but_the_head(
+    client, request, other_manager, role, status
+):
+    theirs = task(other_manager, due=at(timezone.localdate() + timedelta(days=1)), subject="Задача Петрова")
+    login(client, request.getfixturevalue(role))
+    tomorrow = (timezone.localdate() + timedelta(days=2)).isoformat()
+    start = timezone.localdate().isoformat()
+    end = (timezone.localdate() + timedelta(days=7)).isoformat()
+
+    assert client.get(reverse("task_update", args=[theirs.pk])).status_code == status
+    assert client.post(reverse("task_move", args=[theirs.pk]), {"day": tomorrow}).status_code == status
+    feed = client.get(reverse("task_calendar_feed"), {"start": start, "end": end})
+    if status == 200:
+        assert [int(e["id"]) for e in feed.json()] == [theirs.pk]
+    elif status == 404:
+        assert feed.json() == []
+    theirs.refresh_from_db()
+    assert (timezone.localdate(theirs.due_at).isoformat() == tomorrow) is (status == 200)
