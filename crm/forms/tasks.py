@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms.concurrency import REVISION, revision_field
 from crm.forms.deals import CLIENT_CHOICES_MAX
 from crm.forms.pipeline import DATE_WIDGET
 from crm.models import Activity, Client, Deal, User
@@ -95,6 +96,8 @@ class TaskForm(forms.Form):
                 required=False,
                 empty_label=_("Leave as it is") if editing else _("Mine"),
             )
+        if editing:
+            self.fields[REVISION] = revision_field()  # a task changed meanwhile is not overwritten unseen
         self.order_fields(self.field_order)
 
     def clean_due_date(self) -> date:
@@ -118,4 +121,5 @@ class TaskForm(forms.Form):
             "due_date": local.date() if local else None,
             "due_time": local.time().replace(second=0, microsecond=0) if local else DEFAULT_TIME,
             "note": task.note,
+            REVISION: task.revision,
         }

@@ -18,7 +18,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.access import RoleRequiredMixin
+from core.concurrency import StaleVersion, editing_version
 from core.params import DATE_RE, field_error, or_none, parse_date, parse_datetime_with_offset, parse_id
+from crm.forms.concurrency import REVISION, mark_stale
 from crm.forms.people import add_service_errors
 from crm.forms.tasks import TaskFilterForm, TaskForm
 from crm.models import Activity, Client, Deal, User
@@ -198,7 +200,11 @@ class TaskUpdateView(TaskFormMixin, View):
             if form.cleaned_data.get("owner") is not None:
                 data["owner"] = form.cleaned_data["owner"]
             try:
-                activity_update(activity=task, by=self.user, data=data)
+                with editing_version(form.cleaned_data.get(REVISION)):
+                    activity_update(activity=task, by=self.user, data=data)
+            except StaleVersion as exc:
+                mark_stale(form, exc.current)
+                task.refresh_from_db()
             except ValidationError as exc:
                 task.refresh_from_db()
                 add_service_errors(form, exc, aliases={"due_at": "due_date"})

@@ -557,3 +557,17 @@ def test_another_teams_task_is_404_on_edit_and_move_for_every_role_but_the_head(
         assert feed.json() == []
     theirs.refresh_from_db()
     assert (timezone.localdate(theirs.due_at).isoformat() == tomorrow) is (status == 200)
+
+
+def test_an_edit_opened_before_someone_changed_the_task_is_refused_with_what_was_typed(client, manager, team_lead):
+    mine = task(manager, due=at(timezone.localdate() + timedelta(days=1)), subject="Было")
+    opened = mine.revision
+    login(client, team_lead).post(reverse("task_move", args=[mine.pk]), {"day": timezone.localdate().isoformat()})
+
+    stale = login(client, manager).post(
+        reverse("task_update", args=[mine.pk]), form_data(mine.client, subject="Моё", revision=opened)
+    )
+
+    assert stale.status_code == 400 and 'value="Моё"' in stale.content.decode()
+    mine.refresh_from_db()
+    assert mine.subject == "Было" and mine.revision > opened
