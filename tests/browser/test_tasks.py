@@ -42,6 +42,9 @@ def open_calendar_at(page: Page, base_url: str, day) -> None:
     page.goto(base_url + reverse("task_calendar"))
     expect(page.locator(".fc-daygrid-day").first).to_be_visible()
     page.evaluate(f"window.taskCalendar.gotoDate('{day.isoformat()}')")
+    expect(page.locator(f'td[data-date="{day.isoformat()}"]')).to_be_visible()
+    # The feed answered for the week shown: dragging while its events are redrawn would drag a detached element.
+    expect(page.get_by_test_id("task-calendar")).to_have_attribute("data-loading", "0")
 
 
 @pytest.mark.browser
@@ -98,6 +101,7 @@ def test_a_manager_logs_a_call_from_a_task_and_sets_the_next_one(transactional_d
     page.get_by_test_id("nav-tasks").click()
     row = page.get_by_test_id("tasks-today").get_by_test_id("task-row").filter(has_text="Позвонить закупщику")
     expect(row).to_be_visible()
+    page.wait_for_load_state("load")  # htmx has bound the button: the form opens in the modal, not as a page
     row.get_by_test_id("task-log-call").click()
     form = page.get_by_test_id("call-modal").get_by_test_id("call-form")
     expect(form.get_by_test_id("call-task")).to_contain_text("Позвонить закупщику")
