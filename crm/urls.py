@@ -24,6 +24,7 @@ from crm.views import (
     search,
     settings,
     stock,
+    tasks,
     winbacks,
 )
 
@@ -142,6 +143,13 @@ urlpatterns = [
     # Reminders: the top bar's bell (htmx, every minute) and a user's own settings (reminder minutes, morning digest).
     path("reminders/bell/", reminders.ReminderBellView.as_view(), name="reminder_bell"),
     path("me/settings/", reminders.MySettingsView.as_view(), name="my_settings"),
+    # Tasks: the list, the form, the calendar and its feed (a task dragged to another day moves by POST).
+    path("tasks/", tasks.TaskListView.as_view(), name="task_list"),
+    path("tasks/new/", tasks.TaskCreateView.as_view(), name="task_create"),
+    path("tasks/<int:pk>/edit/", tasks.TaskUpdateView.as_view(), name="task_update"),
+    path("tasks/<int:pk>/move/", tasks.TaskMoveView.as_view(), name="task_move"),
+    path("tasks/calendar/", tasks.TaskCalendarView.as_view(), name="task_calendar"),
+    path("tasks/calendar/feed/", tasks.TaskFeedView.as_view(), name="task_calendar_feed"),
     # The head's reference lists ("Справочники"); the complement map is planning's (plans/complements/).
     *list_pages("lists/loss-reasons", lists.LOST_REASONS),
     *list_pages("lists/segments", lists.SEGMENTS),
