@@ -66,7 +66,14 @@
       return dropInfo.startStr.slice(0, 10) >= el.dataset.today;
     },
     eventDrop: move,
-    loading: function (isLoading) { el.dataset.loading = isLoading ? "1" : "0"; }
+    loading: function (isLoading) { el.dataset.loading = isLoading ? "1" : "0"; },
+    // The arrows are drawn icons inside buttons that are named already ("Пред", "След"): hide them from readers.
+    datesSet: function () {
+      Array.prototype.forEach.call(el.querySelectorAll(".fc-icon"), function (icon) {
+        icon.removeAttribute("role");
+        icon.setAttribute("aria-hidden", "true");
+      });
+    }
   });
   calendar.render();
   window.taskCalendar = calendar;
