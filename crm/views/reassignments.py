@@ -151,7 +151,9 @@ class ReassignmentBulkView(ReassignmentQueueView):
                         flags=flags, to_owner=owner, by=user, reason=reason, today=today, now=now
                     )
                     message = ngettext(
-                        "%(count)d client passed to %(owner)s.", "%(count)d clients passed to %(owner)s.", len(done)
+                        "%(count)d client passed to a new manager: %(owner)s.",
+                        "%(count)d clients passed to a new manager: %(owner)s.",
+                        len(done),
                     ) % {"count": len(done), "owner": owner}
                 elif action == BulkDecisionForm.SPREAD:
                     done = flags_spread(
