@@ -58,7 +58,9 @@ def test_the_head_passes_five_queue_entries_to_one_manager(
     expect(page.get_by_test_id("flag-client")).to_have_text("ООО «Остаётся»")
     owners = dict(Client.objects.values_list("name", "owner_id"))
     assert [owners[name] for name in NAMES] == [other_manager.pk] * 5 + [manager.pk]
-    assert OwnershipChange.objects.filter(to_owner=other_manager, reason="Три месяца без заключённой сделки").count() == 5
+    assert (
+        OwnershipChange.objects.filter(to_owner=other_manager, reason="Три месяца без заключённой сделки").count() == 5
+    )
 
     # On a phone the rows become cards: no sideways scrolling and the buttons on screen.
     page.set_viewport_size({"width": 375, "height": 800})
