@@ -79,10 +79,9 @@ def _recent_card_ids(deals: QuerySet[Deal], limits: dict[str, int]) -> list[int]
     ranked = deals.order_by().annotate(
         rank=Window(RowNumber(), partition_by=[F("stage")], order_by=[F("stage_changed_at").desc(), F("pk").desc()])
     )
-    wanted = Q()
-    for code, limit in limits.items():
-        wanted |= Q(stage=code, rank__lte=limit)
-    return list(ranked.filter(wanted).values_list("pk", flat=True))
+    # A window may not be filtered inside an OR: take the widest page, then each stage's own limit.
+    rows = ranked.filter(rank__lte=max(limits.values())).values_list("pk", "stage", "rank")
+    return [pk for pk, stage, rank in rows if rank <= limits.get(stage, 0)]
 
 
 @dataclass

@@ -31,7 +31,7 @@ def page_fits(page: Page) -> None:
 
 @pytest.mark.browser
 def test_the_head_passes_five_queue_entries_to_one_manager(
-    transactional_db, live_server, page: Page, head, manager, other_manager
+    transactional_db, live_server, page: Page, head, manager, other_manager, tmp_path
 ):
     clients = [ClientFactory(owner=manager, owned_since=date(2026, 1, 15), name=name) for name in NAMES]
     DealFactory(client=clients[0], owner=manager, title="Поставка камер с длинным названием для проверки переноса")
@@ -42,7 +42,7 @@ def test_the_head_passes_five_queue_entries_to_one_manager(
     log_in(page, live_server.url, head.username)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(live_server.url + reverse("reassignment_queue"))
-    page.screenshot(path="/tmp/queue-1280.png", full_page=True)
+    page.screenshot(path=tmp_path / "queue-1280.png", full_page=True)
     page_fits(page)
 
     for name in NAMES[:5]:
@@ -65,7 +65,7 @@ def test_the_head_passes_five_queue_entries_to_one_manager(
     # On a phone the rows become cards: no sideways scrolling and the buttons on screen.
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()
-    page.screenshot(path="/tmp/queue-375.png", full_page=True)
+    page.screenshot(path=tmp_path / "queue-375.png", full_page=True)
     page_fits(page)
     assert leaked == []
 
