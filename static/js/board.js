@@ -31,13 +31,14 @@
     });
   }
 
-  // The refusal shows next to the card it is about (the board does not scroll away), and in the alert above.
-  function showError(message, card) {
+  // The refusal shows next to the card it is about (the board does not scroll away); a drag's also in the alert above.
+  function showError(message, card, onlyCard) {
     var box = card && card.querySelector("[data-card-error]");
     if (box) {
       box.textContent = message;
       box.classList.remove("d-none");
     }
+    if (box && onlyCard) { return; }
     if (!errorBox) { if (!box) { window.alert(message); } return; }
     errorBox.querySelector(".move-error-text").textContent = message;
     errorBox.classList.remove("d-none");
@@ -151,7 +152,7 @@
       if (open && modalEl.classList.contains("show")) { open.hide(); }
       var card = menuCard || (pending && pending.item);
       snapBack();
-      showError(answer.message || "", card);
+      showError(answer.message || "", card, Boolean(menuCard));
       var menu = card && card.querySelector("select[name=stage]");
       if (menuCard && menu) { menu.focus({ preventScroll: true }); }
     }

@@ -87,6 +87,8 @@ def test_a_deal_moves_two_stages_with_the_move_to_menu_and_only_the_keyboard(
     card = first_contact.get_by_test_id(f"deal-{deal.pk}")
     expect(card.get_by_test_id("card-error")).to_be_visible()
     expect(card.get_by_test_id("card-error")).to_contain_text("Добавьте ЛПР")
+    expect(page.get_by_test_id("move-error")).to_be_hidden()  # next to the card, not at the top of the page
+    assert focused_id(page) == menu_id
     assert Deal.objects.get(pk=deal.pk).stage == Stage.FIRST_CONTACT
     assert leaked == []
 
