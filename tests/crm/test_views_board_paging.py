@@ -146,3 +146,18 @@ def test_the_menu_posts_to_the_move_endpoint_and_the_gates_still_apply(client, m
         reverse("deal_move", args=[deal.pk]), {"stage": Stage.CONTRACT}, HTTP_ACCEPT="application/json"
     )
     assert skipped.status_code == 400 and "message" in skipped.json()
+
+
+def test_the_pages_and_the_show_all_link_keep_the_boards_filters(client, manager):
+    deals = deals_at(manager, 35)
+    for deal in deals[:32]:
+        Deal.objects.filter(pk=deal.pk).update(title=f"Камеры {deal.title}")
+    client.force_login(manager)
+
+    board = client.get(reverse("board"), {"q": "камеры"})
+    column = next(c for c in board.context["columns"] if c.stage == Stage.PROPOSAL)
+    assert column.count == 32
+    assert "stage=proposal&amp;page=2&amp;q=%D0%BA%D0%B0%D0%BC%D0%B5%D1%80%D1%8B" in board.content.decode()
+
+    page = client.get(PAGE, {"stage": Stage.PROPOSAL, "page": 2, "q": "камеры"}).context["page"]
+    assert (page.count, [d.pk for d in page.deals]) == (32, [deals[30].pk, deals[31].pk])
