@@ -9,7 +9,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
-HOST ?= 0.0.0.0
+# The development server answers only on this machine unless HOST says otherwise (make run HOST=0.0.0.0).
+HOST ?= 127.0.0.1
 PORT ?= 8000
 # A value that satisfies `check --deploy`; only ever used by `make check`, never by a running site.
 CHECK_SECRET_KEY := check-deploy-Zq7vN2xK9mB4pT6wR1yH8cL3sF5gJ0dUeA-not-a-real-secret
@@ -20,12 +21,12 @@ NEEDS_REDIS := 'import sys; from django.conf import settings; settings.REDIS_URL
 .PHONY: help run test lint check bench worker beat messages clean screenshots
 
 help:
-	@echo "make run     set up (.venv, SQLite, demo data) and start the app on http://localhost:$(PORT)/"
+	@echo "make run     set up (.venv, SQLite, demo data) and start the app on http://$(HOST):$(PORT)/ (PORT=8080 HOST=0.0.0.0 to change)"
 	@echo "make test    run the whole test suite against PostgreSQL and Redis"
 	@echo "make lint    ruff check + ruff format --check, mypy, import-linter (layers)"
 	@echo "make check   makemigrations --check and check --deploy on the production settings"
 	@echo "make bench   run the benchmarks (python -m bench)"
-	@echo "make screenshots  My day, the board and the head's review in ru and en, into screenshots/"
+	@echo "make screenshots  the day's pages at 1280 and 375 px (ru; en at 1280), into screenshots/"
 	@echo "make worker  a Celery worker (needs REDIS_URL)"
 	@echo "make beat    Celery beat with the schedule in the database (needs REDIS_URL)"
 
@@ -61,7 +62,7 @@ run: $(VENV)/.requirements
 		$(MANAGE) seed_demo; \
 	fi
 	@echo
-	@echo "Open http://localhost:$(PORT)/ (admin: http://localhost:$(PORT)/admin/, API docs: http://localhost:$(PORT)/api/docs/)"
+	@echo "Open http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/, API docs: http://$(HOST):$(PORT)/api/docs/)"
 	@echo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
@@ -123,7 +124,7 @@ beat: $(VENV)/.requirements
 	@$(MANAGE) shell -v 0 -c $(NEEDS_REDIS)
 	$(VENV)/bin/celery -A salesdept beat --loglevel INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
-# My day, the board and the head's review at 1280x800 in Russian and English, into screenshots/.
+# The day's pages at 1280x800 and 375x800 in Russian (and at 1280 in English), into screenshots/.
 screenshots: $(VENV)/.requirements-dev
 	@$(MAKE) --no-print-directory chromium gettext
 	$(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules -v 0

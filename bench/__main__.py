@@ -16,7 +16,7 @@ from typing import Any
 
 from bench.harness import SCALES, database_label, django_setup, ensure_dataset, write_result
 
-BENCHMARKS = ("import", "deals", "pages", "rule", "plans")
+BENCHMARKS = ("import", "deals", "pages", "rule", "plans", "search")
 
 
 def child(module: str, *args: str) -> dict[str, Any]:
@@ -107,6 +107,21 @@ def print_plans(report: dict[str, Any]) -> None:
     )
 
 
+def print_search(report: dict[str, Any]) -> None:
+    print(
+        f"\nThe top bar's search (/search/dropdown/) with {report['clients_in_db']} clients, "
+        f"{report['runs_per_query']} runs each"
+    )
+    print(f"{'user / query':<44}{'p50 ms':>9}{'p95 ms':>9}{'max':>8}{'queries':>9}{'rows':>6}")
+    for username, figures in report["users"].items():
+        for label, case in figures["cases"].items():
+            print(
+                f"{username + ': ' + label:<44}{case['p50_ms']:>9}{case['p95_ms']:>9}{case['max_ms']:>8}"
+                f"{case['queries']:>9}{case['found_rows']:>6}"
+            )
+        print(f"{username + ': all queries':<44}{figures['p50_ms']:>9}{figures['p95_ms']:>9}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run the benchmarks against DATABASE_URL.")
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
@@ -135,6 +150,9 @@ def main() -> None:
         elif name == "rule":
             report = child("bench_rule", "--scale", scale.name)
             print_rule(report)
+        elif name == "search":
+            report = child("bench_search", "--scale", scale.name)
+            print_search(report)
         else:
             report = child("bench_pages", "--scale", scale.name)
             print_pages(report)

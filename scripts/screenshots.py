@@ -1,4 +1,5 @@
-"""`make screenshots`: My day, board, review, plans, pay, the queue and the long list at 1280x800, ru and en.
+"""`make screenshots`: a manager's and the head's pages at 1280x800 and 375x800 (a phone), in Russian; at 1280 in
+English too.
 
 Builds a fresh demo department in its own SQLite file, starts the app on a free port, drives Debian's chromium
 through Playwright and writes PNG files into screenshots/.
@@ -34,6 +35,10 @@ MONTH = time.strftime("%Y-%m")
 SHOTS = [
     ("my-day", "manager01", "/"),
     ("board", "manager01", "/pipeline/"),
+    ("clients", "manager01", "/clients/"),
+    ("client-new", "manager01", "/clients/new/"),
+    ("deal-new", "manager01", "/deals/new/"),
+    ("search", "manager01", "/search/?q=%D0%BE%D0%BE%D0%BE"),
     ("review", "head", "/pipeline/review/"),
     ("plans", "head", f"/plans/?month={MONTH}"),
     ("pay", "manager01", "/pay/"),
@@ -74,10 +79,8 @@ def main() -> None:
     }
     env.pop("REDIS_URL", None)
     manage("migrate", "--noinput", "-v", "0", env=env)
+    # seed_demo runs the nightly jobs of the 1st (plan drafts, long lists) and of today (the 3-month rule) too.
     manage("seed_demo", "--clients", "1500", "--deals", "900", env=env)
-    # The nightly jobs of the 1st (plan drafts, long lists) and of today (the 3-month rule) fill the other pages.
-    manage("run_nightly", "--as-of", time.strftime("%Y-%m-01"), env=env)
-    manage("run_nightly", env=env)
     port = free_port()
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "manage.py", "runserver", "--insecure", "--noreload", f"127.0.0.1:{port}"],
@@ -91,9 +94,9 @@ def main() -> None:
         wait_for(f"{base}/login/")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for language in ("ru", "en"):
+            for language, width in (("ru", 1280), ("ru", 375), ("en", 1280)):
                 for stem, username, path in SHOTS:
-                    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
+                    context = browser.new_context(viewport={"width": width, "height": 800}, locale="ru-RU")
                     page = context.new_page()
                     page.goto(f"{base}/login/")
                     page.fill("input[name=username]", username)
@@ -110,7 +113,7 @@ def main() -> None:
                     page.goto(f"{base}{path}")
                     page.wait_for_load_state("networkidle")
                     page.wait_for_timeout(800)  # charts finish their animation
-                    target = OUT / f"{stem}-{language}.png"
+                    target = OUT / f"{stem}-{language}-{width}.png"
                     page.screenshot(path=str(target))
                     print(target.relative_to(ROOT))
                     context.close()

@@ -128,3 +128,14 @@ def test_collectstatic_with_the_production_storage_finds_every_referenced_file(t
 
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())
     assert "admin/css/base.css" in manifest["paths"]
+
+
+def test_make_run_listens_on_loopback_unless_host_says_otherwise_and_the_readme_says_how():
+    makefile = (BASE_DIR / "Makefile").read_text()
+    assert re.search(r"^HOST \?= 127\.0\.0\.1$", makefile, re.MULTILINE)
+    assert "runserver $(HOST):$(PORT)" in makefile
+    assert "make run PORT=8080 HOST=0.0.0.0" in (BASE_DIR / "README.md").read_text()
+    # The container does not depend on make's HOST: gunicorn binds every address of the container itself.
+    for text in ((BASE_DIR / "docker-compose.yml").read_text(), (BASE_DIR / "Dockerfile").read_text()):
+        assert "HOST)" not in text and "${HOST" not in text
+        assert "0.0.0.0:8000" in text

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Stage(models.TextChoices):
@@ -19,7 +20,8 @@ class Stage(models.TextChoices):
     FULFILMENT = "fulfilment", _("Fulfilment")
     CLOSING = "closing", _("Closing the deal")
     ACCOUNT = "account", _("Existing client work")
-    LOST = "lost", _("Lost")
+    # A lost deal reads «Отказ» in Russian; a lost *client* (Client.Status) stays «Потерянный».
+    LOST = "lost", pgettext_lazy("deal stage", "Lost")
 
 
 PIPELINE: list[str] = [s.value for s in Stage if s != Stage.LOST]

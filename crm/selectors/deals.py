@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from crm.models import Activity, Deal, DealPayment, DealProduct, DealStageChange, User
-from crm.rules.stages import Stage
+from crm.rules.stages import ORDER, PIPELINE, Stage
 
 ACTIVITIES_SHOWN = 50
 
@@ -59,6 +59,33 @@ def stage_stays(changes: list[DealStageChange], *, now: datetime, closed_at: dat
             )
         )
     return stays
+
+
+@dataclass(frozen=True)
+class PathStage:
+    """One of the 14 stages on a deal's path: when the deal first reached it, and whether it is behind, at or ahead."""
+
+    number: int
+    stage: str
+    label: str
+    reached: datetime | None
+    state: str  # "passed", "current" or "ahead"
+
+
+def stage_path(stays: list[StageStay], current: str) -> list[PathStage]:
+    """All 14 stages in order, each with the first time the deal arrived there (a printout shows the whole path)."""
+    first: dict[str, datetime] = {}
+    for stay in stays:
+        first.setdefault(stay.stage, stay.started)
+    at = ORDER.get(current)
+    path = []
+    for number, code in enumerate(PIPELINE, start=1):
+        if at is None:  # a lost deal: what it reached is passed, the rest is not reached
+            state = "passed" if code in first else "ahead"
+        else:
+            state = "passed" if number < at else "current" if number == at else "ahead"
+        path.append(PathStage(number, code, str(Stage(code).label), first.get(code), state))
+    return path
 
 
 def deal_card(*, deal: Deal, user: User, now: datetime) -> DealCard:

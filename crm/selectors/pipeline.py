@@ -150,19 +150,21 @@ def pipeline_review(
     """
     people = {user.pk: ManagerPipeline(manager=user) for user in managers}
     rows = (
-        deals.filter(stage__in=ACTIVE_STAGES, owner_id__in=people)
+        deals.filter(stage__in=PIPELINE, owner_id__in=people)
         .order_by()
         .values("owner_id", "stage")
         .annotate(count=Count("pk"), total=Sum("amount"), total_weighted=Sum(WEIGHTED))
     )
     active: dict[int, int] = defaultdict(int)
     for row in rows:
-        active[row["owner_id"]] += row["count"]
-        if row["stage"] not in OPEN_STAGES:
-            continue
+        # Every one of the 14 stages is shown (and printed); the open sums and the weighted amount are of the open ones.
         person = people[row["owner_id"]]
         amount, weighted = row["total"] or ZERO, to_money(row["total_weighted"] or ZERO)
         person.by_stage[row["stage"]] = {"count": row["count"], "amount": amount, "weighted": weighted}
+        if row["stage"] in ACTIVE_STAGES:
+            active[row["owner_id"]] += row["count"]
+        if row["stage"] not in OPEN_STAGES:
+            continue
         person.open_count += row["count"]
         person.open_amount += amount
         person.open_weighted += weighted

@@ -26,6 +26,9 @@ def tabler(field: forms.BoundField) -> SafeString:
     """The field's widget with Tabler classes, marked invalid when the field has errors."""
     existing = field.field.widget.attrs.get("class", "")
     attrs: dict[str, str | bool] = {"class": f"{existing} {widget_class(field)}".strip()}
+    # Fields drawn in a table row under a column header have no <label> of their own: name them for screen readers.
+    if field.label and "aria-label" not in field.field.widget.attrs:
+        attrs["aria-label"] = str(field.label)
     if field.errors:
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{field.auto_id}_errors"

@@ -24,7 +24,7 @@ from crm.forms.people import add_service_errors
 from crm.forms.pipeline import DealActivityForm, PaymentForm, ProposalFileForm
 from crm.models import Deal
 from crm.rules.stages import OPEN_STAGES, Stage, next_stage
-from crm.selectors.deals import deal_card
+from crm.selectors.deals import deal_card, stage_path
 from crm.services.activities import activity_create
 from crm.services.deals import can_change_deal, deal_proposal_file_set, deal_register_payment
 
@@ -89,6 +89,11 @@ class DealDetailView(LoginRequiredMixin, TemplateView):
 
 class DealPrintView(DealDetailView):
     template_name = "crm/pipeline/deal_print.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["path"] = stage_path(context["card"].stays, self.deal.stage)
+        return context
 
 
 class DealPaymentView(LoginRequiredMixin, View):

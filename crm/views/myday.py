@@ -25,6 +25,7 @@ from core.panels import MY_DAY, panels_for
 from crm.forms.clients import CallLogForm
 from crm.forms.people import add_service_errors
 from crm.models import Activity, Client, Deal, DepartmentSettings, User
+from crm.models.validators import format_phone
 from crm.selectors.calendar import work_calendar
 from crm.selectors.clients import calls_due, my_day
 from crm.selectors.hunting import cold_call_widget
@@ -153,7 +154,7 @@ class ActivityCompleteView(LoginRequiredMixin, View):
 CALLS_COLUMNS = [
     Column(gettext_lazy("Client"), lambda c: c.name, width=40),
     Column(gettext_lazy("INN"), lambda c: c.inn, width=14),
-    Column(gettext_lazy("Phone"), lambda c: c.phone, width=16),
+    Column(gettext_lazy("Phone"), lambda c: format_phone(c.phone), width=16),
     Column(gettext_lazy("Manager"), lambda c: str(c.owner) if c.owner else "", width=24),
     Column(gettext_lazy("Status"), lambda c: c.get_status_display()),
     Column(gettext_lazy("Months bought of the last 4"), lambda c: c.months_bought, width=12),

@@ -26,7 +26,11 @@ from crm.rules.stages import DEFAULT_PROBABILITY, OPEN_STAGES, PIPELINE, Stage
 from crm.selectors.hunting import cold_call_widget
 from crm.selectors.pipeline import ManagerPipeline, PipelineReview, pipeline_review
 
-REVIEW_STAGES = [code for code in PIPELINE if code in OPEN_STAGES]
+# The table and its printout carry all 14 stages; the weighted chart shows the open ones (a won deal weighs nothing
+# more: it is paid).
+REVIEW_STAGES = list(PIPELINE)
+HALF = 7
+CHART_STAGES = [code for code in PIPELINE if code in OPEN_STAGES]
 ZERO = Decimal("0")
 
 
@@ -77,10 +81,10 @@ def chart_data(review: PipelineReview, today: date) -> dict[str, Any]:
         },
         "weighted": {
             "managers": [str(p.manager) for p in review.managers],
-            "stages": [str(Stage(code).label) for code in REVIEW_STAGES],
+            "stages": [str(Stage(code).label) for code in CHART_STAGES],
             "series": [
                 [float(p.by_stage.get(code, {}).get("weighted", ZERO)) for p in review.managers]
-                for code in REVIEW_STAGES
+                for code in CHART_STAGES
             ],
             "title": _("Weighted pipeline by manager and stage"),
         },
@@ -115,8 +119,12 @@ class PipelineReviewView(ReviewRequiredMixin, TemplateView):
             filters=filters,
             review=review,
             today=today,
-            stages=[(code, Stage(code).label, probabilities[code]) for code in REVIEW_STAGES],
-            rows=[{"person": p, "cells": stage_cells(p)} for p in review.managers],
+            stages=(
+                stages := [(n, code, Stage(code).label, probabilities[code]) for n, code in enumerate(REVIEW_STAGES, 1)]
+            ),
+            # Two lines of seven stages per manager, so that the 14 fit a 1280 px screen and an A4 landscape page.
+            stage_lines=[stages[:HALF], stages[HALF:]],
+            rows=[{"person": p, "lines": [(cells := stage_cells(p))[:HALF], cells[HALF:]]} for p in review.managers],
             charts=(charts := chart_data(review, today)),
             chart_options=chart_options(charts),
             query=self.request.GET.urlencode(),

@@ -541,7 +541,8 @@ def test_the_review_figures_equal_the_selectors(client, head, manager, other_man
     assert list(shown.week_by_day) == [monday + timedelta(days=n) for n in range(7)]
     assert shown.week_by_day[today] == Decimal("300000") == sum(shown.week_by_day.values())
     html = response.content.decode()
-    assert "250\u00a0000,00\u00a0₽" in html and "300\u00a0000,00\u00a0₽" in html
+    # Totals in whole roubles, a day's expected payments to the kopeck.
+    assert "250\u00a0000\u00a0₽" in html and "300\u00a0000\u00a0₽" in html and "300\u00a0000,00\u00a0₽" in html
     charts = response.context["charts"]
     assert sum(charts["payments"]["amounts"]) == float(expected.month_total) == 300000.0
 
@@ -585,3 +586,52 @@ def test_the_review_runs_the_same_number_of_queries_for_3_and_30_deals(client, h
         make_deal(manager if i % 2 else other_manager, stages[i % 3], expected_close_date=today)
 
     assert queries_of(viewer, reverse("pipeline_review")) == few
+
+
+@pytest.mark.parametrize("url_name", ["pipeline_review", "pipeline_review_print"])
+def test_the_review_and_its_printout_carry_all_14_stages_with_open_sums_of_the_open_ones(
+    client, head, manager, url_name
+):
+    make_deal(manager, Stage.PROPOSAL, "100000", probability=30)
+    make_deal(manager, Stage.FULFILMENT, "70000", probability=100)
+    make_deal(manager, Stage.ACCOUNT, "5000", probability=100)
+
+    response = logged_in(client, head).get(reverse(url_name))
+
+    html = response.content.decode()
+    for number, code in enumerate(Stage.values[:14], start=1):
+        assert f"{number}. {Stage(code).label}" in html
+        assert f'data-stage="{code}"' in html
+    person = next(p for p in response.context["review"].managers if p.manager == manager)
+    assert person.by_stage[Stage.FULFILMENT]["amount"] == Decimal("70000")
+    assert person.by_stage[Stage.ACCOUNT]["count"] == 1
+    # The open amount is of the open stages (1-11): the proposal only; a deal in fulfilment is won.
+    assert (person.open_count, person.open_amount) == (1, Decimal("100000"))
+    # Two lines of seven stages per manager: the first line ends with stage 7, the second starts with 8.
+    lines = response.context["rows"][0]["lines"]
+    assert lines[0][-1]["stage"] == Stage.FIRST_MEETING
+    assert lines[1][0]["stage"] == Stage.PROPOSAL
+    assert len(lines[0]) + len(lines[1]) == 14
+
+
+def test_the_deal_printout_carries_all_14_stages_with_the_dates_reached(client, manager):
+    deal = make_deal(manager, Stage.FIRST_MEETING)
+    at = timezone.make_aware(timezone.datetime(2026, 11, 2, 10, 0))
+    for number, (before, after) in enumerate(
+        [("", Stage.GOAL), (Stage.GOAL, Stage.FIRST_CONTACT), (Stage.FIRST_CONTACT, Stage.FIRST_MEETING)]
+    ):
+        DealStageChange.objects.create(deal=deal, from_stage=before, to_stage=after, at=at + timedelta(days=number))
+
+    response = logged_in(client, manager).get(reverse("deal_print", args=[deal.pk]))
+
+    path = response.context["path"]
+    assert [step.number for step in path] == list(range(1, 15))
+    states = {step.stage: step.state for step in path}
+    assert states[Stage.MEETING_PREP] == "passed"
+    assert (states[Stage.FIRST_MEETING], states[Stage.PROPOSAL], states[Stage.ACCOUNT]) == ("current", "ahead", "ahead")
+    reached = {step.stage: step.reached for step in path}
+    assert reached[Stage.FIRST_CONTACT] == at + timedelta(days=1)
+    assert reached[Stage.MARKET] is None  # skipped stages were never reached
+    html = response.content.decode()
+    assert html.count('data-testid="path-stage"') == 14
+    assert "03.11.2026" in html
