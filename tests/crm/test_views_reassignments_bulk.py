@@ -1,6 +1,7 @@
 """The queue's bulk bar and its new columns: who may use it, what a refusal shows, the last purchase and the
 12-month turnover, and a constant number of queries."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -152,7 +153,8 @@ def test_the_columns_show_the_last_purchase_and_the_12_month_turnover(client, he
     assert (none.last_purchase_on, none.last_purchase_amount, none.turnover_12m) == (None, None, Decimal("0"))
     html = response.content.decode()
     assert last_day.strftime("%d.%m.%Y") in html
-    assert "15\xa0000,50" in html or "15 000,50" in html
+    # Totals read in whole roubles, rounded half-up (the `money` filter).
+    assert re.search(r"15\s001\s₽", html) and re.search(r"55\s001\s₽", html)
 
 
 def test_with_purchases_reads_a_given_day(manager):
