@@ -4,8 +4,10 @@ where it was; a column's "show all" pages in its further cards, which stay after
 
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -19,6 +21,17 @@ from tests.browser import (  # noqa: F401 - fixtures
     log_in,
 )
 from tests.crm.factories import ClientFactory, DealFactory, UserFactory
+
+AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
+SERIOUS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+  .filter(v => v.impact === 'serious' || v.impact === 'critical')
+  .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(SERIOUS)
 
 
 def tab_to(page: Page, element_id: str, limit: int = 400) -> None:
@@ -48,6 +61,7 @@ def test_a_deal_moves_two_stages_with_the_move_to_menu_and_only_the_keyboard(
     page.goto(live_server.url + reverse("board"))
     expect(page.get_by_test_id("column-prospect_list").get_by_test_id(f"deal-{deal.pk}")).to_be_visible()
     menu_id = f"move-to-{deal.pk}"
+    assert serious_violations(page) == []  # axe-core: the menus are labelled, nothing serious
 
     # 1. Tab to the card's menu, the arrow picks the next stage, Enter sends it.
     tab_to(page, menu_id)
