@@ -58,6 +58,7 @@ urlpatterns = [
     # The pipeline pages: the board, the deal card and the head's pipeline review.
     path("pipeline/", board.BoardView.as_view(), name="board"),
     path("pipeline/columns/", board.BoardColumnsView.as_view(), name="board_columns"),
+    path("pipeline/column/", board.BoardColumnPageView.as_view(), name="board_column_page"),
     path("pipeline/export/", board.BoardExportView.as_view(), name="board_export"),
     path("pipeline/deals/<int:pk>/move/", board.DealMoveView.as_view(), name="deal_move"),
     path("pipeline/review/", review.PipelineReviewView.as_view(), name="pipeline_review"),
@@ -118,6 +119,7 @@ urlpatterns = [
     # The 3-month rule's pages: the head's reassignment queue, a flag's decision page, the clients near the rule.
     path("reassignments/", reassignments.ReassignmentQueueView.as_view(), name="reassignment_queue"),
     path("reassignments/export/", reassignments.ReassignmentExportView.as_view(), name="reassignment_export"),
+    path("reassignments/bulk/", reassignments.ReassignmentBulkView.as_view(), name="reassignment_bulk"),
     path("reassignments/win-backs/", winbacks.WinBackListView.as_view(), name="win_backs"),
     path("long-list/entries/<int:pk>/take/", winbacks.WinBackTakeView.as_view(), name="win_back_take"),
     path("reassignments/near/", reassignments.NearRuleView.as_view(), name="clients_near_rule"),
