@@ -219,11 +219,11 @@ def plan_adjust(
 def negative_gap_figures(plan: Plan) -> dict[str, str]:
     """G and the figures it comes from (R, A, O, T), as the head reads them when he confirms a negative G."""
     return {
-        "g": format_rub(plan.active_gap),
-        "r": format_rub(plan.regular_total),
-        "a": format_rub(plan.average_monthly),
-        "o": format_rub(plan.one_off),
-        "t": format_rub(plan.target),
+        "g": format_rub(plan.active_gap, kopecks=False),
+        "r": format_rub(plan.regular_total, kopecks=False),
+        "a": format_rub(plan.average_monthly, kopecks=False),
+        "o": format_rub(plan.one_off, kopecks=False),
+        "t": format_rub(plan.target, kopecks=False),
     }
 
 

@@ -66,6 +66,8 @@
       return dropInfo.startStr.slice(0, 10) >= el.dataset.today;
     },
     eventDrop: move,
+    // A phone's narrow day shows only the start of a subject: the whole of it is the element's title.
+    eventDidMount: function (info) { info.el.setAttribute("title", info.event.title); },
     loading: function (isLoading) { el.dataset.loading = isLoading ? "1" : "0"; },
     // The arrows are drawn icons inside buttons that are named already ("Пред", "След"): hide them from readers.
     datesSet: function () {

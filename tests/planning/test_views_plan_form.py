@@ -144,9 +144,10 @@ def test_approving_a_negative_g_shows_the_figures_and_asks_to_confirm(client, he
     detail = client.get(reverse("plan_detail", args=[negative.pk])).content.decode()
     assert f'href="{reverse("plan_approve", args=[negative.pk])}" data-testid="plan-approve"' in detail
     html = client.get(reverse("plan_approve", args=[negative.pk])).content.decode()
-    for figure in ("-9 000,00", "145 000,00", "215 000,00", "14 000,00", "150 000,00"):
+    # Plan figures in whole roubles, on the page and in the sentence ticked.
+    for figure in ("-9 000", "145 000", "215 000", "14 000", "150 000"):
         assert rub(figure) in html
-    assert f"Подтверждаю G = {rub('-9 000,00')}" in html
+    assert f"Подтверждаю G = {rub('-9 000')} (R = {rub('145 000')}" in html
     assert 'name="confirm_negative_g"' in html and 'type="checkbox"' in html
 
 
