@@ -39,10 +39,15 @@ SHOTS = [
     ("client-new", "manager01", "/clients/new/"),
     ("deal-new", "manager01", "/deals/new/"),
     ("search", "manager01", "/search/?q=%D0%BE%D0%BE%D0%BE"),
+    ("tasks", "manager01", "/tasks/"),
+    ("calendar", "manager01", "/tasks/calendar/"),
+    ("my-settings", "manager01", "/me/settings/"),
     ("review", "head", "/pipeline/review/"),
     ("plans", "head", f"/plans/?month={MONTH}"),
     ("pay", "manager01", "/pay/"),
     ("reassignments", "head", "/reassignments/"),
+    ("head-home", "head", "/"),
+    ("vip-home", "vip", "/"),
     ("long-list", "manager01", "/long-list/"),
 ]
 
