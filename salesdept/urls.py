@@ -36,6 +36,7 @@ urlpatterns = [
     path("nightly/", NightlyRunListView.as_view(), name="nightly_runs"),
     path("", include("crm.urls")),
     path("", include("planning.urls")),
+    path("", include("vip.urls")),
 ]
 
 if settings.DEBUG:

@@ -247,3 +247,9 @@ LOGGING = {
     # Every login, its outcome, username and address (crm/security.py).
     "loggers": {"salesdept.security": {"level": "INFO"}},
 }
+
+# The VIP programme (vip/): how long a client's confirmation link works, after how many days a problem fixed by
+# service but not confirmed by the client goes to the VIP head, and the site's address for the links in e-mails.
+VIP_CONFIRM_LINK_DAYS = env.int("VIP_CONFIRM_LINK_DAYS", default=14)
+VIP_ESCALATE_AFTER_DAYS = env.int("VIP_ESCALATE_AFTER_DAYS", default=5)
+VIP_SITE_URL = env("VIP_SITE_URL", default="http://localhost:8000")
