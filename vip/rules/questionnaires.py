@@ -49,6 +49,9 @@ YES = frozenset({"yes", "да", "1", "true", "on", "y", "д"})
 NO = frozenset({"no", "нет", "0", "false", "off", "n", "н"})
 
 
+MAX_TEXT = 5000
+
+
 class AnswerError(ValueError):
     """An answer that is not of its question's type or out of its range; the message is for the field."""
 
@@ -62,9 +65,11 @@ class Parsed:
 
 def parse_answer(kind: str, raw: str, choices: list[str] | None = None) -> Parsed | None:
     """Read a typed answer; None for an empty one (the answer is cleared); AnswerError when it cannot be read."""
-    value = (raw or "").strip()
+    value = (raw or "").replace("\x00", "").strip()  # PostgreSQL text holds no NUL
     if not value:
         return None
+    if len(value) > MAX_TEXT:
+        raise AnswerError(_("The answer is too long: at most %(max)s characters.") % {"max": MAX_TEXT})
     if kind == Kind.TEXT:
         return Parsed(text=value)
     if kind in (Kind.YES_NO,):
