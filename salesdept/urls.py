@@ -10,6 +10,7 @@ from crm.api.urls import ROUTES as CRM_ROUTES
 from crm.api.urls import urlpatterns as crm_api_urls
 from planning.api.urls import ROUTES as PLANNING_ROUTES
 from salesdept.views import NightlyRunListView
+from vip.api.urls import ROUTES as VIP_ROUTES
 
 
 class Router(DefaultRouter):
@@ -24,7 +25,7 @@ class Router(DefaultRouter):
 
 # One router for /api/v1/, so that its root lists every app's resources.
 router = Router()
-for prefix, viewset, basename in [*CRM_ROUTES, *PLANNING_ROUTES]:
+for prefix, viewset, basename in [*CRM_ROUTES, *PLANNING_ROUTES, *VIP_ROUTES]:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
