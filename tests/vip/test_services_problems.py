@@ -203,3 +203,19 @@ def test_unconfirmed_fixes_escalate_once_and_never_close(questionnaire, manager,
     problem_confirm(problem=problem, ok=False, words="нет", by=manager)
     problem_fixed(problem=problem, by=service_owner, now=timezone.now() - timedelta(days=6))
     assert vip_problems_escalate(today) == {"escalated": 1}
+
+
+def test_the_demo_programme_has_questionnaires_and_problems_in_every_state(db):
+    from crm.demo.generator import generate
+    from vip.demo import programme_seed, programme_wipe
+
+    generate(clients=60, managers=3, deals=10, months=6, as_of=date(2026, 6, 30), teams=1, products=10)
+    counts = programme_seed(as_of=date(2026, 6, 30))
+    assert counts["questionnaires"] == 12
+    assert set(Questionnaire.objects.values_list("status", flat=True)) == {"draft", "paused", "complete"}
+    assert set(Problem.objects.values_list("status", flat=True)) == {"open", "in_work", "fixed", "closed"}
+    assert Problem.objects.filter(reopened=1).exists()
+    assert Questionnaire.objects.filter(resumed_at__isnull=False, status="draft").exists()
+    assert programme_seed(as_of=date(2026, 6, 30)) == {"questionnaires": 0}
+    programme_wipe()
+    assert not Problem.objects.exists() and not Questionnaire.objects.exists()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from crm.demo.generator import DEMO_PASSWORD, demo_usernames, generate, is_generated, wipe
 from crm.nightly import client_statuses_refresh
 from planning.services.pay import pay_schemes_default_create
+from vip.demo import programme_seed, programme_wipe
 
 DEMO_MANAGERS = 12
 DEMO_TEAMS = 2
@@ -58,6 +59,7 @@ class Command(BaseCommand):
         as_of: date = options["as_of"] or timezone.localdate()
         if options["reset"]:
             self.stdout.write("Удаляю демо-данные…")
+            programme_wipe()
             wipe(usernames=demo_usernames(managers=DEMO_MANAGERS, teams=DEMO_TEAMS))
         elif is_generated():
             self.stdout.write("Демо-данные уже загружены: ничего не меняю (--reset, чтобы создать заново).")
@@ -77,10 +79,12 @@ class Command(BaseCommand):
         # Statuses follow the generated sales history exactly as the nightly job would set them.
         client_statuses_refresh(as_of)
         pay_schemes_default_create()
+        vip = programme_seed(as_of=as_of)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Готово за {result.seconds:.1f} с: {result.users} пользователей, {result.clients} клиентов, "
-                f"{result.sale_lines} строк продаж, {result.deals} сделок, {result.activities} активностей."
+                f"{result.sale_lines} строк продаж, {result.deals} сделок, {result.activities} активностей, "
+                f"{vip['questionnaires']} VIP-анкет."
             )
         )
         self.print_logins()
