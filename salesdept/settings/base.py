@@ -150,6 +150,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "salesdept.tasks.run_nightly_task",
         "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=2, minute=30),
     },
+    # The VIP problem register's daily e-mail to the VIP head and the service owner, at 18:00 department time.
+    "vip_daily_report": {
+        "task": "vip.tasks.send_daily_report_task",
+        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=18, minute=0),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -223,6 +228,9 @@ SPECTACULAR_SETTINGS = {
         "ActivityKindEnum": "crm.models.Activity.Kind",
         "ImportKindEnum": "crm.models.ImportJob.Kind",
         "ImportStatusEnum": "crm.models.ImportJob.Status",
+        "ClientChannelEnum": "crm.models.Client.Channel",
+        "VipSectionEnum": "vip.rules.questionnaires.Section",
+        "VipProblemChannelEnum": "vip.models.ProblemEvent.Channel",
     },
 }
 
