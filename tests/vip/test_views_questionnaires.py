@@ -204,3 +204,27 @@ def test_the_list_queries_are_constant_in_rows(client, vip_head, template, manag
     with CaptureQueriesContext(connection) as many:
         assert client.get(reverse("vip_questionnaire_list")).status_code == 200
     assert len(many) == len(one)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("other_manager", 404), ("service_owner", 403), ("base_manager", 403), ("teammate", 404)]
+)
+def test_every_write_of_the_questionnaire_is_closed_to_others(request, client, questionnaire, manager, who, status):
+    client.force_login(manager)
+    client.post(
+        answer_url(questionnaire, question(questionnaire, "Is the speed")), {"value": "no"}, HTTP_HX_REQUEST="true"
+    )
+    problem = Problem.objects.get()
+    client.force_login(request.getfixturevalue(who))
+    for url, data in (
+        (reverse("vip_questionnaire_resume", args=[questionnaire.pk]), {}),
+        (reverse("vip_questionnaire_complete", args=[questionnaire.pk]), {}),
+        (reverse("vip_questionnaire_problem", args=[questionnaire.pk, problem.pk]), {"what": "чужое"}),
+        (reverse("vip_questionnaire_create"), {"client": 1, "meeting_date": "2026-06-01"}),
+    ):
+        response = client.post(url, data)
+        expected = (400 if who in ("other_manager", "teammate") else 403) if url.endswith("/new/") else status
+        assert response.status_code == expected, url
+    problem.refresh_from_db()
+    assert problem.what != "чужое"
+    assert Questionnaire.objects.get().status == "paused"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +79,17 @@ class ProgrammeClient(models.Model):
 
     def __str__(self) -> str:
         return str(self.client)
+
+    def clean(self) -> None:
+        """Giving the client to someone other than its owner needs a reason (seed 002 step 4)."""
+        errors: dict[str, list[str]] = {}
+        if self.assigned_to_id and self.client_id and self.assigned_to_id != self.client.owner_id:
+            if not self.assign_reason:
+                errors["assign_reason"] = [_("Say why the client is given to someone other than its owner.")]
+            elif self.assign_reason == self.AssignReason.OTHER and not self.assign_note.strip():
+                errors["assign_note"] = [_("Write the reason in words.")]
+        if errors:
+            raise ValidationError(errors)
 
 
 class CampaignQuerySet(models.QuerySet["Campaign"]):

@@ -26,7 +26,7 @@ def questionnaire_rows(*, user: User, status: str = "") -> QuerySet[Questionnair
 
 def startable_clients(user: User) -> QuerySet[ProgrammeClient]:
     """The programme clients the user may start a questionnaire for: all for the VIP head, else his personal list."""
-    entries = ProgrammeClient.objects.select_related("client").order_by("client__name", "id")
+    entries = ProgrammeClient.objects.visible_to(user).select_related("client").order_by("client__name", "id")
     return entries if runs_programme(user) else entries.filter(assigned_to=user)
 
 
