@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -82,7 +82,7 @@ class ProgrammeClient(models.Model):
 
     def clean(self) -> None:
         """Giving the client to someone other than its owner needs a reason (seed 002 step 4)."""
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
         if self.assigned_to_id and self.client_id and self.assigned_to_id != self.client.owner_id:
             if not self.assign_reason:
                 errors["assign_reason"] = [_("Say why the client is given to someone other than its owner.")]
