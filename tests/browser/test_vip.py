@@ -65,3 +65,35 @@ def test_a_questionnaire_is_filled_at_375_px_paused_on_quality_and_resumed(
     assert Questionnaire.objects.get().status == "draft"
     assert Answer.objects.filter(questionnaire=questionnaire).count() == 3
     assert leaked == []
+
+
+@pytest.mark.browser
+def test_the_register_the_problem_and_the_clients_link_page_fit_375_px(
+    transactional_db, live_server, page: Page, manager, vip_head, service_owner
+):
+    from vip.services.problems import problem_open
+    from vip.services.tokens import problem_token
+
+    client = ClientFactory(owner=manager, name="ООО Очень Длинное Название Компании Для Проверки Переноса")
+    ProgrammeClient.objects.create(client=client, assigned_to=manager)
+    problem = problem_open(client=client, by=manager, what="Скорость ниже договорной " * 8)
+    leaked = block_other_hosts(page, live_server.url)
+    log_in(page, live_server.url, service_owner.username)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server.url + reverse("vip_problem_list"))
+    expect(page.get_by_test_id("vip-problems")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.goto(live_server.url + reverse("vip_problem_detail", args=[problem.pk]))
+    page.get_by_test_id("vip-take").click()
+    page.get_by_test_id("vip-fixed").click()
+    expect(page.get_by_test_id("vip-problem")).to_contain_text("ждём клиента")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    problem.refresh_from_db()
+    page.context.clear_cookies()
+    page.goto(live_server.url + reverse("vip_confirm", args=[problem_token(problem)]))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.get_by_test_id("vip-client-ok").click()
+    expect(page.get_by_test_id("vip-confirm-done")).to_be_visible()
+    problem.refresh_from_db()
+    assert problem.status == Problem.Status.CLOSED
+    assert leaked == []
