@@ -60,8 +60,13 @@ def test_a_questionnaire_is_filled_at_375_px_paused_on_quality_and_resumed(
     page.get_by_test_id("vip-resume").click()
     expect(page.get_by_test_id("vip-resumed")).to_be_visible()
     expect(page.locator(f"#answer-{text_q.pk}")).to_have_value("Иванов, Петрова")
+    page.context.set_offline(True)  # the connection drops in the meeting: the answer waits in its field
     page.locator(f"#answer-{growth_q.pk}").press_sequentially("ещё два офиса")
+    expect(page.locator(f"#status-{growth_q.pk}")).to_contain_text("нет связи")
+    assert not Answer.objects.filter(question=growth_q).exists()
+    page.context.set_offline(False)
     expect(page.locator(f"#status-{growth_q.pk}")).to_contain_text("Сохранено")
+    assert Answer.objects.get(question=growth_q).text == "ещё два офиса"
     assert Questionnaire.objects.get().status == "draft"
     assert Answer.objects.filter(questionnaire=questionnaire).count() == 3
     assert leaked == []
