@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.http import user_of
 from crm.forms.people import add_service_errors
 from vip.forms.problems import CallConfirmForm, ClientAnswerForm, ProblemFilterForm
 from vip.models import Problem, ProblemEvent, VipNotification
@@ -33,8 +34,6 @@ class ProblemListView(RegisterPageMixin, View):
 
 
 def visible_problem(request: HttpRequest, pk: int) -> Problem:
-    from core.http import user_of
-
     queryset = Problem.objects.visible_to(user_of(request)).select_related("client", "employee", "questionnaire")
     return get_object_or_404(queryset, pk=pk)
 

@@ -8,16 +8,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.http import user_of
 from crm.forms.people import add_service_errors
 from vip.forms.problems import ProblemDetailsForm
 from vip.forms.questionnaires import QuestionnaireCreateForm, ResumeForm
 from vip.models import Campaign, Problem, Question, Questionnaire
 from vip.models.programme import runs_programme
 from vip.selectors.questionnaires import questionnaire_rows, questionnaire_sections, startable_clients
-from vip.services.problems import may_follow_up
+from vip.services.problems import may_follow_up, problem_details_set
 from vip.services.questionnaires import (
     current_template,
     may_fill,
@@ -87,8 +89,6 @@ class QuestionnaireCreateView(QuestionnairePageMixin, View):
 
 
 def visible_questionnaire(request: HttpRequest, pk: int) -> Questionnaire:
-    from core.http import user_of
-
     queryset = Questionnaire.objects.visible_to(user_of(request)).select_related("client", "employee", "template")
     return get_object_or_404(queryset, pk=pk)
 
@@ -99,8 +99,6 @@ class QuestionnaireDetailView(QuestionnairePageMixin, View):
 
 
 def detail_context(request: HttpRequest, pk: int, **extra: object) -> dict[str, object]:
-    from core.http import user_of
-
     user = user_of(request)
     questionnaire = visible_questionnaire(request, pk)
     editable = may_fill(questionnaire, user)
@@ -168,8 +166,6 @@ class QuestionnaireProblemView(QuestionnairePageMixin, View):
     """The employee records the problem in full where the questionnaire stopped."""
 
     def post(self, request: HttpRequest, pk: int, problem_id: int) -> HttpResponse:
-        from vip.services.problems import problem_details_set
-
         questionnaire = visible_questionnaire(request, pk)
         problem = get_object_or_404(questionnaire.problems.all(), pk=problem_id)
         form = ProblemDetailsForm(request.POST)
@@ -215,6 +211,4 @@ class QuestionnaireCompleteView(QuestionnairePageMixin, View):
 
 
 def questionnaire_url(questionnaire: Questionnaire) -> str:
-    from django.urls import reverse
-
     return reverse("vip_questionnaire_detail", args=[questionnaire.pk])
