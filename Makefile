@@ -9,7 +9,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
-HOST ?= 0.0.0.0
+# The development server answers only on this machine unless HOST says otherwise (make run HOST=0.0.0.0).
+HOST ?= 127.0.0.1
 PORT ?= 8000
 # A value that satisfies `check --deploy`; only ever used by `make check`, never by a running site.
 CHECK_SECRET_KEY := check-deploy-Zq7vN2xK9mB4pT6wR1yH8cL3sF5gJ0dUeA-not-a-real-secret
@@ -20,7 +21,7 @@ NEEDS_REDIS := 'import sys; from django.conf import settings; settings.REDIS_URL
 .PHONY: help run test lint check bench worker beat messages clean screenshots
 
 help:
-	@echo "make run     set up (.venv, SQLite, demo data) and start the app on http://localhost:$(PORT)/"
+	@echo "make run     set up (.venv, SQLite, demo data) and start the app on http://$(HOST):$(PORT)/ (PORT=8080 HOST=0.0.0.0 to change)"
 	@echo "make test    run the whole test suite against PostgreSQL and Redis"
 	@echo "make lint    ruff check + ruff format --check, mypy, import-linter (layers)"
 	@echo "make check   makemigrations --check and check --deploy on the production settings"
@@ -61,7 +62,7 @@ run: $(VENV)/.requirements
 		$(MANAGE) seed_demo; \
 	fi
 	@echo
-	@echo "Open http://localhost:$(PORT)/ (admin: http://localhost:$(PORT)/admin/, API docs: http://localhost:$(PORT)/api/docs/)"
+	@echo "Open http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/, API docs: http://$(HOST):$(PORT)/api/docs/)"
 	@echo
 	$(MANAGE) runserver $(HOST):$(PORT)
 

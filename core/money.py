@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 KOPECK = Decimal("0.01")
+RUBLE = Decimal("1")
 NBSP = "\u00a0"
 
 
@@ -39,15 +40,15 @@ def money_share(amount: Decimal | int, share: Decimal | int | str) -> Decimal:
     return money_div(Decimal(amount) * fraction.numerator, fraction.denominator)
 
 
-def format_rub(value: Decimal | int | None) -> str:
-    """`1234567.5` -> `1 234 567,50 ₽` with non-breaking spaces, as Russian users read money."""
+def format_rub(value: Decimal | int | None, *, kopecks: bool = True) -> str:
+    """`1234567.5` -> `1 234 567,50 ₽` (or `1 234 568 ₽` without kopecks, half-up) with non-breaking spaces."""
     if value is None:
         return ""
-    amount = to_money(value)
+    amount = Decimal(value).quantize(KOPECK if kopecks else RUBLE, rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
-    whole, frac = f"{abs(amount):.2f}".split(".")
+    whole, _, frac = f"{abs(amount):.{2 if kopecks else 0}f}".partition(".")
     groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
-    return f"{sign}{NBSP.join(groups)},{frac}{NBSP}₽"
+    return f"{sign}{NBSP.join(groups)}{',' + frac if kopecks else ''}{NBSP}₽"

@@ -53,3 +53,24 @@ def panels_for(page: str, *, user: User, today: date) -> list[RenderedPanel]:
         if data is not None:
             rendered.append(RenderedPanel(panel.name, panel.template, {panel.name: data}))
     return rendered
+
+
+# The homes of the roles that do not sell: cards that each lead to a page the user works in, with today's figure.
+HOME = "home"
+
+
+@dataclass(frozen=True)
+class HomeLink:
+    """One card of a home page: what the page is, its figure of today (already formatted) and where it leads."""
+
+    key: str  # stable, for tests and data-testid
+    title: str
+    url: str
+    figure: str = ""
+    note: str = ""
+    warn: bool = False
+
+
+def home_links(*, user: User, today: date) -> list[HomeLink]:
+    """The home cards registered for `user`, in order (each panel's data is a HomeLink or None)."""
+    return [panel.context[panel.name] for panel in panels_for(HOME, user=user, today=today)]

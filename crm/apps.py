@@ -15,5 +15,10 @@ class CrmConfig(AppConfig):
         # login signals, as django-axes does: logins happen in Django's form, the admin and simplejwt.
         connect_login_log()
 
+        # The CRM's cards of the homes that do not sell (core/panels.py HOME).
+        from crm.selectors.home import home_links_register
+
+        home_links_register()
+
         # The schema's field extensions take effect once imported.
         from crm.api import schema  # noqa: F401

@@ -1,5 +1,5 @@
 """The CRM's pages, by sub-domain: people, the pipeline, imports, clients, hunting, prospects, reassignments,
-stock requests, search."""
+stock requests, search, reminders."""
 
 from django.urls import URLPattern, path
 
@@ -19,10 +19,12 @@ from crm.views import (
     people,
     prospects,
     reassignments,
+    reminders,
     review,
     search,
     settings,
     stock,
+    tasks,
     winbacks,
 )
 
@@ -56,6 +58,7 @@ urlpatterns = [
     # The pipeline pages: the board, the deal card and the head's pipeline review.
     path("pipeline/", board.BoardView.as_view(), name="board"),
     path("pipeline/columns/", board.BoardColumnsView.as_view(), name="board_columns"),
+    path("pipeline/column/", board.BoardColumnPageView.as_view(), name="board_column_page"),
     path("pipeline/export/", board.BoardExportView.as_view(), name="board_export"),
     path("pipeline/deals/<int:pk>/move/", board.DealMoveView.as_view(), name="deal_move"),
     path("pipeline/review/", review.PipelineReviewView.as_view(), name="pipeline_review"),
@@ -116,6 +119,7 @@ urlpatterns = [
     # The 3-month rule's pages: the head's reassignment queue, a flag's decision page, the clients near the rule.
     path("reassignments/", reassignments.ReassignmentQueueView.as_view(), name="reassignment_queue"),
     path("reassignments/export/", reassignments.ReassignmentExportView.as_view(), name="reassignment_export"),
+    path("reassignments/bulk/", reassignments.ReassignmentBulkView.as_view(), name="reassignment_bulk"),
     path("reassignments/win-backs/", winbacks.WinBackListView.as_view(), name="win_backs"),
     path("long-list/entries/<int:pk>/take/", winbacks.WinBackTakeView.as_view(), name="win_back_take"),
     path("reassignments/near/", reassignments.NearRuleView.as_view(), name="clients_near_rule"),
@@ -138,6 +142,16 @@ urlpatterns = [
     # The top bar's search: the dropdown while typing and the full results page.
     path("search/", search.SearchView.as_view(), name="search"),
     path("search/dropdown/", search.SearchDropdownView.as_view(), name="search_dropdown"),
+    # Reminders: the top bar's bell (htmx, every minute) and a user's own settings (reminder minutes, morning digest).
+    path("reminders/bell/", reminders.ReminderBellView.as_view(), name="reminder_bell"),
+    path("me/settings/", reminders.MySettingsView.as_view(), name="my_settings"),
+    # Tasks: the list, the form, the calendar and its feed (a task dragged to another day moves by POST).
+    path("tasks/", tasks.TaskListView.as_view(), name="task_list"),
+    path("tasks/new/", tasks.TaskCreateView.as_view(), name="task_create"),
+    path("tasks/<int:pk>/edit/", tasks.TaskUpdateView.as_view(), name="task_update"),
+    path("tasks/<int:pk>/move/", tasks.TaskMoveView.as_view(), name="task_move"),
+    path("tasks/calendar/", tasks.TaskCalendarView.as_view(), name="task_calendar"),
+    path("tasks/calendar/feed/", tasks.TaskFeedView.as_view(), name="task_calendar_feed"),
     # The head's reference lists ("Справочники"); the complement map is planning's (plans/complements/).
     *list_pages("lists/loss-reasons", lists.LOST_REASONS),
     *list_pages("lists/segments", lists.SEGMENTS),

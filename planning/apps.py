@@ -18,3 +18,10 @@ class PlanningConfig(AppConfig):
         panel_register(MY_DAY, plan_fact)
         panel_register(MY_DAY, Panel("pay", "planning/pay/_myday.html", my_day_pay, order=110))
         panel_register(PIPELINE_REVIEW, plan_fact)
+
+        # The cards of the homes (after the CRM's pipeline review and queue, before stock requests).
+        from core.panels import HOME
+        from planning.selectors.home import plan_fact_link, plans_to_approve_link
+
+        panel_register(HOME, Panel("plan_fact", "crm/home/_link.html", plan_fact_link, order=20))
+        panel_register(HOME, Panel("plans", "crm/home/_link.html", plans_to_approve_link, order=22))

@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 from crm.api.urls import ROUTES as CRM_ROUTES
 from crm.api.urls import urlpatterns as crm_api_urls
 from planning.api.urls import ROUTES as PLANNING_ROUTES
+from salesdept.errors import FaviconView
 from salesdept.views import NightlyRunListView
 from vip.api.urls import ROUTES as VIP_ROUTES
 
@@ -28,7 +29,13 @@ router = Router()
 for prefix, viewset, basename in [*CRM_ROUTES, *PLANNING_ROUTES, *VIP_ROUTES]:
     router.register(prefix, viewset, basename=basename)
 
+# Our own error pages in the site's frame, and JSON for the same errors under /api/.
+handler403 = "salesdept.errors.permission_denied"
+handler404 = "salesdept.errors.page_not_found"
+handler500 = "salesdept.errors.server_error"
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -128,3 +128,37 @@ def test_collectstatic_with_the_production_storage_finds_every_referenced_file(t
 
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())
     assert "admin/css/base.css" in manifest["paths"]
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_compose_passes_the_mail_settings_console_by_default(compose, name):
+    service = compose["services"][name]
+    env = resolved_environment(service, {"DJANGO_SECRET_KEY": "x" * 60})
+    assert env["EMAIL_URL"] == "consolemail://"
+    assert "@" in env["DEFAULT_FROM_EMAIL"] and env["SITE_URL"].startswith("http")
+
+    given = {"DJANGO_SECRET_KEY": "x" * 60, "EMAIL_URL": "smtp+tls://crm%40example.ru:p@smtp.example.ru:587"}
+    assert resolved_environment(service, given)["EMAIL_URL"] == given["EMAIL_URL"]
+
+
+def test_the_mail_server_is_read_from_email_url():
+    config = base_settings.env.email_url_config("smtp+tls://crm%40example.ru:secret@smtp.example.ru:587")
+
+    assert config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (config["EMAIL_HOST"], config["EMAIL_PORT"], config["EMAIL_HOST_USER"]) == (
+        "smtp.example.ru",
+        587,
+        "crm@example.ru",
+    )
+    assert config["EMAIL_USE_TLS"] is True
+
+
+def test_make_run_listens_on_loopback_unless_host_says_otherwise_and_the_readme_says_how():
+    makefile = (BASE_DIR / "Makefile").read_text()
+    assert re.search(r"^HOST \?= 127\.0\.0\.1$", makefile, re.MULTILINE)
+    assert "runserver $(HOST):$(PORT)" in makefile
+    assert "make run PORT=8080 HOST=0.0.0.0" in (BASE_DIR / "README.md").read_text()
+    # The container does not depend on make's HOST: gunicorn binds every address of the container itself.
+    for text in ((BASE_DIR / "docker-compose.yml").read_text(), (BASE_DIR / "Dockerfile").read_text()):
+        assert "HOST)" not in text and "${HOST" not in text
+        assert "0.0.0.0:8000" in text

@@ -17,7 +17,8 @@ from django.test import Client
 from django.test.utils import override_settings
 from crm.models import Client as Company, Deal, ImportJob, User
 
-paths = ["/", "/clients/", "/pipeline/", "/pipeline/review/", "/imports/", "/users/", "/teams/",
+paths = ["/", "/clients/", "/pipeline/", "/pipeline/?open=goal:2", "/pipeline/column/?stage=goal&page=2",
+         "/pipeline/review/", "/imports/", "/users/", "/teams/",
          "/clients/export/", "/pipeline/export/", "/api/v1/deals/", "/api/v1/clients/", "/api/v1/sales/",
          "/api/v1/activities/", "/api/v1/me/", "/api/docs/",
          "/prospects/", "/long-list/", "/reassignments/", "/reassignments/near/", "/reports/sources/", "/settings/",

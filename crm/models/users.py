@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,18 @@ class User(AbstractUser):
         Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The user's own settings (/me/settings/): the bell's warning ahead of a task, and the morning e-mail.
+    reminder_minutes = models.PositiveSmallIntegerField(
+        _("remind me before a task, minutes"),
+        default=15,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text=_("From 1 to 1440; 0 turns the advance reminder off (overdue tasks are always shown)."),
+    )
+    digest_email = models.BooleanField(
+        _("morning e-mail digest"),
+        default=True,
+        help_text=_("Overdue tasks and deals without a next step, every working morning at 08:30."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     objects = CrmUserManager()  # type: ignore[misc]  # django-stubs: AbstractUser.objects is a ClassVar

@@ -49,6 +49,19 @@ def normalize_phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def format_phone(value: str) -> str:
+    """A stored E.164 number as Russians write it: +74955810283 -> +7 495 581-02-83; anything unreadable as is."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "RU")
+    except phonenumbers.NumberParseException:
+        return value
+    if not phonenumbers.is_possible_number(number):
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def validate_phone(value: str) -> None:
     if value and not re.fullmatch(r"\+\d{7,15}", value):
         raise ValidationError(_("Phone must be stored as +7XXXXXXXXXX."), code="invalid_phone")

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Stage(models.TextChoices):
@@ -19,7 +20,8 @@ class Stage(models.TextChoices):
     FULFILMENT = "fulfilment", _("Fulfilment")
     CLOSING = "closing", _("Closing the deal")
     ACCOUNT = "account", _("Existing client work")
-    LOST = "lost", _("Lost")
+    # A lost deal reads «Отказ» in Russian; a lost *client* (Client.Status) stays «Потерянный».
+    LOST = "lost", pgettext_lazy("deal stage", "Lost")
 
 
 PIPELINE: list[str] = [s.value for s in Stage if s != Stage.LOST]
@@ -57,3 +59,19 @@ def next_stage(code: str) -> str | None:
     if number is None or number >= len(PIPELINE):
         return None
     return PIPELINE[number]
+
+
+def move_targets(stage: str, *, lost_from_stage: str = "", may_go_back: bool = False) -> list[str]:
+    """The stages a deal at `stage` can be moved to, the likeliest first: the next stage, `lost` for an open deal,
+    then (for the sales head) the earlier stages, nearest first; a lost deal reopens (the head) at the stage where
+    it was lost or earlier. The move itself still checks every gate."""
+    if stage == Stage.LOST:
+        if not may_go_back:
+            return []
+        return PIPELINE[: ORDER.get(lost_from_stage, 1)][::-1]
+    targets = [nxt] if (nxt := next_stage(stage)) else []
+    if stage in OPEN_STAGES:
+        targets.append(Stage.LOST.value)
+    if may_go_back:
+        targets += PIPELINE[: ORDER[stage] - 1][::-1]
+    return targets

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce, Greatest, RowNumber
 from core.calendar import month_shift, week_bounds
 from core.money import money_div, to_money
 from crm.models import Activity, Deal, User
+from crm.models.deals import DealQuerySet
 from crm.rules import numbers as N
 from crm.rules.stages import ACTIVE_STAGES, OPEN_STAGES, PIPELINE, Stage
 
@@ -34,18 +35,26 @@ class BoardColumn:
     amount: Decimal = ZERO
     weighted: Decimal = ZERO
     deals: list[Deal] = field(default_factory=list)
+    pages: int = 1  # how many pages of cards the column shows (the first `pages` x per_column cards)
 
 
-def board_columns(*, deals: QuerySet[Deal], now: datetime, per_column: int = 30) -> list[BoardColumn]:
-    """The 14 stages and `lost` with totals over all `deals`, and the `per_column` most recently changed cards."""
-    columns = {code: BoardColumn(stage=code, label=str(Stage(code).label)) for code in [*PIPELINE, Stage.LOST]}
+def board_columns(
+    *, deals: QuerySet[Deal], now: datetime, per_column: int = 30, pages: dict[str, int] | None = None
+) -> list[BoardColumn]:
+    """The 14 stages and `lost` with totals over all `deals`, and the `per_column` most recently changed cards
+    (`pages[stage]` times as many for a column whose further pages are open); three queries whatever the rows."""
+    pages = pages or {}
+    columns = {
+        code: BoardColumn(stage=code, label=str(Stage(code).label), pages=max(1, pages.get(code, 1)))
+        for code in [*PIPELINE, Stage.LOST]
+    }
     for row in (
         deals.order_by().values("stage").annotate(count=Count("pk"), total=Sum("amount"), total_weighted=Sum(WEIGHTED))
     ):
         column = columns[row["stage"]]
         column.count, column.amount = row["count"], row["total"] or ZERO
         column.weighted = to_money(row["total_weighted"] or ZERO)
-    ids = _recent_card_ids(deals, [*columns], per_column)
+    ids = _recent_card_ids(deals, {code: column.pages * per_column for code, column in columns.items()})
     cards = (
         Deal.objects.filter(pk__in=ids)
         .with_hygiene(now)
@@ -57,20 +66,45 @@ def board_columns(*, deals: QuerySet[Deal], now: datetime, per_column: int = 30)
     return list(columns.values())
 
 
-def _recent_card_ids(deals: QuerySet[Deal], stages: list[str], per_column: int) -> list[int]:
-    """The ids of the `per_column` most recently moved deals of each stage."""
+def _recent_card_ids(deals: QuerySet[Deal], limits: dict[str, int]) -> list[int]:
+    """The ids of the `limits[stage]` most recently moved deals of each stage."""
     if connection.features.supports_slicing_ordering_in_compound:
         # One index scan per stage (deal_stage_recent) in a UNION ALL: a window over every deal costs ~100 ms at 100k.
         parts = [
-            deals.filter(stage=code).order_by("-stage_changed_at", "-pk").values_list("pk", flat=True)[:per_column]
-            for code in stages
+            deals.filter(stage=code).order_by("-stage_changed_at", "-pk").values_list("pk", flat=True)[:limit]
+            for code, limit in limits.items()
         ]
         return list(parts[0].union(*parts[1:], all=True))
     # SQLite (the local default) cannot slice inside a UNION: rank with a window instead.
     ranked = deals.order_by().annotate(
         rank=Window(RowNumber(), partition_by=[F("stage")], order_by=[F("stage_changed_at").desc(), F("pk").desc()])
     )
-    return list(ranked.filter(rank__lte=per_column).values_list("pk", flat=True))
+    # A window may not be filtered inside an OR: take the widest page, then each stage's own limit.
+    rows = ranked.filter(rank__lte=max(limits.values())).values_list("pk", "stage", "rank")
+    return [pk for pk, stage, rank in rows if rank <= limits.get(stage, 0)]
+
+
+@dataclass
+class ColumnPage:
+    stage: str
+    count: int
+    page: int
+    deals: list[Deal]
+    has_next: bool
+
+
+def board_column_page(*, deals: DealQuerySet, stage: str, page: int, now: datetime, per_page: int = 30) -> ColumnPage:
+    """One page of a column's cards, most recently moved first, and the column's count (two queries)."""
+    in_stage = deals.filter(stage=stage)
+    count = in_stage.order_by().count()
+    page = max(1, page)
+    start = (page - 1) * per_page
+    cards = list(
+        in_stage.with_hygiene(now)
+        .select_related("client", "owner", "lost_reason")
+        .order_by("-stage_changed_at", "-pk")[start : start + per_page]
+    )
+    return ColumnPage(stage=stage, count=count, page=page, deals=cards, has_next=start + per_page < count)
 
 
 @dataclass

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import (
     Count,
     DateField,
+    DecimalField,
     Exists,
     IntegerField,
     Max,
@@ -17,10 +19,12 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
 
+from core.calendar import year_before
 from crm.models import (
     Activity,
     Client,
@@ -104,6 +108,30 @@ def queue_rows(*, flags: QuerySet[Reassignment], deals: QuerySet[Deal]) -> Query
         .prefetch_related(
             Prefetch("client__deals", queryset=deals.order_by("-updated_at", "-id"), to_attr="queue_deals")
         )
+    )
+
+
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=18, decimal_places=2)
+
+
+def with_purchases(flags: QuerySet[Reassignment], *, user: User, today: date) -> QuerySet[Reassignment]:
+    """Annotate the flags with their client's last purchase (`last_purchase_on`, and `last_purchase_amount`, the
+    sum of the client's sales lines on that day) and `turnover_12m` (its sales in the 12 months up to `today`),
+    from the sales history the user sees; subqueries of the one query of the flags, so no query per row."""
+    sales = SaleLine.objects.visible_to(user).filter(client_id=OuterRef("client_id")).order_by().values("client_id")
+    last_day = sales.filter(date__lte=today).annotate(last=Max("date")).values("last")
+    last_amount = (
+        SaleLine.objects.visible_to(user)
+        .filter(client_id=OuterRef("client_id"), date=OuterRef("last_purchase_on"))
+        .order_by()
+        .values("client_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    turnover = sales.filter(date__gt=year_before(today), date__lte=today).annotate(total=Sum("amount")).values("total")
+    return flags.annotate(last_purchase_on=Subquery(last_day, output_field=DateField())).annotate(
+        last_purchase_amount=Subquery(last_amount, output_field=MONEY),
+        turnover_12m=Coalesce(Subquery(turnover, output_field=MONEY), Value(Decimal(0)), output_field=MONEY),
     )
 
 

@@ -124,12 +124,14 @@ def _text_q(name: str, text: str, lookup: str) -> Q:
 
 
 def _phone_q(term: SearchTerm, *fields: str) -> Q:
+    """A number typed from its start (`8 (495) 58…`, `+7 495…`) is looked for as the start of the stored E.164 number
+    only (a B-tree prefix; its digits with the leading 8 are in no stored number anyway); other digits anywhere."""
     condition = Q()
     for name in fields:
-        if term.digits:
-            condition |= Q(**{f"{name}__contains": term.digits})
         if term.phone_prefix:
             condition |= Q(**{f"{name}__startswith": term.phone_prefix})
+        elif term.digits:
+            condition |= Q(**{f"{name}__contains": term.digits})
     return condition
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,11 +35,24 @@ def _check(activity: Activity, by: User) -> None:
     check_years(activity.done_at, field="done_at")
 
 
+def _check_owner(*, owner: User, client_id: int, by: User) -> None:
+    """Work given to someone else: the head gives it to anyone, a team lead to his team, and the owner must see the
+    client (a manager never gives work to another: `acts_for` is only himself)."""
+    if owner.pk == by.pk:
+        return
+    if not owner.is_active or owner.is_service or not by.acts_for(owner):
+        raise ValidationError({"owner": [_("You may not give tasks to this user.")]})
+    if not Client.objects.visible_to(owner).filter(pk=client_id).exists():
+        raise ValidationError({"owner": [_("This user does not work with this client.")]})
+
+
 @transaction.atomic
-def activity_create(*, by: User, data: dict[str, Any]) -> Activity:
-    """Log a call, meeting or e-mail, or plan a task, on a client the user may work."""
-    activity = Activity(owner=by, **data)
+def activity_create(*, by: User, data: dict[str, Any], owner: User | None = None) -> Activity:
+    """Log a call, meeting or e-mail, or plan a task, on a client the user may work; `owner`: whose it is (the
+    head's or a team lead's choice), by default the user's own."""
+    activity = Activity(owner=owner or by, **data)
     _check(activity, by)
+    _check_owner(owner=activity.owner, client_id=activity.client_id, by=by)
     activity.full_clean()
     activity.save()
     changelog_record(obj=activity, by=by, action=ChangeLog.Action.CREATE)
@@ -51,9 +64,12 @@ def activity_update(*, activity: Activity, by: User, data: dict[str, Any]) -> Ac
     if not Activity.objects.visible_to(by).filter(pk=activity.pk).exists():
         raise PermissionDenied(_("You may not change this activity."))
     lock_for_update(activity)
+    owner_before = activity.owner_id
 
     def clean(obj: Activity) -> None:
         _check(obj, by)
+        if obj.owner_id != owner_before:
+            _check_owner(owner=obj.owner, client_id=obj.client_id, by=by)
         obj.full_clean()
 
     before = snapshot(activity)
@@ -84,9 +100,18 @@ def call_log_with_next_task(
     next_subject: str,
     next_due_at: datetime | None,
     now: datetime | None = None,
+    task: Activity | None = None,
 ) -> tuple[Activity, Activity]:
-    """Log a call that just ended and plan the next task in one go: both rows are saved, or neither."""
+    """Log a call that just ended and plan the next task in one go: both rows are saved, or neither. `task`: the
+    planned task the call was made for, completed in the same transaction (it must be the client's and visible)."""
     now = now or timezone.now()
+    if task is not None:
+        if not Activity.objects.visible_to(by).filter(pk=task.pk).exists():
+            raise PermissionDenied(_("You may not change this activity."))
+        if task.client_id != client.pk:
+            raise ValidationError(_("The task belongs to another client."))
+        if task.done_at is not None:
+            raise ValidationError(_("This task is already done."))
     errors: dict[str, list[str]] = {}
     if not call_result:
         errors["call_result"] = [_("Choose the result of the call.")]
@@ -119,7 +144,7 @@ def call_log_with_next_task(
             "done_at": now,
         },
     )
-    task = activity_create(
+    next_task = activity_create(
         by=by,
         data={
             "kind": Activity.Kind.TASK,
@@ -129,4 +154,20 @@ def call_log_with_next_task(
             "due_at": next_due_at,
         },
     )
-    return call, task
+    if task is not None:
+        activity_complete(activity=task, by=by, done_at=now)
+    return call, next_task
+
+
+@transaction.atomic
+def task_move(*, activity: Activity, by: User, day: date, today: date) -> Activity:
+    """Move a planned task to another day, keeping its time of day; a day before `today` is refused (a task is moved
+    to when it will be done, and the past is no such day)."""
+    if activity.done_at is not None or activity.due_at is None:
+        raise ValidationError({"day": [_("Only a planned task can be moved.")]})
+    if day < today:
+        raise ValidationError({"day": [_("A task cannot be moved to a day that has passed.")]})
+    check_years(day, field="day")
+    local = timezone.localtime(activity.due_at)
+    due_at = timezone.make_aware(datetime.combine(day, local.time().replace(tzinfo=None)))
+    return activity_update(activity=activity, by=by, data={"due_at": due_at})

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.concurrency import lock_for_update
+from core.names import genitive
 from core.services import model_update
 from crm.models import ChangeLog, Client, ContactPerson, OwnershipChange, User
 from crm.models.validators import normalize_name, normalize_phone
@@ -113,7 +114,7 @@ def duplicate_inn(holder: Client | None = None) -> ValidationError:
         ) % {"client": holder.name}
     else:
         message = _("This INN is already the client of %(manager)s (“%(client)s”).") % {
-            "manager": holder.owner,
+            "manager": genitive(holder.owner),  # «уже клиент у Софии Терентьевой»
             "client": holder.name,
         }
     return ValidationError({"inn": [message]}, code="duplicate_inn")

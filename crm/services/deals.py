@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.concurrency import lock_for_update
+from core.money import format_rub
 from core.services import model_update
 from crm.models import (
     Activity,
@@ -143,7 +144,7 @@ def _payment(deal: Deal) -> Problems:
         return {}
     return {
         "payments": _("The invoice is not paid in full: %(paid)s of %(total)s received.")
-        % {"paid": deal.paid_amount, "total": deal.invoice_amount or 0}
+        % {"paid": format_rub(deal.paid_amount), "total": format_rub(deal.invoice_amount or 0)}
     }
 
 

@@ -26,6 +26,12 @@ def nav_active(context: template.Context, *url_names: str) -> str:
 
 
 @register.filter
+def has_tasks(user: User) -> bool:
+    """Everyone who works clients has tasks and their calendar (the service owner does not)."""
+    return bool(user.is_authenticated and user.reads_clients)
+
+
+@register.filter
 def uses_pipeline(user: User) -> bool:
     """Sellers and the head work the pipeline board."""
     return bool(user.is_authenticated and user.works_in_sales)

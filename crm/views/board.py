@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,10 +22,10 @@ from core.access import RoleRequiredMixin
 from core.exports import Column, xlsx_response
 from crm.filters import DealFilterSet
 from crm.forms.pipeline import BoardFilterForm, DealLoseForm, DealMoveForm
-from crm.models import Deal
+from crm.models import Deal, User
 from crm.models.deals import DealQuerySet
-from crm.rules.stages import ACTIVE_STAGES, OPEN_STAGES, ORDER, Stage
-from crm.selectors.pipeline import board_columns
+from crm.rules.stages import ACTIVE_STAGES, OPEN_STAGES, ORDER, Stage, move_targets
+from crm.selectors.pipeline import board_column_page, board_columns
 from crm.services.deals import MOVE_FIELDS, deal_lose, deal_move_stage
 
 CARDS_PER_COLUMN = 30
@@ -45,6 +46,42 @@ def filter_deals(deals: DealQuerySet, filters: BoardFilterForm) -> DealQuerySet:
     return DealFilterSet(params, queryset=deals).qs  # type: ignore[return-value]
 
 
+# The query string's own keys (paging), kept out of the filters' query that the links and the reload carry.
+PAGING_KEYS = ("open", "stage", "page")
+
+
+def filters_query(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    for key in PAGING_KEYS:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def open_pages(request: HttpRequest) -> dict[str, int]:
+    """`open=<stage>:<pages>` (repeated): the columns whose further pages the user had opened before a reload."""
+    pages: dict[str, int] = {}
+    for value in request.GET.getlist("open"):
+        stage, _sep, count = value.partition(":")
+        if stage in Stage.values and count.isdigit():
+            pages[stage] = min(int(count), 100)
+    return pages
+
+
+def _page_number(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and int(value) > 0 else 1
+
+
+def prepare_cards(deals: list[Deal], *, user: User, now: datetime) -> None:
+    """What a card shows besides the deal: days in its stage and the stages its "move to" menu offers."""
+    may_go_back = user.is_head
+    for deal in deals:
+        deal.days_in_stage = max(0, (now - deal.stage_changed_at).days)  # type: ignore[attr-defined]
+        deal.move_targets = [  # type: ignore[attr-defined]
+            (code, Stage(code).label)
+            for code in move_targets(deal.stage, lost_from_stage=deal.lost_from_stage, may_go_back=may_go_back)
+        ]
+
+
 class BoardView(PipelineRequiredMixin, TemplateView):
     template_name = "crm/pipeline/board.html"
 
@@ -54,25 +91,58 @@ class BoardView(PipelineRequiredMixin, TemplateView):
         now = timezone.now()
         filters = BoardFilterForm(self.request.GET or None, by=user)
         columns = board_columns(
-            deals=filter_deals(Deal.objects.visible_to(user), filters), now=now, per_column=CARDS_PER_COLUMN
+            deals=filter_deals(Deal.objects.visible_to(user), filters),
+            now=now,
+            per_column=CARDS_PER_COLUMN,
+            pages=open_pages(self.request),
         )
         for column in columns:
-            for deal in column.deals:
-                deal.days_in_stage = max(0, (now - deal.stage_changed_at).days)  # type: ignore[attr-defined]
+            prepare_cards(column.deals, user=user, now=now)
         context.update(
             filters=filters,
             columns=[c for c in columns if c.stage != Stage.LOST],
             lost=next(c for c in columns if c.stage == Stage.LOST),
             show_owner=user.sees_owners,
-            query=self.request.GET.urlencode(),
+            query=filters_query(self.request),
+            board_url=reverse("board"),
         )
         return context
 
 
 class BoardColumnsView(BoardView):
-    """Only the columns: the board reloads them after a move so the totals stay right."""
+    """Only the columns: the board reloads them after a move so the totals stay right (with `open`, the pages the
+    user had opened stay open)."""
 
     template_name = "crm/pipeline/_columns.html"
+
+
+class BoardColumnPageView(PipelineRequiredMixin, View):
+    """`?stage=&page=` (and the board's filters): the next page of one column's cards, for the column's "show all"
+    button; the answer also replaces the button (an htmx out-of-band swap) with the next one, or none."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = self.user
+        stage = request.GET.get("stage", "")
+        if stage not in Stage.values:
+            return HttpResponse(status=404)
+        now = timezone.now()
+        filters = BoardFilterForm(request.GET or None, by=user)
+        page = board_column_page(
+            deals=filter_deals(Deal.objects.visible_to(user), filters),
+            stage=stage,
+            page=_page_number(request.GET.get("page")),
+            now=now,
+            per_page=CARDS_PER_COLUMN,
+        )
+        prepare_cards(page.deals, user=user, now=now)
+        context = {
+            "page": page,
+            "shown": min(page.count, page.page * CARDS_PER_COLUMN),
+            "show_owner": user.sees_owners,
+            "query": filters_query(request),
+            "board_url": reverse("board"),
+        }
+        return TemplateResponse(request, "crm/pipeline/_column_page.html", context)
 
 
 def board_export_columns(now: datetime) -> list[Column]:

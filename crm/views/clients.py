@@ -39,7 +39,7 @@ from crm.forms.concurrency import REVISION, mark_stale
 from crm.forms.people import add_service_errors
 from crm.forms.stock import StockRequestForm
 from crm.models import Client, ContactPerson, Deal, StockRequest
-from crm.models.validators import validate_inn, validate_kpp
+from crm.models.validators import format_phone, validate_inn, validate_kpp
 from crm.selectors.clients import (
     CLIENT_SORTS,
     DEFAULT_CLIENT_SORT,
@@ -117,7 +117,7 @@ def client_columns(show_owner: bool) -> list[Column]:
         Column(gettext_lazy("Client"), lambda c: c.name, width=40),
         Column(gettext_lazy("INN"), lambda c: c.inn, width=14),
         Column(gettext_lazy("KPP"), lambda c: c.kpp, width=12),
-        Column(gettext_lazy("Phone"), lambda c: c.phone, width=16),
+        Column(gettext_lazy("Phone"), lambda c: format_phone(c.phone), width=16),
         Column(gettext_lazy("E-mail"), lambda c: c.email, width=24),
         Column(gettext_lazy("Region"), lambda c: c.region),
         Column(gettext_lazy("Segment"), lambda c: c.segment.name if c.segment else ""),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from core.http import user_of
+from core.panels import home_links
 from crm.models import Activity, Client, Deal, User
 from crm.views.myday import my_day_context
 
@@ -146,7 +147,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 context["managers"] = managers_overview(user, now)
             return context
         kind = dashboard_kind(user)
-        context["kind"] = kind
+        # Cards that lead to every page the role works in, with today's figures (core/panels.py HOME).
+        context.update(kind=kind, links=home_links(user=user, today=context["today"]))
         if kind == "department":
             context.update(pipeline_overview(user, now), show_owner=True, managers=managers_overview(user, now))
         if kind in ("department", "clients"):

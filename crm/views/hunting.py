@@ -27,6 +27,7 @@ from crm.forms.concurrency import REVISION, mark_stale
 from crm.forms.hunting import LongListEntryForm
 from crm.forms.people import add_service_errors
 from crm.models import DepartmentSettings, LongList, LongListEntry, User
+from crm.models.validators import format_phone
 from crm.selectors.hunting import entry_rows, long_list_page
 from crm.services.hunting import long_list_draft, long_list_entry_update
 
@@ -98,7 +99,7 @@ def long_list_columns() -> list[Column]:
         Column(gettext_lazy("No."), lambda e: e.rank, width=6),
         Column(gettext_lazy("Client"), lambda e: e.client.name, width=40),
         Column(gettext_lazy("INN"), lambda e: e.client.inn, width=14),
-        Column(gettext_lazy("Phone"), lambda e: e.client.phone, width=16),
+        Column(gettext_lazy("Phone"), lambda e: format_phone(e.client.phone), width=16),
         Column(gettext_lazy("Why on the list"), lambda e: e.get_reason_display(), width=28),
         Column(gettext_lazy("Turnover of the past 2 years"), lambda e: e.past_turnover, money=True),
         Column(gettext_lazy("Called"), lambda e: e.first_call_at),

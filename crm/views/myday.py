@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,9 +22,11 @@ from core.calendar import next_working_day
 from core.exports import Column, xlsx_response
 from core.http import AuthedHttpRequest, user_of
 from core.panels import MY_DAY, panels_for
+from core.params import or_none, parse_id
 from crm.forms.clients import CallLogForm
 from crm.forms.people import add_service_errors
 from crm.models import Activity, Client, Deal, DepartmentSettings, User
+from crm.models.validators import format_phone
 from crm.selectors.calendar import work_calendar
 from crm.selectors.clients import calls_due, my_day
 from crm.selectors.hunting import cold_call_widget
@@ -77,13 +79,25 @@ class CallLogView(LoginRequiredMixin, View):
             user = user_of(request)
             self.client_obj = get_object_or_404(Client.objects.visible_to(user), pk=kwargs["pk"])
             self.deals = Deal.objects.visible_to(user).open().filter(client=self.client_obj)
+            self.task = self.task_of(request, user)
         return super().dispatch(request, *args, **kwargs)
 
+    def task_of(self, request: HttpRequest, user: User) -> Activity | None:
+        """`?task=<id>`: the planned task of this client the call is made for (done when the call is saved)."""
+        if "task" not in request.GET:
+            return None
+        pk = or_none(parse_id, request.GET.get("task"))
+        planned = Activity.objects.visible_to(user).planned().filter(client=self.client_obj)
+        if pk is None:
+            raise Http404(_("No such task."))
+        return get_object_or_404(planned, pk=pk)
+
     def make_form(self, data: Any = None) -> CallLogForm:
+        task_deal = self.task.deal_id if self.task is not None else None
         initial = {
             "next_due_at": timezone.localtime(default_next_due(timezone.now())),
             "next_subject": _("Call back"),
-            "deal": self.request.GET.get("deal") or None,
+            "deal": self.request.GET.get("deal") or task_deal,
         }
         asks_stock = may_request_for(user_of(self.request), self.client_obj)
         return CallLogForm(data, deals=self.deals, asks_stock=asks_stock, initial=initial)
@@ -93,6 +107,7 @@ class CallLogView(LoginRequiredMixin, View):
         context = {
             "form": form,
             "client": self.client_obj,
+            "task": self.task,
             "action": self.request.get_full_path(),
             "next_url": safe_next(self.request, reverse("home")),
         }
@@ -117,13 +132,17 @@ class CallLogView(LoginRequiredMixin, View):
                     next_subject=data["next_subject"],
                     next_due_at=data["next_due_at"],
                     now=timezone.now(),
+                    task=self.task,
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc) or _("You may not work with this client."))
             else:
-                messages.success(request, _("The call is logged and the next task is planned."))
+                if self.task is not None:
+                    messages.success(request, _("The call is logged, the task is done and the next one is planned."))
+                else:
+                    messages.success(request, _("The call is logged and the next task is planned."))
                 target = safe_next(request, reverse("home"))
                 if data.get("ask_stock"):
                     stock_form = reverse("stock_request_create", args=[self.client_obj.pk])
@@ -153,7 +172,7 @@ class ActivityCompleteView(LoginRequiredMixin, View):
 CALLS_COLUMNS = [
     Column(gettext_lazy("Client"), lambda c: c.name, width=40),
     Column(gettext_lazy("INN"), lambda c: c.inn, width=14),
-    Column(gettext_lazy("Phone"), lambda c: c.phone, width=16),
+    Column(gettext_lazy("Phone"), lambda c: format_phone(c.phone), width=16),
     Column(gettext_lazy("Manager"), lambda c: str(c.owner) if c.owner else "", width=24),
     Column(gettext_lazy("Status"), lambda c: c.get_status_display()),
     Column(gettext_lazy("Months bought of the last 4"), lambda c: c.months_bought, width=12),

@@ -24,6 +24,7 @@ from core.http import user_of
 from crm.filters import UserFilterSet
 from crm.forms.people import TeamForm, UserCreateForm, UserFilterForm, UserUpdateForm, add_service_errors
 from crm.models import Team, User
+from crm.models.validators import format_phone
 from crm.services.people import (
     may_manage_admins,
     team_create,
@@ -169,7 +170,7 @@ class UserExportView(UserListView):
             Column(_("Role"), lambda u: u.get_role_display(), width=28),
             Column(_("Team"), lambda u: u.team.name if u.team else ""),
             Column(_("E-mail"), lambda u: u.email, width=26),
-            Column(_("Phone"), lambda u: u.phone),
+            Column(_("Phone"), lambda u: format_phone(u.phone)),
             Column(_("Active"), lambda u: _("yes") if u.is_active else _("no"), width=10),
             Column(_("Last login"), lambda u: u.last_login),
         ]

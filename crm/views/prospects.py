@@ -21,6 +21,7 @@ from core.http import user_of
 from crm.forms.people import add_service_errors
 from crm.forms.prospects import ProspectEntryForm, ProspectFileForm, ProspectListForm
 from crm.models import Client, Deal, DepartmentSettings, ProspectEntry, ProspectList, User
+from crm.models.validators import format_phone
 from crm.selectors.prospects import (
     list_entries,
     list_owner_choices,
@@ -144,7 +145,7 @@ class ProspectListExportView(ProspectsMixin, View):
         columns = [
             Column(gettext_lazy("Company"), lambda e: e.name, width=40),
             Column(gettext_lazy("INN"), lambda e: e.inn, width=14),
-            Column(gettext_lazy("Phone"), lambda e: e.phone, width=16),
+            Column(gettext_lazy("Phone"), lambda e: format_phone(e.phone), width=16),
             Column(gettext_lazy("E-mail"), lambda e: e.email, width=24),
             Column(gettext_lazy("Address"), lambda e: e.address, width=40),
             Column(gettext_lazy("Source"), lambda e: SOURCE_LABELS.get(e.source, "")),

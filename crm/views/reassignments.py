@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from core.access import RoleRequiredMixin
@@ -22,10 +22,17 @@ from core.exports import Column, xlsx_response
 from core.http import user_of
 from crm.filters import DECIDED, ReassignmentFilterSet
 from crm.forms.people import add_service_errors
-from crm.forms.reassignments import ExtendForm, QueueFilterForm, ReassignForm
-from crm.models import Deal, DepartmentSettings, Reassignment
-from crm.selectors.reassignments import attach_suggestions, clients_near_rule, queue_rows
-from crm.services.reassignments import reassignment_extend, reassignment_reassign
+from crm.forms.reassignments import BulkDecisionForm, ExtendForm, QueueFilterForm, ReassignForm
+from crm.models import Deal, DepartmentSettings, Reassignment, User
+from crm.selectors.reassignments import attach_suggestions, clients_near_rule, queue_rows, with_purchases
+from crm.services.reassignments import (
+    flags_extend_bulk,
+    flags_reassign_bulk,
+    flags_spread,
+    reassignment_extend,
+    reassignment_reassign,
+    sellers_by_load,
+)
 
 ROWS = 30
 
@@ -60,21 +67,38 @@ def decision_forms(flag: Reassignment, data: Any = None, which: str = "") -> dic
     }
 
 
+def rows_of(flags: QuerySet[Reassignment], user: User) -> QuerySet[Reassignment]:
+    """The flags with their facts and the client's last purchase and 12-month turnover, as the user sees them."""
+    rows = queue_rows(flags=flags, deals=Deal.objects.visible_to(user))
+    return with_purchases(rows, user=user, today=timezone.localdate())
+
+
 class ReassignmentQueueView(QueueAccessMixin, View):
-    """Flagged clients with their facts; the head reassigns (among the suggestions) or extends once."""
+    """Flagged clients with their facts; the head reassigns (among the suggestions) or extends once, one by one or
+    the selected ones at once from the bulk bar."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render_queue(request)
+
+    def render_queue(
+        self,
+        request: HttpRequest,
+        *,
+        bulk_form: BulkDecisionForm | None = None,
+        selected: frozenset[int] = frozenset(),
+        status_code: int = 200,
+    ) -> HttpResponse:
         user = self.user
         form, status, flags = filtered_flags(request)
-        page = Paginator(queue_rows(flags=flags, deals=Deal.objects.visible_to(user)), ROWS).get_page(
-            request.GET.get("page")
-        )
+        page = Paginator(rows_of(flags, user), ROWS).get_page(request.GET.get("page"))
         rows = list(page.object_list)
         decides = user.is_head and status == Reassignment.Status.PENDING
         if decides:
             attach_suggestions(rows)
             for row in rows:
                 row.forms = decision_forms(row)
+            if bulk_form is None:
+                bulk_form = BulkDecisionForm(sellers=list(sellers_by_load()))
         context = {
             "filters": form,
             "status": status,
@@ -85,8 +109,74 @@ class ReassignmentQueueView(QueueAccessMixin, View):
             "settings": DepartmentSettings.current(),
             "query": f"status={status}",
             "today": timezone.localdate(),
+            "bulk_form": bulk_form,
+            "selected": selected,
         }
-        return TemplateResponse(request, "crm/reassignments/queue.html", context)
+        return TemplateResponse(request, "crm/reassignments/queue.html", context, status=status_code)
+
+
+def _posted_ids(request: HttpRequest) -> list[int]:
+    try:
+        return sorted({int(value) for value in request.POST.getlist("flags")})
+    except ValueError:
+        raise Http404 from None
+
+
+class ReassignmentBulkView(ReassignmentQueueView):
+    """POST the selected flags (`flags`) and one bulk `action`: reassign, spread or extend. All or nothing: a refusal
+    shows the queue again with the selection, what was typed and, per client, why it cannot be done."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user = self.user
+        ids = _posted_ids(request)
+        flags = list(
+            Reassignment.objects.visible_to(user).filter(pk__in=ids).select_related("client", "owner").order_by("pk")
+        )
+        if len(flags) != len(ids):
+            raise Http404
+        if not user.is_head:
+            raise PermissionDenied(_("Only the sales head decides on the reassignment queue."))
+        form = BulkDecisionForm(request.POST, sellers=list(sellers_by_load()))
+        if form.is_valid():
+            now = timezone.now()
+            today = timezone.localdate(now)
+            reason = form.cleaned_data["reason"]
+            action = form.cleaned_data["action"]
+            try:
+                if action == BulkDecisionForm.REASSIGN:
+                    owner = form.chosen_owner
+                    done = flags_reassign_bulk(
+                        flags=flags, to_owner=owner, by=user, reason=reason, today=today, now=now
+                    )
+                    message = ngettext(
+                        "%(count)d client passed to a new manager: %(owner)s.",
+                        "%(count)d clients passed to a new manager: %(owner)s.",
+                        len(done),
+                    ) % {"count": len(done), "owner": owner}
+                elif action == BulkDecisionForm.SPREAD:
+                    done = flags_spread(
+                        flags=flags, managers=form.chosen_managers, by=user, reason=reason, today=today, now=now
+                    )
+                    takers = sorted({str(flag.new_owner) for flag in done})
+                    message = ngettext(
+                        "%(count)d client passed: %(owners)s.", "%(count)d clients passed: %(owners)s.", len(done)
+                    ) % {"count": len(done), "owners": ", ".join(takers)}
+                else:
+                    done = flags_extend_bulk(flags=flags, by=user, reason=reason, today=today, now=now)
+                    until = done[0].extended_until
+                    message = ngettext(
+                        "%(count)d client stays with its manager until %(day)s.",
+                        "%(count)d clients stay with their managers until %(day)s.",
+                        len(done),
+                    ) % {"count": len(done), "day": until.strftime("%d.%m.%Y") if until else ""}
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, message)
+                return redirect(reverse("reassignment_queue"))
+        return self.render_queue(request, bulk_form=form, selected=frozenset(ids), status_code=400)
 
 
 class ReassignmentDetailView(QueueAccessMixin, View):
@@ -94,8 +184,7 @@ class ReassignmentDetailView(QueueAccessMixin, View):
 
     def get_flag(self) -> Reassignment:
         user = self.user
-        flags = queue_rows(flags=Reassignment.objects.visible_to(user), deals=Deal.objects.visible_to(user))
-        flag = get_object_or_404(flags, pk=self.kwargs["pk"])
+        flag = get_object_or_404(rows_of(Reassignment.objects.visible_to(user), user), pk=self.kwargs["pk"])
         if user.is_head and flag.status == Reassignment.Status.PENDING:
             attach_suggestions([flag])
         return flag
@@ -178,6 +267,9 @@ QUEUE_COLUMNS = [
     Column(
         gettext_lazy("Last contact"), lambda f: timezone.localtime(f.last_contact).date() if f.last_contact else None
     ),
+    Column(gettext_lazy("Last purchase"), lambda f: f.last_purchase_on),
+    Column(gettext_lazy("Last purchase amount"), lambda f: f.last_purchase_amount, money=True),
+    Column(gettext_lazy("Turnover, 12 months"), lambda f: f.turnover_12m, money=True),
     Column(gettext_lazy("Deals and stages"), _deals_text, width=50),
     Column(gettext_lazy("Status"), lambda f: f.get_status_display(), width=16),
     Column(gettext_lazy("Extended until"), lambda f: f.extended_until),
@@ -191,7 +283,7 @@ class ReassignmentExportView(QueueAccessMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         _form, _status, flags = filtered_flags(request)
-        rows = queue_rows(flags=flags, deals=Deal.objects.visible_to(self.user))
+        rows = rows_of(flags, self.user)
         return xlsx_response(
             filename="reassignments", title=_("Reassignment queue"), columns=QUEUE_COLUMNS, rows=list(rows)
         )

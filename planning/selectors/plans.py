@@ -14,7 +14,15 @@ from core.money import money_div
 from crm.models import Client, DepartmentSettings, OwnershipChange, SaleLine, User
 from planning.filters import PlanFilterSet
 from planning.models import Plan, PlanLine
-from planning.rules.plans import PlanNumbers, gap_percent, gap_warning, window_months
+from planning.rules.plans import (
+    PlanNumbers,
+    compute_plan,
+    draft_target,
+    gap_percent,
+    gap_warning,
+    window_bounds,
+    window_months,
+)
 
 # Regular clients are asked each week for an order of 1/4 of their monthly plan (DOMAIN.md section 4).
 
@@ -150,4 +158,41 @@ def plan_numbers(settings: DepartmentSettings | None = None) -> PlanNumbers:
         gap_band_min=s.gap_band_min,
         gap_band_max=s.gap_band_max,
         cross_sell_cover=s.cross_sell_cover,
+    )
+
+
+@dataclass(frozen=True)
+class DefaultTarget:
+    target: Decimal
+    # Where it comes from: the last approved plan (its month), else A of the window rounded to thousands.
+    approved_month: date | None
+    average_monthly: Decimal
+
+
+def default_target(*, user: User, manager: User, month: date) -> DefaultTarget:
+    """The T a new plan of `manager` for `month` starts from: the target of his last approved plan before `month`,
+    else A of the month's window rounded half-up to whole thousands (the nightly draft's rule, DOMAIN.md section 4).
+    Reads the approved plans through visible_to(user); a fixed number of queries, whatever the history."""
+    month = month.replace(day=1)
+    last = (
+        Plan.objects.visible_to(user)
+        .filter(manager=manager, status=Plan.Status.APPROVED, month__lt=month)
+        .order_by("-month", "-version")
+        .values_list("month", "target")
+        .first()
+    )
+    numbers = plan_numbers()
+    months = window_months(month, numbers.window_months)
+    rows = plan_history_rows(
+        manager_ids=[manager.pk], start=months[0], end=window_bounds(month, numbers.window_months)[1], owned_on=month
+    )
+    history = compute_plan(
+        ((client_id, m, amount) for _manager, client_id, m, amount in rows),
+        months=months,
+        target=Decimal(0),
+        numbers=numbers,
+    )
+    target = draft_target(previous_target=last[1] if last else None, average_monthly=history.average_monthly)
+    return DefaultTarget(
+        target=target, approved_month=last[0] if last else None, average_monthly=history.average_monthly
     )

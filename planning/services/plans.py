@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.calendar import month_shift, month_start
-from core.money import to_money
+from core.money import format_rub, to_money
 from core.params import check_years
 from crm.models import ChangeLog, DepartmentSettings, User
 from crm.services.history import changelog_record
@@ -216,9 +216,29 @@ def plan_adjust(
     )
 
 
+def negative_gap_figures(plan: Plan) -> dict[str, str]:
+    """G and the figures it comes from (R, A, O, T), as the head reads them when he confirms a negative G."""
+    return {
+        "g": format_rub(plan.active_gap),
+        "r": format_rub(plan.regular_total),
+        "a": format_rub(plan.average_monthly),
+        "o": format_rub(plan.one_off),
+        "t": format_rub(plan.target),
+    }
+
+
+def negative_gap_confirmation(plan: Plan) -> str:
+    """The sentence the head ticks to approve a plan whose G is negative."""
+    return _(
+        "I confirm G = %(g)s (R = %(r)s, A = %(a)s, O = %(o)s, T = %(t)s): the regular clients and the one-off "
+        "part already exceed the target, no active sales are planned."
+    ) % negative_gap_figures(plan)
+
+
 @transaction.atomic
-def plan_approve(*, plan: Plan, by: User) -> Plan:
-    """The head approves a draft; the month's previously approved version becomes superseded."""
+def plan_approve(*, plan: Plan, by: User, confirm_negative_g: bool = False) -> Plan:
+    """The head approves a draft; the month's previously approved version becomes superseded. A draft whose G is
+    negative (R + O above T) is approved only with `confirm_negative_g`: else a field error and nothing written."""
     if not by.is_head:
         raise PermissionDenied(_("Only the sales head approves plans."))
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -226,6 +246,11 @@ def plan_approve(*, plan: Plan, by: User) -> Plan:
         return plan
     if plan.status != Plan.Status.DRAFT:
         raise ValidationError({"status": [_("This version was replaced by a newer one; approve the latest draft.")]})
+    if plan.active_gap < 0 and not confirm_negative_g:
+        message = _(
+            "G = %(g)s is negative (R = %(r)s, A = %(a)s, O = %(o)s, T = %(t)s): confirm it to approve the plan."
+        ) % negative_gap_figures(plan)
+        raise ValidationError({"confirm_negative_g": [message]})
     now = timezone.now()
     Plan.objects.filter(manager_id=plan.manager_id, month=plan.month, status=Plan.Status.APPROVED).update(
         status=Plan.Status.SUPERSEDED, updated_at=now

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,9 +21,15 @@ from core.http import user_of
 from core.params import or_none, parse_month
 from crm.forms.people import add_service_errors
 from crm.models import DepartmentSettings, User
-from planning.forms.plans import PlanAdjustForm, PlanGenerateForm
+from planning.forms.plans import PlanAdjustForm, PlanApproveForm, PlanGenerateForm
 from planning.models import Plan
-from planning.selectors.plans import plan_explained, plan_month_rows, plan_versions, plans_with_lines
+from planning.selectors.plans import (
+    default_target,
+    plan_explained,
+    plan_month_rows,
+    plan_versions,
+    plans_with_lines,
+)
 from planning.services.plans import may_generate_for, plan_adjust, plan_approve, plan_generate
 
 
@@ -48,6 +54,26 @@ def plannable_for(user: User) -> list[User]:
     return [seller for seller in visible_sellers(user) if may_generate_for(user, seller, settings=settings)]
 
 
+def chosen_manager(value: str | None, user: User, managers: list[User]) -> User | None:
+    """The manager the new plan is for: `?manager=<id>` among those the user may plan for, else the user himself
+    (a team lead), else the only one; None when it is the head's choice still to make."""
+    by_pk = {m.pk: m for m in managers}
+    if value and value.isdigit() and int(value) in by_pk:
+        return by_pk[int(value)]
+    if user.pk in by_pk:
+        return by_pk[user.pk]
+    return managers[0] if len(managers) == 1 else None
+
+
+def plan_form_initial(*, user: User, managers: list[User], month: date, manager: User | None) -> dict[str, Any]:
+    """The new plan's month (the one shown, by default next month) and, once the manager is known, its T: his last
+    approved target, else A rounded to thousands."""
+    initial: dict[str, Any] = {"month": month, "manager": manager.pk if manager else None}
+    if manager is not None:
+        initial["target"] = default_target(user=user, manager=manager, month=month).target
+    return initial
+
+
 class PlanListView(PlansMixin, View):
     template_name = "planning/plans/plan_list.html"
 
@@ -57,7 +83,8 @@ class PlanListView(PlansMixin, View):
         user = self.user
         managers = plannable_for(user)
         if form is None:
-            initial = {"month": month, "manager": user.pk if user.is_seller else None}
+            manager = chosen_manager(request.GET.get("manager"), user, managers)
+            initial = plan_form_initial(user=user, managers=managers, month=month, manager=manager)
             form = PlanGenerateForm(initial=initial, managers=managers)
         context = {
             "month": month,
@@ -66,6 +93,7 @@ class PlanListView(PlansMixin, View):
             "rows": plan_month_rows(user=user, month=month),
             "form": form,
             "may_approve": user.is_head,
+            "may_plan": {m.pk for m in managers},
         }
         return TemplateResponse(request, self.template_name, context, status=status)
 
@@ -82,11 +110,14 @@ class PlanGenerateView(PlanListView):
         month = chosen_month(request.POST.get("month"), timezone.localdate())
         if form.is_valid():
             data = form.cleaned_data
+            target = data["target"]
+            if target is None:
+                target = default_target(user=user, manager=data["manager"], month=data["month"]).target
             try:
                 plan = plan_generate(
                     manager=data["manager"],
                     month=data["month"],
-                    target=data["target"],
+                    target=target,
                     by=user,
                     one_off_share=data["one_off_share"],
                     active_existing_share=data["active_existing_share"],
@@ -156,13 +187,32 @@ class PlanAdjustView(PlanDetailView):
 
 
 class PlanApproveView(PlanDetailView):
-    http_method_names = ["post"]
+    """Approve a draft. A draft whose G is negative first shows its figures and the sentence to tick (GET, or a
+    POST without the tick: 400 with the field error, nothing written)."""
+
+    http_method_names = ["get", "post"]
+    template_name = "planning/plans/plan_approve.html"
+
+    def render_confirm(self, request: HttpRequest, form: PlanApproveForm, status: int = 200) -> HttpResponse:
+        if not self.user.is_head:
+            raise PermissionDenied(_("Only the sales head approves plans."))
+        context = {"plan": self.plan, "form": form, "explained": plan_explained(self.plan)}
+        return TemplateResponse(request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.render_confirm(request, PlanApproveForm(plan=self.plan))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        try:
-            plan_approve(plan=self.plan, by=self.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The plan is approved."))
-        return redirect("plan_detail", pk=self.plan.pk)
+        form = PlanApproveForm(request.POST, plan=self.plan)
+        if form.is_valid():
+            try:
+                plan_approve(plan=self.plan, by=self.user, confirm_negative_g=form.cleaned_data["confirm_negative_g"])
+            except ValidationError as exc:
+                if "confirm_negative_g" not in getattr(exc, "error_dict", {}):
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect("plan_detail", pk=self.plan.pk)
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The plan is approved."))
+                return redirect("plan_detail", pk=self.plan.pk)
+        return self.render_confirm(request, form, status=400)

@@ -150,12 +150,33 @@ CELERY_BEAT_SCHEDULE = {
         "task": "salesdept.tasks.run_nightly_task",
         "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=2, minute=30),
     },
+    # The managers' morning e-mail (crm/services/digest.py), in CELERY_TIMEZONE: the department's time zone.
+    "morning-digest": {
+        "task": "crm.tasks.morning_digest_task",
+        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=8, minute=30),
+    },
     # The VIP problem register's daily e-mail to the VIP head and the service owner, at 18:00 department time.
     "vip_daily_report": {
         "task": "vip.tasks.send_daily_report_task",
         "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=18, minute=0),
     },
 }
+
+# E-mail (the morning digest). EMAIL_URL as django-environ reads it: smtp+tls://user:password@host:587 (STARTTLS),
+# smtp+ssl://user:password@host:465, smtp://host:25; the default console backend prints the mail instead of sending.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_HOST = EMAIL_CONFIG.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = EMAIL_CONFIG.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = EMAIL_CONFIG.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = EMAIL_CONFIG.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(EMAIL_CONFIG.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = bool(EMAIL_CONFIG.get("EMAIL_USE_SSL", False))
+# A mail server that does not answer must not hold a worker for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CRM <crm@localhost>")
+# Where the site is reached from outside: the links in e-mails are absolute and start with it.
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -8,6 +8,7 @@
   var modalContent = document.getElementById("move-modal-content");
   var errorBox = document.getElementById("move-error");
   var pending = null; // {item, from, oldIndex, done}: the dragged card, to put back if the move does not happen
+  var menuCard = null; // the card whose "move to" menu sent the move: its error shows in it, its menu gets focus back
 
   function csrfToken() {
     try {
@@ -30,15 +31,26 @@
     });
   }
 
-  function showError(message) {
-    if (!errorBox) { window.alert(message); return; }
+  // The refusal shows next to the card it is about (the board does not scroll away); a drag's also in the alert above.
+  function showError(message, card, onlyCard) {
+    var box = card && card.querySelector("[data-card-error]");
+    if (box) {
+      box.textContent = message;
+      box.classList.remove("d-none");
+    }
+    if (box && onlyCard) { return; }
+    if (!errorBox) { if (!box) { window.alert(message); } return; }
     errorBox.querySelector(".move-error-text").textContent = message;
     errorBox.classList.remove("d-none");
-    errorBox.scrollIntoView({ block: "nearest" });
+    if (!box) { errorBox.scrollIntoView({ block: "nearest" }); }
   }
 
   function hideError() {
     if (errorBox) { errorBox.classList.add("d-none"); }
+    document.querySelectorAll("[data-card-error]").forEach(function (box) {
+      box.textContent = "";
+      box.classList.add("d-none");
+    });
   }
 
   function modal() {
@@ -63,16 +75,60 @@
     }
   }
 
+  // Where the user was: the page's and the board's scroll, each column's scroll and how many pages it shows.
+  function boardState() {
+    var state = { x: window.scrollX, y: window.scrollY, left: 0, lists: {}, open: [] };
+    var row = board.querySelector(".board");
+    if (row) { state.left = row.scrollLeft; }
+    board.querySelectorAll(".board-cards[data-stage]").forEach(function (list) {
+      state.lists[list.getAttribute("data-stage")] = list.scrollTop;
+    });
+    board.querySelectorAll(".board-column-more[data-pages]").forEach(function (more) {
+      var pages = parseInt(more.getAttribute("data-pages"), 10) || 1;
+      if (pages > 1) { state.open.push(more.id.replace(/^more-/, "") + ":" + pages); }
+    });
+    return state;
+  }
+
+  function restoreState(state) {
+    var row = board.querySelector(".board");
+    if (row) { row.scrollLeft = state.left; }
+    board.querySelectorAll(".board-cards[data-stage]").forEach(function (list) {
+      var top = state.lists[list.getAttribute("data-stage")];
+      if (top) { list.scrollTop = top; }
+    });
+    window.scrollTo(state.x, state.y);
+  }
+
+  // After a move the board reloads its columns (the counts and totals come from the server) and stays where it was.
   function refreshColumns() {
+    var state = boardState();
     var url = board.getAttribute("data-columns-url");
+    var extra = state.open.map(function (value) { return "open=" + encodeURIComponent(value); }).join("&");
+    if (extra) { url += (url.indexOf("?") === -1 ? "?" : "&") + extra; }
+    var focusId = menuCard ? menuCard.getAttribute("data-deal-id") : null;
+    menuCard = null;
+    board.style.minHeight = board.offsetHeight + "px"; // no jump while the columns are replaced
     board.classList.add("is-busy");
     fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (response) { return response.text(); })
       .then(function (html) {
         board.innerHTML = html;
+        if (window.htmx) { window.htmx.process(board); }
         initSortables();
+        restoreState(state);
+        if (focusId) {
+          var menu = board.querySelector("[data-deal-id='" + focusId + "'] select[name=stage]");
+          if (menu) {
+            menu.focus({ preventScroll: true });
+            menu.scrollIntoView({ block: "nearest", inline: "nearest" });
+          }
+        }
       })
-      .finally(function () { board.classList.remove("is-busy"); });
+      .finally(function () {
+        board.classList.remove("is-busy");
+        board.style.minHeight = "";
+      });
   }
 
   // One answer of the move endpoint, from a drop, a button or the small form.
@@ -94,8 +150,11 @@
     } else {
       var open = modal();
       if (open && modalEl.classList.contains("show")) { open.hide(); }
+      var card = menuCard || (pending && pending.item);
       snapBack();
-      showError(answer.message || "");
+      showError(answer.message || "", card, Boolean(menuCard));
+      var menu = card && card.querySelector("select[name=stage]");
+      if (menuCard && menu) { menu.focus({ preventScroll: true }); }
     }
   }
 
@@ -103,6 +162,8 @@
     if (event.to === event.from) { return; }
     var item = event.item;
     pending = { item: item, from: event.from, oldIndex: event.oldIndex, done: false };
+    menuCard = null;
+    hideError();
     var body = new FormData();
     body.append("stage", event.to.getAttribute("data-stage"));
     postMove(item.getAttribute("data-move-url"), body).then(handleAnswer, function () {
@@ -121,6 +182,8 @@
         ghostClass: "sortable-ghost",
         chosenClass: "sortable-chosen",
         sort: false,
+        filter: ".deal-card-move",
+        preventOnFilter: false,
         forceFallback: true,
         fallbackTolerance: 3,
         onEnd: onDrop
@@ -133,6 +196,8 @@
     modalEl.addEventListener("hidden.bs.modal", function () {
       snapBack();
       modalContent.innerHTML = "";
+      var menu = menuCard && menuCard.querySelector("select[name=stage]");
+      if (menu) { menu.focus({ preventScroll: true }); }
     });
   }
 
@@ -143,9 +208,21 @@
       postMove(form.action, new FormData(form)).then(handleAnswer);
     } else if (form.matches && form.matches("form[data-move-trigger]")) {
       event.preventDefault();
+      var stage = form.querySelector("select[name=stage]");
+      if (stage && !stage.value) { stage.focus(); return; }
       pending = null;
       hideError();
+      menuCard = form.closest(".deal-card");
       postMove(form.action, new FormData(form)).then(handleAnswer);
+    }
+  });
+
+  // Enter on a card's "move to" list sends the move, as the button next to it does.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key === "Enter" && target.matches && target.matches(".deal-card-move select[name=stage]")) {
+      event.preventDefault();
+      if (target.form.requestSubmit) { target.form.requestSubmit(); } else { target.form.submit(); }
     }
   });
 

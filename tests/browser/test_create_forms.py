@@ -6,8 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import Page, expect
 
+from core.names import genitive
 from crm.models import Client, Deal
 from tests.browser import block_other_hosts, browser_context_args, browser_type_launch_args, log_in  # noqa: F401
 from tests.crm.factories import KNOWN_GOOD_INNS, ProductFactory
@@ -36,16 +38,19 @@ def test_a_manager_adds_a_client_a_contact_and_a_deal_with_two_products(
     page.locator("[data-testid=client-form] button[type=submit]").click()
     expect(page.get_by_role("heading", name="ООО «Гранит»")).to_be_visible()
     created = Client.objects.get()
-    assert created.owner == manager
+    assert (created.owner, created.phone) == (manager, "+74955810283")  # stored in E.164, shown nationally
+    expect(page.get_by_role("link", name="+7 495 581-02-83")).to_have_attribute("href", "tel:+74955810283")
 
     # A second client with the same INN: the lookup says whose client it is before saving, and so does the save.
     page.goto(live_server.url + reverse("client_create"))
     page.fill("#id_name", "ООО «Гранит-2»")
     page.fill("#id_inn", KNOWN_GOOD_INNS[0])
-    expect(page.get_by_test_id("inn-taken")).to_contain_text(str(manager))
+    with translation.override("ru"):
+        holder = genitive(manager)  # «уже клиент у Ивана Петрова»
+    expect(page.get_by_test_id("inn-taken")).to_contain_text(holder)
     expect(page.get_by_test_id("inn-taken-card")).to_be_visible()
     page.locator("[data-testid=client-form] button[type=submit]").click()
-    expect(page.locator("#id_inn_errors")).to_contain_text(str(manager))
+    expect(page.locator("#id_inn_errors")).to_contain_text(holder)
     expect(page.locator("#id_name")).to_have_value("ООО «Гранит-2»")
     assert Client.objects.count() == 1
 

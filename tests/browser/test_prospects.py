@@ -5,8 +5,10 @@ import os
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import Page, expect
 
+from core.names import genitive
 from crm.models import Client
 from crm.models.validators import normalize_name
 from crm.services.prospects import prospect_list_create
@@ -50,7 +52,9 @@ def test_a_manager_builds_a_list_sees_who_works_a_company_and_claims_a_free_one(
     page.get_by_test_id("prospect-entry-add").click()
     taken = page.locator("[data-testid=prospect-entry][data-check=taken]")
     expect(taken).to_have_count(1)
-    expect(taken.get_by_test_id("prospect-worked-by")).to_contain_text(str(other_manager))
+    with translation.override("ru"):
+        worked_by = genitive(other_manager)  # «В работе у Ивана Петрова»
+    expect(taken.get_by_test_id("prospect-worked-by")).to_contain_text(worked_by)
 
     form = page.get_by_test_id("prospect-entry-form")
     form.locator("input[name=name]").fill("Ничья")

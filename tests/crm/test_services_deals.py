@@ -310,7 +310,8 @@ def test_partial_payments_add_up_until_the_invoice_is_paid_in_full(manager):
     deal_register_payment(deal=deal, amount=Decimal("200000"), paid_on=date(2026, 11, 10), by=manager)
     with pytest.raises(ValidationError) as exc:
         deal_move_stage(deal=deal, to_stage=Stage.FULFILMENT, by=manager, now=NOW)
-    assert "200000" in exc.value.message_dict["payments"][0]
+    message = exc.value.message_dict["payments"][0]
+    assert "200\u00a0000,00\u00a0₽" in message and "480\u00a0000,00\u00a0₽" in message  # money as a user reads it
 
     deal_register_payment(deal=deal, amount=Decimal("280000"), paid_on=date(2026, 11, 12), by=manager)
     moved = deal_move_stage(deal=deal, to_stage=Stage.FULFILMENT, by=manager, now=NOW)

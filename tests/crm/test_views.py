@@ -143,7 +143,7 @@ def test_a_manager_home_is_my_day_counting_only_own_work_and_never_another_manag
     html = response.content.decode()
     assert "Моя без задачи" in html and "Моя позвонить" in html and "Сегодня встреча" in html
     assert "Чужая" not in html
-    assert "200\u00a0000,00\u00a0₽" in html
+    assert "200\u00a0000\u00a0₽" in html  # a total: whole roubles
 
 
 def test_a_team_lead_home_is_my_day_for_the_team_and_not_other_teams(client, team_lead, manager, other_manager):
@@ -355,15 +355,15 @@ def render(source, **context):
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (Decimal("1234567.5"), "1\u00a0234\u00a0567,50\u00a0₽"),
-        (Decimal("0.005"), "0,01\u00a0₽"),
-        (1000, "1\u00a0000,00\u00a0₽"),
-        (Decimal("-950.1"), "-950,10\u00a0₽"),
-        (None, ""),
-        ("not a number", ""),
+        (Decimal("1234567.5"), "1\u00a0234\u00a0568\u00a0₽"),
+        (Decimal("0.005"), "0\u00a0₽"),
+        (1000, "1\u00a0000\u00a0₽"),
+        (Decimal("-950.1"), "-950\u00a0₽"),
+        (None, "—"),
+        ("not a number", "—"),
     ],
 )
-def test_the_money_filter_writes_roubles_russian_style(value, expected):
+def test_the_money_filter_writes_whole_roubles_russian_style(value, expected):
     assert render("{{ value|money }}", value=value) == expected
 
 

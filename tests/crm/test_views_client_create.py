@@ -2,7 +2,9 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from core.names import genitive
 from crm.models import ChangeLog, Client, OwnershipChange
 from tests.crm.factories import KNOWN_GOOD_INNS, ClientFactory, SegmentFactory, UserFactory
 
@@ -98,7 +100,8 @@ def test_a_duplicate_inn_on_save_names_the_manager_whose_client_it_is_and_keeps_
 
     errors = response.context["form"].errors["inn"]
     assert response.status_code == 400
-    assert str(other_manager) in errors[0] and "Ромашка-старая" in errors[0]
+    with translation.override("ru"):
+        assert genitive(other_manager) in errors[0] and "Ромашка-старая" in errors[0]  # «уже клиент у Ивана Петрова»
     assert "client_unique_inn_kpp" not in response.content.decode()
     assert response.context["form"]["name"].value() == "Моя Ромашка"
     assert Client.objects.count() == 1
@@ -168,7 +171,8 @@ def test_the_lookup_names_the_manager_of_a_taken_inn_and_links_a_card_only_when_
     client.force_login(head)
     seen_by_head = check(client, inn=INN)
 
-    assert str(other_manager) in seen_by_manager.context["duplicate"][0]
+    with translation.override("ru"):
+        assert genitive(other_manager) in seen_by_manager.context["duplicate"][0]
     assert seen_by_manager.context["card"] is None
     assert b'data-testid="inn-taken"' in seen_by_manager.content
     assert seen_by_head.context["card"] == taken.pk

@@ -260,7 +260,7 @@ def test_the_card_shows_details_contacts_sales_deals_activities_and_history(clie
     for text in ("770701001", "Монтажники", "Иван Директоров", "Поставка камер", "Правило трёх месяцев"):
         assert text in html, text
     assert f'href="{reverse("deal_detail", args=[deal.pk])}"' in html
-    assert "350\u00a0000,00\u00a0₽" in html
+    assert "350\u00a0000\u00a0₽" in html  # a deal in the card's list: whole roubles
     assert 'id="client-sales-data"' in html and "/static/js/client_card.js" in html
     assert "/static/vendor/echarts/echarts.min.js" in html
     assert any(item["after"] == "A" for row in response.context["changes"] for item in row["items"])
@@ -383,7 +383,7 @@ def test_the_card_print_view_is_an_a4_sheet_with_the_sales_table(client, manager
     html = response.content.decode()
     assert response.status_code == 200
     assert 'class="print-page"' in html and "navbar" not in html
-    assert "4\u00a0321,00\u00a0₽" in html
+    assert "4\u00a0321\u00a0₽" in html  # a month's sales: a total
     assert 'data-testid="contact-form"' not in html
 
 
@@ -466,3 +466,23 @@ def test_the_service_owner_is_refused_the_client_list_and_its_export(client, ser
     assert client.get(reverse("client_list")).status_code == 403
     assert client.get(reverse("client_list_print")).status_code == 403
     assert client.get(reverse("client_export")).status_code == 403
+
+
+def test_phones_read_nationally_on_the_card_the_list_the_search_and_the_export_and_dial_in_e164(client, manager):
+    own = ClientFactory(owner=manager, name="ООО «Телефон»", normalized_name="телефон", phone="+74955810283")
+    ContactFactory(client=own, full_name="Пётр Закупкин", mobile="+79161234567")
+    client.force_login(manager)
+
+    card = client.get(reverse("client_detail", args=[own.pk])).content.decode()
+    listed = client.get(reverse("client_list")).content.decode()
+    found = client.get(reverse("search_dropdown"), {"q": "8 (495) 581-02-83"}, HTTP_HX_REQUEST="true")
+    sheet = load_workbook(BytesIO(client.get(reverse("client_export")).content)).active
+
+    assert '<a href="tel:+74955810283">+7 495 581-02-83</a>' in card
+    assert 'href="tel:+79161234567">+7 916 123-45-67</a>' in card
+    assert "+7 495 581-02-83" in listed and "+74955810283" not in listed
+    assert "+7 495 581-02-83" in found.content.decode()
+    # The export reads as the page does (a leading + gets inert_text's apostrophe, so no spreadsheet runs it).
+    assert "'+7 495 581-02-83" in [cell.value for cell in sheet[2]]
+    own.refresh_from_db()
+    assert own.phone == "+74955810283"  # stored in E.164

@@ -541,7 +541,8 @@ def test_the_review_figures_equal_the_selectors(client, head, manager, other_man
     assert list(shown.week_by_day) == [monday + timedelta(days=n) for n in range(7)]
     assert shown.week_by_day[today] == Decimal("300000") == sum(shown.week_by_day.values())
     html = response.content.decode()
-    assert "250\u00a0000,00\u00a0₽" in html and "300\u00a0000,00\u00a0₽" in html
+    # Totals in whole roubles, a day's expected payments to the kopeck.
+    assert "250\u00a0000\u00a0₽" in html and "300\u00a0000\u00a0₽" in html and "300\u00a0000,00\u00a0₽" in html
     charts = response.context["charts"]
     assert sum(charts["payments"]["amounts"]) == float(expected.month_total) == 300000.0
 

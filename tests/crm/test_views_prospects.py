@@ -9,9 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 from openpyxl import load_workbook
 
+from core.names import genitive
 from crm.models import Client, Deal, ProspectEntry, ProspectList
 from crm.models.validators import normalize_name
 from crm.rules.stages import Stage
@@ -107,7 +109,8 @@ def test_the_list_page_strikes_off_an_entry_another_manager_works_showing_who(cl
     html = response.content.decode()
     assert response.status_code == 200
     assert "<s>Чужая</s>" in html
-    assert str(other_manager) in html
+    with translation.override("ru"):
+        assert f"В работе у {escape(genitive(other_manager))}" in html  # «В работе у Ивана Петрова»
     assert 'data-check="taken"' in html
 
 

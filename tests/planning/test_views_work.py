@@ -112,7 +112,7 @@ def test_plan_work_page_shows_weekly_targets_calls_and_the_funnel(client, manage
     assert html.count('data-testid="regular-row"') == 2
     assert html.count('data-testid="funnel-row"') == 4
     assert html.count('data-testid="calls">1 / 2<') == 2
-    assert "2\xa0500,00" in html and "10\xa0000,00" in html
+    assert "2\xa0500\xa0₽" in html and "10\xa0000\xa0₽" in html  # weekly targets: whole roubles
 
 
 def test_head_without_a_manager_is_asked_to_choose_and_sees_anyones_plan(client, head, manager):
@@ -298,10 +298,10 @@ def test_my_day_and_the_review_show_the_plan_fact_widget(client, manager, head):
     SaleLineFactory(client=ClientFactory(owner=manager), date=timezone.localdate(), amount=Decimal("4321"))
     client.force_login(manager)
     html = client.get(reverse("home")).content.decode()
-    assert 'data-testid="plan-fact-widget"' in html and "4\xa0321,00" in html
+    assert 'data-testid="plan-fact-widget"' in html and "4\xa0321\xa0₽" in html
     client.force_login(head)
     html = client.get(reverse("pipeline_review")).content.decode()
-    assert 'data-testid="plan-fact-widget"' in html and "300\xa0000,00" in html
+    assert 'data-testid="plan-fact-widget"' in html and "300\xa0000\xa0₽" in html
 
 
 @pytest.mark.parametrize("url_name", ["plan_fact", "pipeline_review"])

@@ -84,3 +84,50 @@ def test_the_demo_department_gets_default_pay_schemes_its_head_can_edit(db):
     manager = PayScheme.objects.get(role="manager")
     assert sum(k.weight for k in manager.kpis.all()) == 100
     assert [t.fulfilment_percent for t in manager.thresholds.all()] == [80, 90, 100]
+
+
+@pytest.mark.django_db
+def test_seed_demo_runs_the_nightly_jobs_for_the_1st_and_for_today_so_the_first_login_finds_figures():
+    from datetime import date
+
+    from crm.models import LongList, Reassignment
+    from planning.models import Plan
+    from salesdept.models import NightlyJobRun, NightlyRun
+
+    output = seed()
+
+    november = date(2026, 11, 1)
+    assert sorted(NightlyRun.objects.values_list("as_of", flat=True)) == [november, date(2026, 11, 23)]
+    assert not NightlyJobRun.objects.exclude(status=NightlyJobRun.Status.OK).exists()
+    # The monthly part ran on the 1st: every seller has the month's plan draft and long list.
+    sellers = User.objects.sellers().count()
+    # ... and the demo head approved them, so plan/fact and pay read a target at the first login.
+    assert Plan.objects.filter(month=november, status=Plan.Status.APPROVED).count() == sellers > 0
+    assert not Plan.objects.filter(month=november, status=Plan.Status.DRAFT).exists()
+    assert set(Plan.objects.values_list("approved_by__username", flat=True)) == {"head"}
+    assert LongList.objects.filter(month=november).count() == sellers
+    monthly = NightlyJobRun.objects.filter(monthly_for=november).values_list("name", flat=True)
+    assert sorted(monthly) == ["long_lists_draft", "plan_drafts_generate"]
+    # Today's run flagged the clients the 3-month rule catches: the head's queue is not empty.
+    assert Reassignment.objects.filter(status=Reassignment.Status.PENDING).exists()
+    assert "Ночные задания за 01.11.2026:" in output
+    assert "Ночные задания за 23.11.2026:" in output
+    assert "plan_drafts_generate: drafted=" in output
+    assert f"планы на 11.2026 утверждены руководителем: {sellers}" in output
+    # Plan/fact of the month has a plan and a fact to compare at the first login.
+    from planning.selectors.factual import plan_fact_widget
+
+    series = plan_fact_widget(user=User.objects.get(username="head"), today=date(2026, 11, 23))
+    assert series is not None
+    assert series.target > 0
+    assert series.fact > 0
+
+
+@pytest.mark.django_db
+def test_seed_demo_on_a_1st_runs_the_nightly_jobs_once():
+    from salesdept.models import NightlyRun
+
+    out = StringIO()
+    call_command("seed_demo", "--clients", "30", "--as-of", "2026-12-01", stdout=out)
+    assert list(NightlyRun.objects.values_list("as_of", flat=True)) == [__import__("datetime").date(2026, 12, 1)]
+    assert out.getvalue().count("Ночные задания за") == 1

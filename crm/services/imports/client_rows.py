@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from crm.models import Client, MarketSegment, User
@@ -72,11 +74,23 @@ STATUS_WORDS = {
 }
 
 
+def _key(word: str) -> str:
+    return " ".join(word.lower().replace("ё", "е").split())
+
+
 def _choices(choices: Any, words: dict[str, str]) -> dict[str, str]:
-    mapping = {str(value).lower(): value for value, _label in choices.choices}
-    mapping.update({str(label).lower(): value for value, label in choices.choices})
-    mapping.update(words)
+    """What a user may type for a choice column: the code, the label in every language the site speaks (any case,
+    е for ё) and the usual synonyms."""
+    mapping = {_key(str(value)): value for value in choices.values}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            mapping.update({_key(str(label)): value for value, label in choices.choices})
+    mapping.update({_key(word): value for word, value in words.items()})
     return mapping
+
+
+def _quoted(labels: Any) -> str:
+    return ", ".join(f"«{label}»" for label in labels)
 
 
 def client_key(inn: str, kpp: str, normalized_name: str, phone: str) -> tuple[str, ...]:
@@ -113,26 +127,32 @@ class ClientRows:
     owners: dict[int, tuple[User, date]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.segments = {name.lower(): pk for pk, name in MarketSegment.objects.values_list("pk", "name")}
-        self.sources = _choices(Client.Source, SOURCE_WORDS)
-        self.channels = _choices(Client.Channel, CHANNEL_WORDS)
-        self.categories = _choices(Client.Category, CATEGORY_WORDS)
-        self.statuses = _choices(Client.Status, STATUS_WORDS)
+        self.segments = {_key(name): pk for pk, name in MarketSegment.objects.values_list("pk", "name")}
+        self.segment_names = list(MarketSegment.objects.order_by("name").values_list("name", flat=True)[:21])
+        self.mappings = {
+            "source": _choices(Client.Source, SOURCE_WORDS),
+            "channel": _choices(Client.Channel, CHANNEL_WORDS),
+            "category": _choices(Client.Category, CATEGORY_WORDS),
+            "status": _choices(Client.Status, STATUS_WORDS),
+        }
 
     def _cell(self, values: list[Any], name: str) -> str:
         position = self.columns.index.get(name)
         return text(values[position]) if position is not None else ""
 
-    def _choice(self, values: list[Any], name: str, mapping: dict[str, str], errors: dict[str, list[str]]) -> str:
+    def _choice(self, values: list[Any], name: str, choices: Any, errors: dict[str, list[str]]) -> str:
         raw = self._cell(values, name)
         if not raw:
             return ""
-        value = mapping.get(raw.lower().replace("ё", "е"))
+        value = self.mappings[name].get(_key(raw))
         if value is None:
-            allowed = ", ".join(sorted(set(mapping.values())))
-            errors[name] = [_("%(value)s is not one of: %(allowed)s.") % {"value": raw, "allowed": allowed}]
+            # The labels the user reads in the client form, in the language of the page, not the stored codes.
+            errors[name] = [
+                _("Unknown value “%(value)s”: use one of %(allowed)s.")
+                % {"value": raw, "allowed": _quoted(label for _code, label in choices.choices)}
+            ]
             return ""
-        return value
+        return str(value)
 
     def _owner(self, values: list[Any], errors: dict[str, list[str]]) -> User | None:
         """The same rules as `client_create`: a seller owns what he adds; only the head gives clients away."""
@@ -181,14 +201,20 @@ class ClientRows:
         segment_id = None
         segment = self._cell(values, "segment")
         if segment:
-            segment_id = self.segments.get(segment.lower())
-            if segment_id is None:
+            segment_id = self.segments.get(_key(segment))
+            if segment_id is None and self.segment_names:
+                allowed = _quoted(self.segment_names[:20]) + (", …" if len(self.segment_names) > 20 else "")
+                errors["segment"] = [
+                    _("Unknown market segment “%(value)s”: use one of %(allowed)s.")
+                    % {"value": segment, "allowed": allowed}
+                ]
+            elif segment_id is None:
                 errors["segment"] = [_("Market segment %(value)s not found.") % {"value": segment}]
         choices = {
-            "source": self._choice(values, "source", self.sources, errors),
-            "channel": self._choice(values, "channel", self.channels, errors),
-            "category": self._choice(values, "category", self.categories, errors),
-            "status": self._choice(values, "status", self.statuses, errors) or Client.Status.PROSPECT,
+            "source": self._choice(values, "source", Client.Source, errors),
+            "channel": self._choice(values, "channel", Client.Channel, errors),
+            "category": self._choice(values, "category", Client.Category, errors),
+            "status": self._choice(values, "status", Client.Status, errors) or Client.Status.PROSPECT,
         }
         if not self.importer.is_head:
             # As on every other path (crm.services.clients): the category is the head's, the status the nightly's.

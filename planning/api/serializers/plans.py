@@ -106,3 +106,8 @@ class PlanGenerateSerializer(serializers.Serializer):
     # Without them, the lower ends of the head's ranges (20 per cent and 1/2 by default).
     one_off_share = serializers.DecimalField(max_digits=6, decimal_places=4, required=False)
     active_existing_share = serializers.DecimalField(max_digits=6, decimal_places=4, required=False)
+
+
+class PlanApproveSerializer(serializers.Serializer):
+    # A draft whose G is negative (R + O above T) is approved only with this set: else 400 on this field.
+    confirm_negative_g = serializers.BooleanField(default=False)

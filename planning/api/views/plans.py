@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from crm.api.views.base import ReadOnlyVisibleViewSet
-from planning.api.serializers.plans import PlanGenerateSerializer, PlanSerializer
+from planning.api.serializers.plans import PlanApproveSerializer, PlanGenerateSerializer, PlanSerializer
 from planning.filters import PlanFilterSet
 from planning.models import Plan
 from planning.selectors.plans import plans_with_lines
@@ -39,8 +39,11 @@ class PlanViewSet(ReadOnlyVisibleViewSet):
         plan = plan_generate(by=self.user, **serializer.validated_data)
         return self.read(plan, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: PlanSerializer})
+    @extend_schema(request=PlanApproveSerializer, responses={200: PlanSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        plan = plan_approve(plan=self.get_object(), by=self.user)
+        plan = self.get_object()
+        serializer = PlanApproveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        plan = plan_approve(plan=plan, by=self.user, **serializer.validated_data)
         return self.read(plan)

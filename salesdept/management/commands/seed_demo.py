@@ -8,9 +8,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from core.calendar import month_start
 from crm.demo.generator import DEMO_PASSWORD, demo_usernames, generate, is_generated, wipe
+from crm.models import LongList, Reassignment, User
 from crm.nightly import client_statuses_refresh
+from planning.models import Plan
 from planning.services.pay import pay_schemes_default_create
+from planning.services.plans import plan_approve
+from salesdept.models import NightlyRun
+from salesdept.nightly import run_nightly
 from vip.demo import programme_seed, programme_wipe
 
 DEMO_MANAGERS = 12
@@ -33,6 +39,15 @@ def _as_of(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise CommandError(f"--as-of must be a date as YYYY-MM-DD, not {value!r}.") from exc
+
+
+def nightly_results_wipe() -> None:
+    """What the nightly jobs made from the demo data (plans, long lists, the queue, the runs themselves): it goes
+    with the clients it was made from, and the runs go so that the new data's monthly part is due again."""
+    Plan.objects.all().delete()
+    LongList.objects.all().delete()
+    Reassignment.objects.all().delete()
+    NightlyRun.objects.all().delete()
 
 
 class Command(BaseCommand):
@@ -60,6 +75,7 @@ class Command(BaseCommand):
         if options["reset"]:
             self.stdout.write("Удаляю демо-данные…")
             programme_wipe()
+            nightly_results_wipe()
             wipe(usernames=demo_usernames(managers=DEMO_MANAGERS, teams=DEMO_TEAMS))
         elif is_generated():
             self.stdout.write("Демо-данные уже загружены: ничего не меняю (--reset, чтобы создать заново).")
@@ -80,6 +96,7 @@ class Command(BaseCommand):
         client_statuses_refresh(as_of)
         pay_schemes_default_create()
         vip = programme_seed(as_of=as_of)
+        self.run_nightly_jobs(as_of)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Готово за {result.seconds:.1f} с: {result.users} пользователей, {result.clients} клиентов, "
@@ -88,6 +105,31 @@ class Command(BaseCommand):
             )
         )
         self.print_logins()
+
+    def run_nightly_jobs(self, as_of: date) -> None:
+        """The nightly jobs for the 1st of the month (its long lists and plan drafts) and then for `as_of` (statuses,
+        deal hygiene, the reassignment queue), here and now, so that the first login finds figures everywhere."""
+        days = sorted({month_start(as_of), as_of})
+        for day in days:
+            self.stdout.write(f"Ночные задания за {day.strftime('%d.%m.%Y')}:")
+            for name, counts in run_nightly(day).items():
+                flat = ", ".join(f"{key}={value}" for key, value in counts.items() if not isinstance(value, dict))
+                self.stdout.write(f"  {name}: {flat or '-'}")
+            if day == days[0]:
+                self.approve_month_plans(day)
+
+    def approve_month_plans(self, month: date) -> None:
+        """The demo head has approved the month's drafts on the 1st, so plan/fact and pay read a target at once;
+        next month's plans are left for him to make and approve."""
+        head = User.objects.filter(username="head").first()
+        if head is None or not head.is_head:
+            return
+        drafts = Plan.objects.filter(month=month, status=Plan.Status.DRAFT).order_by("pk")
+        approved = 0
+        for plan in drafts:
+            plan_approve(plan=plan, by=head, confirm_negative_g=True)
+            approved += 1
+        self.stdout.write(f"  планы на {month.strftime('%m.%Y')} утверждены руководителем: {approved}")
 
     def print_logins(self) -> None:
         for username, role in LOGINS:
