@@ -140,6 +140,12 @@ def test_a_failed_quality_answer_reloads_into_the_pause_and_the_problem_form(cli
     # A later section is locked while paused.
     later = client.post(answer_url(questionnaire, question(questionnaire, "Where could")), {"value": "x"}, **HX)
     assert "paused" in later.content.decode()
+    # A second failed quality answer opens a second problem and reloads into its form too.
+    second = client.post(answer_url(questionnaire, question(questionnaire, "Do you remember")), {"value": "yes"}, **HX)
+    assert second["HX-Refresh"] == "true"
+    assert client.get(detail_url(questionnaire)).content.decode().count('data-testid="vip-problem-form"') == 2
+    passing = client.post(answer_url(questionnaire, question(questionnaire, "Who took")), {"value": "Петров"}, **HX)
+    assert "HX-Refresh" not in passing
 
 
 def test_resume_after_the_client_confirmed_keeps_earlier_answers(client, questionnaire, manager, service_owner):

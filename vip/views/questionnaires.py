@@ -131,7 +131,7 @@ class QuestionnaireAnswerView(QuestionnairePageMixin, View):
         question = Question.objects.filter(pk=question_id, template_id=questionnaire.template_id).first()
         if question is None:
             raise Http404
-        was = questionnaire.status
+        problems_before = questionnaire.problems.count()
         error = ""
         status = 200
         try:
@@ -157,7 +157,8 @@ class QuestionnaireAnswerView(QuestionnairePageMixin, View):
             {"error": error, "question": question},
             status=200 if status == 400 else status,
         )
-        if was != questionnaire.status:
+        # A new problem (the pause, or a second failed quality answer): reload into the problem form.
+        if questionnaire.problems.count() != problems_before:
             response["HX-Refresh"] = "true"
         return response
 
