@@ -27,6 +27,7 @@ from core.calendar import month_start
 from crm.nightly import client_statuses_refresh, deal_hygiene_snapshot, long_lists_draft, reassignment_flags_refresh
 from planning.nightly import plan_drafts_generate
 from salesdept.models import NightlyJobRun, NightlyRun
+from vip.nightly import vip_problems_escalate
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ NIGHTLY_JOBS: list[NightlyJob] = [
     NightlyJob("long_lists_draft", long_lists_draft, monthly=True, needs=("client_statuses_refresh",)),
     NightlyJob("reassignment_flags_refresh", reassignment_flags_refresh, needs=("client_statuses_refresh",)),
     NightlyJob("plan_drafts_generate", plan_drafts_generate, monthly=True),
+    NightlyJob("vip_problems_escalate", vip_problems_escalate),
 ]
 JOBS_BY_NAME = {job.name: job for job in NIGHTLY_JOBS}
 

@@ -11,6 +11,7 @@ from crm.api.urls import urlpatterns as crm_api_urls
 from planning.api.urls import ROUTES as PLANNING_ROUTES
 from salesdept.errors import FaviconView
 from salesdept.views import NightlyRunListView
+from vip.api.urls import ROUTES as VIP_ROUTES
 
 
 class Router(DefaultRouter):
@@ -25,7 +26,7 @@ class Router(DefaultRouter):
 
 # One router for /api/v1/, so that its root lists every app's resources.
 router = Router()
-for prefix, viewset, basename in [*CRM_ROUTES, *PLANNING_ROUTES]:
+for prefix, viewset, basename in [*CRM_ROUTES, *PLANNING_ROUTES, *VIP_ROUTES]:
     router.register(prefix, viewset, basename=basename)
 
 # Our own error pages in the site's frame, and JSON for the same errors under /api/.
@@ -43,6 +44,7 @@ urlpatterns = [
     path("nightly/", NightlyRunListView.as_view(), name="nightly_runs"),
     path("", include("crm.urls")),
     path("", include("planning.urls")),
+    path("", include("vip.urls")),
 ]
 
 if settings.DEBUG:

@@ -86,3 +86,10 @@ def plans_in_sales(user: User) -> bool:
 def keeps_lists(user: User) -> bool:
     """The head keeps the reference lists: loss reasons, segments, stage probabilities, categories, complements."""
     return bool(user.is_authenticated and user.is_head)
+
+
+@register.filter
+def sees_vip(user: User) -> bool:
+    """The VIP menu: the VIP head, the head, sellers (programme staff, owners of programme clients), the service
+    owner (the problem register only)."""
+    return bool(user.is_authenticated and (user.is_vip_head or user.is_head or user.is_seller or user.is_service))

@@ -155,6 +155,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "crm.tasks.morning_digest_task",
         "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=8, minute=30),
     },
+    # The VIP problem register's daily e-mail to the VIP head and the service owner, at 18:00 department time.
+    "vip_daily_report": {
+        "task": "vip.tasks.send_daily_report_task",
+        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=18, minute=0),
+    },
 }
 
 # E-mail (the morning digest). EMAIL_URL as django-environ reads it: smtp+tls://user:password@host:587 (STARTTLS),
@@ -244,6 +249,9 @@ SPECTACULAR_SETTINGS = {
         "ActivityKindEnum": "crm.models.Activity.Kind",
         "ImportKindEnum": "crm.models.ImportJob.Kind",
         "ImportStatusEnum": "crm.models.ImportJob.Status",
+        "ClientChannelEnum": "crm.models.Client.Channel",
+        "VipSectionEnum": "vip.rules.questionnaires.Section",
+        "VipProblemChannelEnum": "vip.models.ProblemEvent.Channel",
     },
 }
 
@@ -268,3 +276,9 @@ LOGGING = {
     # Every login, its outcome, username and address (crm/security.py).
     "loggers": {"salesdept.security": {"level": "INFO"}},
 }
+
+# The VIP programme (vip/): how long a client's confirmation link works, after how many days a problem fixed by
+# service but not confirmed by the client goes to the VIP head, and the site's address for the links in e-mails.
+VIP_CONFIRM_LINK_DAYS = env.int("VIP_CONFIRM_LINK_DAYS", default=14)
+VIP_ESCALATE_AFTER_DAYS = env.int("VIP_ESCALATE_AFTER_DAYS", default=5)
+VIP_SITE_URL = env("VIP_SITE_URL", default="http://localhost:8000")

@@ -17,6 +17,7 @@ from planning.services.pay import pay_schemes_default_create
 from planning.services.plans import plan_approve
 from salesdept.models import NightlyRun
 from salesdept.nightly import run_nightly
+from vip.demo import programme_seed, programme_wipe
 
 DEMO_MANAGERS = 12
 DEMO_TEAMS = 2
@@ -73,6 +74,7 @@ class Command(BaseCommand):
         as_of: date = options["as_of"] or timezone.localdate()
         if options["reset"]:
             self.stdout.write("Удаляю демо-данные…")
+            programme_wipe()
             nightly_results_wipe()
             wipe(usernames=demo_usernames(managers=DEMO_MANAGERS, teams=DEMO_TEAMS))
         elif is_generated():
@@ -93,11 +95,13 @@ class Command(BaseCommand):
         # Statuses follow the generated sales history exactly as the nightly job would set them.
         client_statuses_refresh(as_of)
         pay_schemes_default_create()
+        vip = programme_seed(as_of=as_of)
         self.run_nightly_jobs(as_of)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Готово за {result.seconds:.1f} с: {result.users} пользователей, {result.clients} клиентов, "
-                f"{result.sale_lines} строк продаж, {result.deals} сделок, {result.activities} активностей."
+                f"{result.sale_lines} строк продаж, {result.deals} сделок, {result.activities} активностей, "
+                f"{vip['questionnaires']} VIP-анкет."
             )
         )
         self.print_logins()

@@ -1,0 +1,10 @@
+"""The VIP programme's part of /api/v1/, registered on the project's router."""
+
+from rest_framework.viewsets import ViewSetMixin
+
+from vip.api.views.vip import ProblemViewSet, QuestionnaireViewSet
+
+ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
+    ("vip/questionnaires", QuestionnaireViewSet, "vip-questionnaire"),
+    ("vip/problems", ProblemViewSet, "vip-problem"),
+]

@@ -1,0 +1,16 @@
+from .problems import Problem, ProblemEvent, VipNotification
+from .programme import Campaign, ProgrammeClient, StaffAssignment
+from .questionnaires import Answer, Question, Questionnaire, QuestionnaireTemplate
+
+__all__ = [
+    "Answer",
+    "Campaign",
+    "Problem",
+    "ProblemEvent",
+    "ProgrammeClient",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireTemplate",
+    "StaffAssignment",
+    "VipNotification",
+]
