@@ -8,10 +8,9 @@ class VipConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the programme's Celery tasks (the daily report, scheduled in CELERY_BEAT_SCHEDULE).
-        from vip import tasks  # noqa: F401
-
         # The programme's cards on the VIP head's and the service owner's homes (core/panels.py HOME).
         from core.panels import HOME, Panel, panel_register
+        from vip import tasks  # noqa: F401
         from vip.selectors.home import problem_register_link, questionnaires_link
 
         panel_register(HOME, Panel("vip_problems", "crm/home/_link.html", problem_register_link, order=5))

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.crm.test_views_home_links import home_cards
 from tests.crm.factories import ClientFactory
+from tests.crm.test_views_home_links import home_cards
 from vip.services.problems import problem_open, problem_take
 
 pytestmark = pytest.mark.django_db
