@@ -227,3 +227,15 @@ def test_api_staffing_of_a_campaign_without_staff(vip_head):
     other = Campaign.objects.create(name="Осень", start=date(2026, 9, 1), weeks=8)
     data = api_as(vip_head).get("/api/v1/vip/staffing/", {"campaign": other.pk}).json()
     assert data["weeks"] == 8 and data["dedicated_assigned"] == 0
+
+
+@pytest.mark.russian
+def test_the_dashboard_in_russian_without_params(client, vip_head, manager, campaign, settings):
+    settings.LANGUAGE_CODE = "ru"
+    entries(2, manager, vip_head)
+    response = dashboard(client, vip_head)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert response.context["campaign"] == campaign  # the latest started campaign when none runs today
+    assert "Панель VIP-программы" in html and "Частота встреч по Парето" in html
+    assert "Встреч за кампанию" in html and "Staffing" not in html

@@ -125,3 +125,15 @@ def test_the_nightly_job_is_monthly(vip_settings, manager, vip_head):
     assert vip_frequencies_refresh(date(2026, 12, 2), monthly=True)["monthly"] == 1
     one.refresh_from_db()
     assert one.tiered_on == date(2026, 12, 2)
+
+
+def test_the_demo_programme_has_tiers_and_due_dates():
+    from crm.demo.generator import generate
+    from vip.demo import programme_seed
+
+    generate(clients=60, managers=3, deals=10, months=14, as_of=date(2026, 6, 30), teams=1, products=10)
+    programme_seed(as_of=date(2026, 6, 30))
+    tiers = set(ProgrammeClient.objects.values_list("tier", flat=True))
+    assert {"monthly", "quarterly"} <= tiers
+    assert not ProgrammeClient.objects.filter(next_due__isnull=True).exists()
+    assert ProgrammeClient.objects.filter(revenue_12m__gt=0).exists()
