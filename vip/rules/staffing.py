@@ -80,8 +80,8 @@ def staffing(
         meetings += count * each
         lines.append(
             Step(
-                label=_("Meetings with %(tier)s clients") % {"tier": tier_label(tier)},
-                expression=_("%(count)s clients × %(each)s (⌈%(a_year)s × %(weeks)s / 52⌉, at least 1)")
+                label=_("Meetings with %(tier)s clients (clients × meetings each)") % {"tier": tier_label(tier)},
+                expression=_("%(count)s × %(each)s (⌈%(a_year)s × %(weeks)s / 52⌉, at least 1)")
                 % {"count": count, "each": each, "a_year": MEETINGS_A_YEAR[tier], "weeks": weeks},
                 result=count * each,
             )

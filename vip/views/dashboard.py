@@ -50,10 +50,12 @@ class DashboardView(DashboardPageMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         user = self.user
         today = timezone.localdate()
-        form = DashboardForm(request.GET or None, user=user)
+        running = current_campaign(user, today)
+        initial = {"week": today, "campaign": running.pk if running else None}
+        form = DashboardForm(request.GET or None, user=user, initial=initial)
         data = form.cleaned_data if form.is_valid() else {}
         week = data.get("week") or today
-        campaign = data.get("campaign") or current_campaign(user, today)
+        campaign = data.get("campaign") or running
         days, people = week_quotas(user, week)
         context = {
             "form": form,
