@@ -239,3 +239,25 @@ def test_the_dashboard_in_russian_without_params(client, vip_head, manager, camp
     assert response.context["campaign"] == campaign  # the latest started campaign when none runs today
     assert "Панель VIP-программы" in html and "Частота встреч по Парето" in html
     assert "Встреч за кампанию" in html and "Staffing" not in html
+
+
+def test_the_dashboard_sends_the_anonymous_to_log_in(client):
+    response = client.get(reverse("vip_dashboard"))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_api_quotas_query_count_is_constant(vip_head, template, campaign, django_assert_max_num_queries):
+    def add(n):
+        for _ in range(n):
+            person = UserFactory()
+            StaffAssignment.objects.create(campaign=campaign, user=person, load=StaffAssignment.Load.DEDICATED)
+            questionnaire(person, template, MONDAY)
+
+    api = api_as(vip_head)
+    add(1)
+    with CaptureQueriesContext(connection) as one:
+        assert api.get("/api/v1/vip/quotas/", {"week": "2026-06-08"}).status_code == 200
+    add(5)
+    with django_assert_max_num_queries(len(one)):
+        data = api.get("/api/v1/vip/quotas/", {"week": "2026-06-08"}).json()
+    assert len(data["people"]) == 7
