@@ -1,4 +1,5 @@
-"""The VIP head's dashboard in a real browser: the quota chart draws, the page fits 375 px and 1280 px."""
+"""The VIP head's dashboard in a real browser: the quota chart draws, the page fits 375 px and 1280 px, and axe-core
+finds no serious or critical violation."""
 
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.browser import block_other_hosts, browser_context_args, browser_type_launch_args, log_in  # noqa: F401
+from tests.browser.test_pages_fit import AXE, SERIOUS
 from tests.crm.factories import ClientFactory
 from vip.models import Campaign, ProgrammeClient, Questionnaire, StaffAssignment
 from vip.services.templates import template_standard_create
@@ -34,4 +36,6 @@ def test_the_dashboard_draws_its_chart_and_fits(transactional_db, live_server, p
     expect(page.get_by_test_id("vip-overdue-row")).to_contain_text("ООО Ромашка")
     expect(page.get_by_test_id("vip-progress")).to_contain_text("1")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate(SERIOUS) == []
     assert not leaked
