@@ -27,7 +27,7 @@ from core.calendar import month_start
 from crm.nightly import client_statuses_refresh, deal_hygiene_snapshot, long_lists_draft, reassignment_flags_refresh
 from planning.nightly import plan_drafts_generate
 from salesdept.models import NightlyJobRun, NightlyRun
-from vip.nightly import vip_problems_escalate
+from vip.nightly import vip_frequencies_refresh, vip_problems_escalate
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ NIGHTLY_JOBS: list[NightlyJob] = [
     NightlyJob("reassignment_flags_refresh", reassignment_flags_refresh, needs=("client_statuses_refresh",)),
     NightlyJob("plan_drafts_generate", plan_drafts_generate, monthly=True),
     NightlyJob("vip_problems_escalate", vip_problems_escalate),
+    NightlyJob("vip_frequencies_refresh", vip_frequencies_refresh, monthly=True),
 ]
 JOBS_BY_NAME = {job.name: job for job in NIGHTLY_JOBS}
 

@@ -11,7 +11,8 @@ class VipConfig(AppConfig):
         # The programme's cards on the VIP head's and the service owner's homes (core/panels.py HOME).
         from core.panels import HOME, Panel, panel_register
         from vip import tasks  # noqa: F401
-        from vip.selectors.home import problem_register_link, questionnaires_link
+        from vip.selectors.home import dashboard_link, problem_register_link, questionnaires_link
 
         panel_register(HOME, Panel("vip_problems", "crm/home/_link.html", problem_register_link, order=5))
         panel_register(HOME, Panel("vip_questionnaires", "crm/home/_link.html", questionnaires_link, order=6))
+        panel_register(HOME, Panel("vip_dashboard", "crm/home/_link.html", dashboard_link, order=7))

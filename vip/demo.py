@@ -25,6 +25,7 @@ from vip.models import (
     VipNotification,
 )
 from vip.rules.questionnaires import Kind, Rule
+from vip.services.frequency import frequencies_refresh
 from vip.services.problems import problem_confirm, problem_details_set, problem_fixed, problem_take
 from vip.services.questionnaires import (
     questionnaire_answer,
@@ -147,4 +148,6 @@ def programme_seed(*, as_of: date) -> dict[str, int]:
             problem_confirm(problem=problem, ok=True, words="всё работает", by=employee)
             if outcome == "resumed":
                 questionnaire_resume(questionnaire=questionnaire, by=employee, meeting_date=as_of)
-    return {"questionnaires": made, "programme_clients": len(best)}
+    # The tiers by Pareto from the clients' sales and the next due dates from the meetings just made (docs/vip.md).
+    tiers = frequencies_refresh(as_of=as_of)
+    return {"questionnaires": made, "programme_clients": len(best), "overdue": tiers["overdue"]}

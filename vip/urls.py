@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vip.views import problems, questionnaires
+from vip.views import dashboard, problems, questionnaires
 
 urlpatterns = [
     path("vip/", questionnaires.QuestionnaireListView.as_view(), name="vip_questionnaire_list"),
@@ -33,6 +33,7 @@ urlpatterns = [
         questionnaires.QuestionnaireCompleteView.as_view(),
         name="vip_questionnaire_complete",
     ),
+    path("vip/dashboard/", dashboard.DashboardView.as_view(), name="vip_dashboard"),
     path("vip/problems/", problems.ProblemListView.as_view(), name="vip_problem_list"),
     path("vip/problems/<int:pk>/", problems.ProblemDetailView.as_view(), name="vip_problem_detail"),
     path(

@@ -282,3 +282,11 @@ LOGGING = {
 VIP_CONFIRM_LINK_DAYS = env.int("VIP_CONFIRM_LINK_DAYS", default=14)
 VIP_ESCALATE_AFTER_DAYS = env.int("VIP_ESCALATE_AFTER_DAYS", default=5)
 VIP_SITE_URL = env("VIP_SITE_URL", default="http://localhost:8000")
+# Quotas: complete questionnaires a week (docs/vip.md "Quotas").
+VIP_QUOTA_DEDICATED = env.int("VIP_QUOTA_DEDICATED", default=15)
+VIP_QUOTA_PART_TIME = env.int("VIP_QUOTA_PART_TIME", default=5)
+# Frequency by Pareto: the key clients make this % of revenue; the most valuable are the top N (when above 0) or the
+# top X % of the programme's clients (docs/vip.md "Frequency by Pareto").
+VIP_KEY_REVENUE_SHARE = env.int("VIP_KEY_REVENUE_SHARE", default=80)
+VIP_MONTHLY_TOP_N = env.int("VIP_MONTHLY_TOP_N", default=0)
+VIP_MONTHLY_TOP_PERCENT = env.int("VIP_MONTHLY_TOP_PERCENT", default=5)

@@ -2,9 +2,12 @@
 
 from rest_framework.viewsets import ViewSetMixin
 
+from vip.api.views.numbers import QuotasViewSet, StaffingViewSet
 from vip.api.views.vip import ProblemViewSet, QuestionnaireViewSet
 
 ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
     ("vip/questionnaires", QuestionnaireViewSet, "vip-questionnaire"),
     ("vip/problems", ProblemViewSet, "vip-problem"),
+    ("vip/quotas", QuotasViewSet, "vip-quotas"),
+    ("vip/staffing", StaffingViewSet, "vip-staffing"),
 ]

@@ -65,6 +65,11 @@ class ProgrammeClient(models.Model):
         null=True,
         blank=True,
     )
+    revenue_12m = models.DecimalField(
+        _("revenue, 12 months, ₽"), max_digits=16, decimal_places=2, default=0, help_text=_("As of the last tiering.")
+    )
+    next_due = models.DateField(_("next meeting due"), null=True, blank=True, db_index=True)
+    tiered_on = models.DateField(_("tiered on"), null=True, blank=True)
     assign_reason = models.CharField(_("why not the owner"), max_length=20, choices=AssignReason.choices, blank=True)
     assign_note = models.CharField(_("reason in words"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from core.panels import HomeLink
 from crm.models import Role, User
-from vip.models import Problem, Questionnaire
+from vip.models import Problem, ProgrammeClient, Questionnaire
 
 
 def _reads_register(user: User) -> bool:
@@ -61,4 +61,23 @@ def questionnaires_link(user: User, today: date) -> HomeLink | None:
             counts["open"],
         )
         % {"paused": counts["paused"]},
+    )
+
+
+def dashboard_link(user: User, today: date) -> HomeLink | None:
+    """The VIP head's dashboard: the programme's meetings overdue by the Pareto frequencies."""
+    if user.role != Role.VIP_HEAD:
+        return None
+    overdue = ProgrammeClient.objects.visible_to(user).filter(next_due__lt=today).count()
+    return HomeLink(
+        key="vip_dashboard",
+        title=_("VIP dashboard"),
+        url=reverse("vip_dashboard"),
+        figure=str(overdue),
+        note=ngettext(
+            "meeting overdue; quotas of the week, campaign progress, staffing",
+            "meetings overdue; quotas of the week, campaign progress, staffing",
+            overdue,
+        ),
+        warn=overdue > 0,
     )
