@@ -207,9 +207,11 @@ def test_split_evenly_keeps_owners_and_is_all_or_nothing(vip_head, manager, team
     targets = programme_clients_assign(
         entries=entries, campaign=campaign, by=vip_head, split=True, reason="not_developed"
     )
-    loads = sorted([list(targets.values()).count(manager), list(targets.values()).count(teammate)])
-    assert loads == [2, 3]
-    assert ProgrammeClient.objects.filter(assigned_to=manager, assign_reason="").count() == 3
+    mine = list(targets.values()).count(manager)
+    assert sorted([mine, list(targets.values()).count(teammate)]) == [2, 3]
+    # the owner keeps as many of his clients as his share allows, without a reason; the rest carry the reason
+    assert ProgrammeClient.objects.filter(assigned_to=manager, assign_reason="").count() == mine
+    assert ProgrammeClient.objects.filter(assigned_to=teammate, assign_reason="not_developed").count() == 5 - mine
 
 
 def test_my_list_shows_the_next_step(client, manager, vip_head, vip_client, campaign, template):
@@ -383,3 +385,29 @@ def test_problem_counts_ignore_closed_problems(client, vip_head, vip_client, man
     Problem.objects.filter(pk=p.pk).update(status=Problem.Status.CLOSED)
     client.force_login(vip_head)
     assert client.get(reverse("vip_programme")).context["rows"][0].open_problems == 0
+
+
+def test_the_list_and_the_candidates_page(client, vip_head, manager, monkeypatch):
+    monkeypatch.setattr("vip.views.programme.PER_PAGE", 2)
+    for n in range(3):
+        ProgrammeClient.objects.create(client=ClientFactory(owner=manager, name=f"Клиент {n}"), assigned_to=manager)
+        ClientFactory(owner=manager, name=f"Кандидат {n}")
+    client.force_login(vip_head)
+    first = client.get(reverse("vip_programme"))
+    second = client.get(reverse("vip_programme"), {"page": 2})
+    assert [r.client.name for r in first.context["rows"]] == ["Клиент 0", "Клиент 1"]
+    assert [r.client.name for r in second.context["rows"]] == ["Клиент 2"]
+    build = client.get(reverse("vip_programme_build"), {"page": 2, "corporate": "on"})
+    assert len(build.context["rows"]) == 1
+    assert "corporate=on&amp;page=1" in build.content.decode()
+
+
+def test_the_hand_form_offers_private_clients_only(client, vip_head, manager):
+    person = ClientFactory(owner=manager, name="Сидоров С.С.", inn="500100732259")
+    company = ClientFactory(owner=manager, name="АО Компания")
+    client.force_login(vip_head)
+    offered = client.get(reverse("vip_programme_build")).context["hand_form"].fields["client"].queryset
+    assert person in offered and company not in offered
+    response = client.post(reverse("vip_programme_build"), {"by_hand": "1", "client": company.pk, "reason": "важный"})
+    assert response.status_code == 400
+    assert not ProgrammeClient.objects.filter(client=company).exists()

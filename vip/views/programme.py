@@ -7,6 +7,9 @@ from typing import ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -46,7 +49,12 @@ from vip.services import programme as svc
 from vip.services.questionnaires import current_template
 from vip.views.access import QuestionnairePageMixin
 
-PER_PAGE = 200
+PER_PAGE = 100
+
+
+def private_clients(clients: QuerySet[Client]) -> QuerySet[Client]:
+    """Clients added by hand are the private ones: no 10-digit (company) INN."""
+    return clients.annotate(inn_len=Length("inn")).exclude(inn_len=10)
 
 
 class ProgrammePageMixin(RoleRequiredMixin):
@@ -68,11 +76,13 @@ class ProgrammeListView(ProgrammePageMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         user = self.user
         today = timezone.localdate()
-        rows = attach_winners(list(programme_rows(user=user)[:PER_PAGE]))
+        page = Paginator(programme_rows(user=user), PER_PAGE).get_page(request.GET.get("page"))
+        rows = attach_winners(list(page.object_list))
         campaigns = Campaign.objects.visible_to(user)
         campaign = current_campaign(user=user, today=today)
         context = {
             "rows": rows,
+            "page": page,
             "assign_form": AssignForm(
                 entries=ProgrammeClient.objects.visible_to(user),
                 campaigns=campaigns,
@@ -115,7 +125,7 @@ class ProgrammeAssignView(ProgrammePageMixin, View):
 class ProgrammeBuildView(ProgrammePageMixin, View):
     """Candidates from the base with filters, the bulk "add to the programme", and adding a private client by hand."""
 
-    def candidates(self, request: HttpRequest) -> tuple[CandidateFilterForm, object]:
+    def candidates(self, request: HttpRequest) -> tuple[CandidateFilterForm, QuerySet[Client]]:
         filters = CandidateFilterForm(request.GET or None)
         data = filters.cleaned_data if filters.is_valid() else {}
         segment = data.get("segment")
@@ -130,25 +140,32 @@ class ProgrammeBuildView(ProgrammePageMixin, View):
 
     def context(self, request: HttpRequest, **extra: object) -> dict[str, object]:
         filters, rows = self.candidates(request)
-        off_list = Client.objects.visible_to(self.user).exclude(vip_entry__isnull=False).order_by("name", "id")
+        page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+        off_list = self.off_list()
+        query = request.GET.copy()
+        query.pop("page", None)
         context: dict[str, object] = {
             "filters": filters,
-            "rows": list(rows[:PER_PAGE]),  # type: ignore[index]
+            "rows": list(page.object_list),
+            "page": page,
             "add_form": AddClientsForm(clients=off_list),
-            "hand_form": AddByHandForm(clients=off_list),
-            "query": request.GET.urlencode(),
+            "hand_form": AddByHandForm(clients=private_clients(off_list)),
+            "query": query.urlencode(),
         }
         context.update(extra)
         return context
+
+    def off_list(self) -> QuerySet[Client]:
+        return Client.objects.visible_to(self.user).exclude(vip_entry__isnull=False).order_by("name", "id")
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return TemplateResponse(request, "vip/programme_build.html", self.context(request))
 
     def post(self, request: HttpRequest) -> HttpResponse:
         user = self.user
-        off_list = Client.objects.visible_to(user).exclude(vip_entry__isnull=False)
+        off_list = self.off_list()
         if request.POST.get("by_hand"):
-            hand = AddByHandForm(request.POST, clients=off_list)
+            hand = AddByHandForm(request.POST, clients=private_clients(off_list))
             if hand.is_valid():
                 try:
                     svc.programme_client_add_by_hand(
