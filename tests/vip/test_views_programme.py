@@ -242,11 +242,32 @@ def test_my_list_shows_the_next_step(client, manager, vip_head, vip_client, camp
     other = ClientFactory(name="Чужой")
     ProgrammeClient.objects.create(client=other, assigned_to=other.owner)
     client.force_login(manager)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("vip_my_list"), {"today": "ignored"})
+    response = client.get(reverse("vip_my_list"))
     got = {r.client.name: r.next_step for r in response.context["rows"]}
     assert got == states
-    assert len(queries) < 12
+
+
+def test_my_list_and_campaigns_read_a_constant_number_of_queries(
+    client, manager, vip_head, vip_client, campaign, template
+):
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(reverse("vip_my_list")).context["rows"]) == 1
+    client.force_login(vip_head)
+    with CaptureQueriesContext(connection) as one_campaign:
+        client.get(reverse("vip_campaign_list"))
+    for n in range(5):
+        c = ClientFactory(owner=manager)
+        ProgrammeClient.objects.create(client=c, assigned_to=manager)
+        questionnaire_create(client=c, by=manager, meeting_date=date(2026, 6, 10), campaign=campaign)
+        Campaign.objects.create(name=f"Кампания {n}", start=date(2027, 6, 1))
+    with CaptureQueriesContext(connection) as many_campaigns:
+        assert len(client.get(reverse("vip_campaign_list")).context["rows"]) == 6
+    assert len(many_campaigns) == len(one_campaign)
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get(reverse("vip_my_list")).context["rows"]) == 6
+    assert len(many) == len(one)
 
 
 def test_campaign_create_staff_and_progress(client, vip_head, manager, teammate, vip_client, template):

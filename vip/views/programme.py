@@ -89,6 +89,7 @@ class ProgrammeListView(ProgrammePageMixin, View):
                 initial={"campaign": campaign},
             ),
             "has_campaign": campaign is not None,
+            "blank": current_template(),
         }
         return TemplateResponse(request, "vip/programme_list.html", context)
 
