@@ -432,3 +432,25 @@ def test_the_hand_form_offers_private_clients_only(client, vip_head, manager):
     response = client.post(reverse("vip_programme_build"), {"by_hand": "1", "client": company.pk, "reason": "важный"})
     assert response.status_code == 400
     assert not ProgrammeClient.objects.filter(client=company).exists()
+
+
+def test_bad_input_gets_a_message_never_a_500(client, vip_head, manager, vip_client, campaign):
+    client.force_login(vip_head)
+    entry = vip_client.vip_entry
+    assert client.get(reverse("vip_programme_build"), {"min_revenue": "много", "segment": "x"}).status_code == 200
+    response = client.post(reverse("vip_programme_assign"), {"entries": [999999], "campaign": campaign.pk}, follow=True)
+    assert response.status_code == 200 and response.context["messages"]
+    response = client.post(
+        reverse("vip_programme_assign"), {"entries": [entry.pk], "campaign": campaign.pk, "split": ""}, follow=True
+    )
+    assert "Choose the employee, or split evenly." in [str(m) for m in response.context["messages"]]
+    assert client.post(reverse("vip_programme_build"), {"clients": ["abc"], "tier": "weekly"}).status_code == 400
+    detail = reverse("vip_campaign_detail", args=[campaign.pk])
+    assert client.post(detail, {"user": "abc", "load": "full"}).status_code == 400
+    assert (
+        client.post(reverse("vip_campaign_list"), {"name": "", "start": "31.02.2026", "weeks": "x"}).status_code == 400
+    )
+    call = reverse("vip_meeting_call", args=[entry.pk])
+    assert client.post(call, {"call_result": "maybe", "meeting_at": "завтра"}).status_code == 400
+    assert client.get(reverse("vip_campaign_detail", args=[999999])).status_code == 404
+    assert client.post(reverse("vip_programme_remove", args=[999999])).status_code == 404
