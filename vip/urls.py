@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vip.views import dashboard, problems, questionnaires
+from vip.views import dashboard, problems, programme, questionnaires
 
 urlpatterns = [
     path("vip/", questionnaires.QuestionnaireListView.as_view(), name="vip_questionnaire_list"),
@@ -41,5 +41,20 @@ urlpatterns = [
         problems.ProblemActionView.as_view(),
         name="vip_problem_action",
     ),
+    path("vip/programme/", programme.ProgrammeListView.as_view(), name="vip_programme"),
+    path("vip/programme/build/", programme.ProgrammeBuildView.as_view(), name="vip_programme_build"),
+    path("vip/programme/assign/", programme.ProgrammeAssignView.as_view(), name="vip_programme_assign"),
+    path("vip/programme/<int:pk>/remove/", programme.ProgrammeRemoveView.as_view(), name="vip_programme_remove"),
+    path("vip/programme/<int:pk>/call/", programme.MeetingCallView.as_view(), name="vip_meeting_call"),
+    path("vip/my-list/", programme.MyListView.as_view(), name="vip_my_list"),
+    path("vip/campaigns/", programme.CampaignListView.as_view(), name="vip_campaign_list"),
+    path("vip/campaigns/<int:pk>/", programme.CampaignDetailView.as_view(), name="vip_campaign_detail"),
+    path(
+        "vip/campaigns/<int:pk>/staff/<int:assignment_id>/remove/",
+        programme.CampaignStaffRemoveView.as_view(),
+        name="vip_campaign_staff_remove",
+    ),
+    path("vip/call-script/", programme.CallScriptView.as_view(), name="vip_call_script"),
+    path("vip/templates/<int:pk>/print/", programme.TemplatePrintView.as_view(), name="vip_template_print"),
     path("vip/confirm/<str:token>/", problems.ConfirmLinkView.as_view(), name="vip_confirm"),
 ]

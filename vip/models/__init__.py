@@ -1,5 +1,5 @@
 from .problems import Problem, ProblemEvent, VipNotification
-from .programme import Campaign, ProgrammeClient, StaffAssignment
+from .programme import Campaign, ProgrammeClient, StaffAssignment, VipCallScript
 from .questionnaires import Answer, Question, Questionnaire, QuestionnaireTemplate
 
 __all__ = [
@@ -12,5 +12,6 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireTemplate",
     "StaffAssignment",
+    "VipCallScript",
     "VipNotification",
 ]

@@ -161,3 +161,20 @@ class StaffAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.campaign}"
+
+
+class VipCallScript(models.Model):
+    """What the employee says when he calls to set the meeting (seed 002 step 7); one row, edited by the VIP head."""
+
+    text = models.TextField(_("call script"))
+    updated_by = models.ForeignKey(
+        "crm.User", verbose_name=_("updated by"), on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("call script")
+        verbose_name_plural = _("call scripts")
+
+    def __str__(self) -> str:
+        return self.text[:60]
