@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vip.views import dashboard, problems, programme, questionnaires, review
+from vip.views import contacts, dashboard, problems, programme, questionnaires, review
 
 urlpatterns = [
     path("vip/", questionnaires.QuestionnaireListView.as_view(), name="vip_questionnaire_list"),
@@ -22,6 +22,17 @@ urlpatterns = [
         "vip/questionnaires/<int:pk>/problems/<int:problem_id>/",
         questionnaires.QuestionnaireProblemView.as_view(),
         name="vip_questionnaire_problem",
+    ),
+    path(
+        "vip/questionnaires/<int:pk>/contacts/add/",
+        contacts.ContactActionView.as_view(),
+        {"action": "add"},
+        name="vip_contact_add",
+    ),
+    path(
+        "vip/questionnaires/<int:pk>/contacts/<int:contact_id>/<slug:action>/",
+        contacts.ContactActionView.as_view(),
+        name="vip_contact_action",
     ),
     path(
         "vip/questionnaires/<int:pk>/resume/",
