@@ -207,3 +207,13 @@ def test_queries_constant_in_contacts(client, manager, questionnaire, vip_client
         response = client.get(page)
     assert len(response.context["contacts"].rows) == 7
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+@pytest.mark.russian
+def test_contacts_block_in_russian(client, manager, questionnaire, ivan):
+    client.force_login(manager)
+    response = client.post(url(questionnaire, ivan, "confirm"), **HX)
+    body = response.content.decode()
+    assert "Контактные лица клиента" in body
+    assert "Подтверждено: Иван Петров." in body
+    assert "проверено 1 из 1" in body

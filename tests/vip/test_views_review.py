@@ -178,3 +178,24 @@ def test_review_in_russian(client, vip_head, romashka, manager):
     body = client.get(reverse("vip_review"), {"week": WEEK}).content.decode()
     assert "Еженедельный разбор проблем" in body
     assert "Меньше недели" in body
+
+
+@pytest.mark.parametrize(
+    ("who", "shown"),
+    [("vip_head", True), ("head", True), ("service_owner", True), ("manager", False), ("team_lead", False)],
+)
+def test_the_vip_menu_links_the_review(request, client, who, shown):
+    client.force_login(request.getfixturevalue(who))
+    body = client.get(reverse("vip_problem_list")).content.decode()
+    assert ('data-testid="nav-vip-review"' in body) is shown
+
+
+def test_the_printout_is_an_a4_sheet_of_the_same_week(client, vip_head, romashka, manager):
+    make_problem(romashka, manager, at(2026, 6, 9), what="Обрывы связи")
+    client.force_login(vip_head)
+    page = client.get(reverse("vip_review"), {"week": WEEK}).content.decode()
+    assert f"{reverse('vip_review_print')}?week=2026-06-08" in page
+    body = client.get(reverse("vip_review_print"), {"week": "2026-06-08"}).content.decode()
+    assert 'class="print-sheet"' in body
+    assert "Обрывы связи" in body
+    assert "navbar" not in body
