@@ -171,6 +171,9 @@ def test_another_clients_contact_answers_404(client, manager, questionnaire):
     client.force_login(manager)
     assert client.post(url(questionnaire, other, "confirm"), **HX).status_code == 404
     assert client.post(url(questionnaire, other, "unknown"), **HX).status_code == 404
+    huge = reverse("vip_contact_action", args=[questionnaire.pk, 99999999999999999999, "confirm"])
+    assert client.post(huge, **HX).status_code == 404
+    assert client.post(reverse("vip_contact_add", args=[99999999999999999999]), **HX).status_code == 404
 
 
 def test_a_colleague_on_the_programme_confirms_but_does_not_change_the_card(

@@ -134,12 +134,21 @@ def test_service_owner_gets_no_client_links(client, service_owner, romashka, man
     assert reverse("client_detail", args=[romashka.pk]) not in body
 
 
-@pytest.mark.parametrize("bad", ["2026-13-01", "завтра", "10.06"])
-def test_a_bad_week_gets_a_field_message(client, vip_head, bad):
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("2026-13-01", "Enter a valid date."),
+        ("завтра", "Enter a valid date."),
+        ("10.06", "Enter a valid date."),
+        ("9999-12-31", "Choose a week between 2000 and 2099."),
+        ("0001-01-01", "Choose a week between 2000 and 2099."),
+    ],
+)
+def test_a_bad_week_gets_a_field_message(client, vip_head, bad, message):
     client.force_login(vip_head)
     response = client.get(reverse("vip_review"), {"week": bad})
     assert response.status_code == 400
-    assert response.context["form"].errors["week"] == ["Enter a valid date."]
+    assert response.context["form"].errors["week"] == [message]
     assert 'data-testid="field-error"' in response.content.decode()
     printed = client.get(reverse("vip_review_print"), {"week": bad})
     assert printed.status_code == 400
