@@ -1,6 +1,7 @@
 """Key persons in the questionnaire on a phone (375 px) in a real browser, through htmx: confirm, a bad e-mail gets its
 field message, update, mark gone and add; and the weekly review fits the phone."""
 
+import re
 from datetime import date
 
 import pytest
@@ -75,4 +76,21 @@ def test_the_weekly_review_fits_a_phone(transactional_db, live_server, page: Pag
     page.goto(live_server.url + reverse("vip_review"))
     expect(page.get_by_test_id("vip-review-open")).to_contain_text("Скорость ниже договора")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert not leaked
+
+
+@pytest.mark.browser
+def test_the_weekly_review_prints_on_a4(transactional_db, live_server, page: Page, manager, vip_head, service_owner):
+    for n in range(5):
+        client = ClientFactory(owner=manager, name=f"ООО Клиент {n}")
+        problem_open(client=client, by=manager, what=f"Обрывы связи по утрам, офис {n}")
+    leaked = block_other_hosts(page, live_server.url)
+    log_in(page, live_server.url, service_owner.username)
+    page.set_viewport_size({"width": 703, "height": 1000})  # A4 less the 12 mm margins, at 96 dpi
+    page.goto(live_server.url + reverse("vip_review_print"))
+    expect(page.get_by_test_id("vip-review-open-row")).to_have_count(5)
+    page.emulate_media(media="print")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 703
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
     assert not leaked
