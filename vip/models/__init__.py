@@ -1,3 +1,4 @@
+from .contacts import ContactCheck
 from .problems import Problem, ProblemEvent, VipNotification
 from .programme import Campaign, ProgrammeClient, StaffAssignment, VipCallScript
 from .questionnaires import Answer, Question, Questionnaire, QuestionnaireTemplate
@@ -5,6 +6,7 @@ from .questionnaires import Answer, Question, Questionnaire, QuestionnaireTempla
 __all__ = [
     "Answer",
     "Campaign",
+    "ContactCheck",
     "Problem",
     "ProblemEvent",
     "ProgrammeClient",

@@ -30,6 +30,7 @@ from vip.services.questionnaires import (
 )
 from vip.services.templates import template_standard_create
 from vip.views.access import QuestionnairePageMixin
+from vip.views.contacts_block import contacts_context
 
 PER_PAGE = 50
 
@@ -118,6 +119,7 @@ def detail_context(request: HttpRequest, pk: int, **extra: object) -> dict[str, 
         and all(p.status == Problem.Status.CLOSED for p in problems),
         "resume_form": ResumeForm(),
     }
+    context.update(contacts_context(questionnaire, user))
     context.update(extra)
     return context
 
