@@ -53,6 +53,9 @@ def sign_in(page: Page, base: str, username: str) -> None:
 
 
 def page_fits(page: Page, width: int) -> None:
+    """The page is exactly as wide as the window, measured once its stylesheets are in (a loaded DOM is not enough:
+    an unstyled page is wider)."""
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") == width, page.url
 
 

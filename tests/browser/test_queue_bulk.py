@@ -36,6 +36,7 @@ NAMES = ["ООО «Альфа»", "ООО «Бета»", "ООО «Гамма»"
 
 def page_fits(page: Page) -> None:
     """No sideways scrolling: the page is as wide as the viewport, and every decision button is on screen."""
+    page.wait_for_load_state("load")  # with its stylesheets: an unstyled page is wider
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width == page.viewport_size["width"]
     for button in page.get_by_test_id("reassign-submit").all():
