@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vip.views import dashboard, problems, programme, questionnaires
+from vip.views import after, dashboard, problems, programme, questionnaires
 
 urlpatterns = [
     path("vip/", questionnaires.QuestionnaireListView.as_view(), name="vip_questionnaire_list"),
@@ -33,6 +33,8 @@ urlpatterns = [
         questionnaires.QuestionnaireCompleteView.as_view(),
         name="vip_questionnaire_complete",
     ),
+    path("vip/questionnaires/<int:pk>/offers/", after.OfferCreateView.as_view(), name="vip_offer_create"),
+    path("vip/questionnaires/<int:pk>/referrals/", after.ReferralCreateView.as_view(), name="vip_referral_create"),
     path("vip/dashboard/", dashboard.DashboardView.as_view(), name="vip_dashboard"),
     path("vip/problems/", problems.ProblemListView.as_view(), name="vip_problem_list"),
     path("vip/problems/<int:pk>/", problems.ProblemDetailView.as_view(), name="vip_problem_detail"),

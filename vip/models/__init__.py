@@ -1,3 +1,4 @@
+from .after import QuestionnaireOffer, Referral
 from .problems import Problem, ProblemEvent, VipNotification
 from .programme import Campaign, ProgrammeClient, StaffAssignment, VipCallScript
 from .questionnaires import Answer, Question, Questionnaire, QuestionnaireTemplate
@@ -10,7 +11,9 @@ __all__ = [
     "ProgrammeClient",
     "Question",
     "Questionnaire",
+    "QuestionnaireOffer",
     "QuestionnaireTemplate",
+    "Referral",
     "StaffAssignment",
     "VipCallScript",
     "VipNotification",
