@@ -161,3 +161,41 @@ def test_queries_are_constant_in_offers_and_referrals(client, questionnaire, man
 def test_the_meeting_date_is_the_plan_month(questionnaire, manager):
     offer = offer_create(questionnaire=questionnaire, by=manager, data={"kind": "volume", "text": "x"})
     assert offer.deal.plan_month == date(2026, 6, 1)
+
+
+def test_the_answers_of_the_meeting_are_items_to_propose(client, questionnaire, manager):
+    from tests.vip.conftest import question
+    from vip.services.questionnaires import questionnaire_answer
+
+    grow = question(questionnaire, "Where could the current volumes grow")
+    new = question(questionnaire, "Which of our new products")
+    questionnaire_answer(questionnaire=questionnaire, question=grow, raw="Щебень\n\nПесок", by=manager)
+    questionnaire_answer(questionnaire=questionnaire, question=new, raw="Доставка", by=manager)
+    client.force_login(manager)
+    page = client.get(detail_url(questionnaire)).content.decode()
+    assert page.count('data-testid="vip-offer-item"') == 3
+    response = client.post(offers_url(questionnaire), {"kind": "volume", "text": "Песок"})
+    assert response.status_code == 302
+    page = client.get(detail_url(questionnaire)).content.decode()
+    assert page.count('data-testid="vip-offer-item"') == 2  # "Песок" is proposed now
+    assert QuestionnaireOffer.objects.get().kind == "volume"
+
+
+def test_the_deal_link_shows_only_to_who_may_see_the_deal(client, questionnaire, manager, vip_head):
+    offer = offer_create(questionnaire=questionnaire, by=manager, data={"kind": "volume", "text": "Гравий"})
+    link = reverse("deal_detail", args=[offer.deal_id])
+    client.force_login(manager)
+    assert link in client.get(detail_url(questionnaire)).content.decode()
+    client.force_login(vip_head)  # crm does not show deals to the VIP head
+    page = client.get(detail_url(questionnaire)).content.decode()
+    assert "Гравий" in page and link not in page
+
+
+@pytest.mark.russian
+def test_the_after_quality_card_reads_russian(client, questionnaire, manager):
+    referral_add(questionnaire=questionnaire, by=manager, data={"name": "ООО Русский"})
+    client.force_login(manager)
+    page = client.get(detail_url(questionnaire)).content.decode()
+    assert "Предложения и рекомендации по итогам встречи" in page
+    assert "Новый потенциальный клиент" in page
+    assert "Открыть сделку на этапе КП" in page

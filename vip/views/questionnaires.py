@@ -19,7 +19,7 @@ from vip.forms.problems import ProblemDetailsForm
 from vip.forms.questionnaires import QuestionnaireCreateForm, ResumeForm
 from vip.models import Campaign, Problem, Question, Questionnaire
 from vip.models.programme import runs_programme
-from vip.selectors.after import questionnaire_offers, questionnaire_referrals
+from vip.selectors.after import offer_items, questionnaire_offers, questionnaire_referrals
 from vip.selectors.questionnaires import questionnaire_rows, questionnaire_sections, startable_clients
 from vip.services.problems import may_follow_up, problem_details_set
 from vip.services.questionnaires import (
@@ -119,7 +119,8 @@ def detail_context(request: HttpRequest, pk: int, **extra: object) -> dict[str, 
         and questionnaire.status == Questionnaire.Status.PAUSED
         and all(p.status == Problem.Status.CLOSED for p in problems),
         "resume_form": ResumeForm(),
-        "offers": questionnaire_offers(questionnaire, user),
+        "offers": (offers := questionnaire_offers(questionnaire, user)),
+        "offer_items": offer_items(questionnaire, offers) if editable else [],
         "referrals": questionnaire_referrals(questionnaire, user),
         "offer_form": OfferForm() if editable else None,
         "referral_form": ReferralForm(may_assign=runs_programme(user)) if editable else None,
