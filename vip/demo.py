@@ -51,10 +51,6 @@ PLAN = (
 
 def programme_wipe() -> None:
     """Delete the programme (before the demo's people go: they are protected by it)."""
-    from vip.models import QuestionnaireOffer, Referral
-
-    QuestionnaireOffer.objects.all().delete()
-    Referral.objects.all().delete()
     for model in (VipNotification, ProblemEvent, Problem, Answer, Questionnaire, Question, QuestionnaireTemplate):
         model.objects.all().delete()
     StaffAssignment.objects.all().delete()
@@ -82,22 +78,6 @@ def _answer_all(questionnaire: Questionnaire, by: User, *, fail: bool) -> None:
         questionnaire.refresh_from_db()
         if questionnaire.status == Questionnaire.Status.PAUSED:
             return
-
-
-def _after_quality(questionnaire: Questionnaire, employee: User, number: int) -> None:
-    """A proposal (a deal, walked as far as the client's card allows) and a referral (a prospect) of the meeting."""
-    from vip.services.after import offer_create, referral_add
-
-    offer_create(
-        questionnaire=questionnaire,
-        by=employee,
-        data={"kind": "volume", "text": "Рост закупок расходных материалов", "amount": "250000"},
-    )
-    referral_add(
-        questionnaire=questionnaire,
-        by=employee,
-        data={"name": f"ООО Рекомендованный партнёр {number}", "contact": "Ирина, отдел закупок"},
-    )
 
 
 @transaction.atomic
@@ -145,8 +125,6 @@ def programme_seed(*, as_of: date) -> dict[str, int]:
             _answer_all(questionnaire, employee, fail=outcome not in ("complete", "draft"))
             if outcome == "complete":
                 questionnaire_complete(questionnaire=questionnaire, by=employee)
-                if made <= 2:
-                    _after_quality(questionnaire, employee, made)
                 continue
             if outcome == "draft":
                 continue

@@ -1,6 +1,6 @@
 """After quality: a proposal opens a crm deal walked to `proposal`; a referral becomes a checked prospect."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -153,17 +153,3 @@ def test_referral_of_a_vip_head_meeting_goes_to_the_owner(vip_head, manager, tem
     questionnaire = questionnaire_create(client=vip_client, by=vip_head, meeting_date=NOW.date())
     referral = referral_add(questionnaire=questionnaire, by=vip_head, data={"name": "ООО Четвёртый"})
     assert referral.assigned_to == manager
-
-
-def test_the_demo_programme_has_proposals_and_referrals(db):
-    from crm.demo.generator import generate
-    from vip.demo import programme_seed, programme_wipe
-    from vip.models import QuestionnaireOffer
-
-    generate(clients=60, managers=3, deals=10, months=6, as_of=date(2026, 6, 30), teams=1, products=10)
-    programme_seed(as_of=date(2026, 6, 30))
-    assert QuestionnaireOffer.objects.count() == 2
-    assert Referral.objects.count() == 2
-    assert all(r.entry_id for r in Referral.objects.all())
-    programme_wipe()
-    assert not QuestionnaireOffer.objects.exists() and not Referral.objects.exists()
