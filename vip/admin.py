@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from vip.models import (
     Campaign,
+    ContactCheck,
     Problem,
     ProblemEvent,
     ProgrammeClient,
@@ -73,6 +74,20 @@ class ProblemAdmin(admin.ModelAdmin):
     list_display = ["pk", "client", "status", "employee", "created_at"]
     list_filter = ["status"]
     inlines = [ProblemEventInline]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(ContactCheck)
+class ContactCheckAdmin(admin.ModelAdmin):
+    """Read only: the key persons checked in the meetings (the changes themselves are in crm's change log)."""
+
+    list_display = ["contact_name", "action", "questionnaire", "by", "at"]
+    list_filter = ["action"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

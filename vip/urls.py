@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vip.views import after, dashboard, problems, programme, questionnaires
+from vip.views import after, contacts, dashboard, problems, programme, questionnaires, review
 
 urlpatterns = [
     path("vip/", questionnaires.QuestionnaireListView.as_view(), name="vip_questionnaire_list"),
@@ -24,6 +24,17 @@ urlpatterns = [
         name="vip_questionnaire_problem",
     ),
     path(
+        "vip/questionnaires/<int:pk>/contacts/add/",
+        contacts.ContactActionView.as_view(),
+        {"action": "add"},
+        name="vip_contact_add",
+    ),
+    path(
+        "vip/questionnaires/<int:pk>/contacts/<int:contact_id>/<slug:action>/",
+        contacts.ContactActionView.as_view(),
+        name="vip_contact_action",
+    ),
+    path(
         "vip/questionnaires/<int:pk>/resume/",
         questionnaires.QuestionnaireResumeView.as_view(),
         name="vip_questionnaire_resume",
@@ -36,6 +47,8 @@ urlpatterns = [
     path("vip/questionnaires/<int:pk>/offers/", after.OfferCreateView.as_view(), name="vip_offer_create"),
     path("vip/questionnaires/<int:pk>/referrals/", after.ReferralCreateView.as_view(), name="vip_referral_create"),
     path("vip/dashboard/", dashboard.DashboardView.as_view(), name="vip_dashboard"),
+    path("vip/review/", review.ReviewView.as_view(), name="vip_review"),
+    path("vip/review/print/", review.ReviewPrintView.as_view(), name="vip_review_print"),
     path("vip/problems/", problems.ProblemListView.as_view(), name="vip_problem_list"),
     path("vip/problems/<int:pk>/", problems.ProblemDetailView.as_view(), name="vip_problem_detail"),
     path(

@@ -40,6 +40,10 @@ AXE_PAGES = {
     "task_calendar",
     "task_create",
     "my_settings",
+    "vip_questionnaire_list",
+    "vip_problem_list",
+    "vip_dashboard",
+    "vip_programme",
 }
 
 
@@ -101,9 +105,19 @@ def department() -> dict[str, list[tuple[str, str]]]:
             ("home", reverse("home")),
             ("client_list", reverse("client_list")),
             ("task_list", reverse("task_list")),
+            ("vip_questionnaire_list", reverse("vip_questionnaire_list")),
+            ("vip_problem_list", reverse("vip_problem_list")),
+            ("vip_dashboard", reverse("vip_dashboard")),
+            ("vip_programme", reverse("vip_programme")),
+            ("vip_campaign_list", reverse("vip_campaign_list")),
+            ("vip_call_script", reverse("vip_call_script")),
         ],
         "base": [("home", reverse("home")), ("import_list", reverse("import_list"))],
-        "service": [("home", reverse("home")), ("my_settings", reverse("my_settings"))],
+        "service": [
+            ("home", reverse("home")),
+            ("my_settings", reverse("my_settings")),
+            ("vip_problem_list", reverse("vip_problem_list")),
+        ],
     }
 
 

@@ -107,7 +107,7 @@ def test_seed_demo_runs_the_nightly_jobs_for_the_1st_and_for_today_so_the_first_
     assert set(Plan.objects.values_list("approved_by__username", flat=True)) == {"head"}
     assert LongList.objects.filter(month=november).count() == sellers
     monthly = NightlyJobRun.objects.filter(monthly_for=november).values_list("name", flat=True)
-    assert sorted(monthly) == ["long_lists_draft", "plan_drafts_generate"]
+    assert sorted(monthly) == ["long_lists_draft", "plan_drafts_generate", "vip_frequencies_refresh"]
     # Today's run flagged the clients the 3-month rule catches: the head's queue is not empty.
     assert Reassignment.objects.filter(status=Reassignment.Status.PENDING).exists()
     assert "Ночные задания за 01.11.2026:" in output

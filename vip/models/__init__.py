@@ -1,4 +1,5 @@
 from .after import QuestionnaireOffer, Referral
+from .contacts import ContactCheck
 from .problems import Problem, ProblemEvent, VipNotification
 from .programme import Campaign, ProgrammeClient, StaffAssignment, VipCallScript
 from .questionnaires import Answer, Question, Questionnaire, QuestionnaireTemplate
@@ -6,6 +7,7 @@ from .questionnaires import Answer, Question, Questionnaire, QuestionnaireTempla
 __all__ = [
     "Answer",
     "Campaign",
+    "ContactCheck",
     "Problem",
     "ProblemEvent",
     "ProgrammeClient",

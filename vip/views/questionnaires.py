@@ -32,6 +32,7 @@ from vip.services.questionnaires import (
 )
 from vip.services.templates import template_standard_create
 from vip.views.access import QuestionnairePageMixin
+from vip.views.contacts_block import contacts_context
 
 PER_PAGE = 50
 
@@ -125,6 +126,7 @@ def detail_context(request: HttpRequest, pk: int, **extra: object) -> dict[str, 
         "offer_form": OfferForm() if editable else None,
         "referral_form": ReferralForm(may_assign=runs_programme(user)) if editable else None,
     }
+    context.update(contacts_context(questionnaire, user))
     context.update(extra)
     return context
 

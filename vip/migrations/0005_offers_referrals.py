@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('crm', '0022_user_reminder_minutes'),
-        ('vip', '0003_call_script'),
+        ('vip', '0004_contact_checks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
