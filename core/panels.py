@@ -74,3 +74,33 @@ class HomeLink:
 def home_links(*, user: User, today: date) -> list[HomeLink]:
     """The home cards registered for `user`, in order (each panel's data is a HomeLink or None)."""
     return [panel.context[panel.name] for panel in panels_for(HOME, user=user, today=today)]
+
+
+# The client card's panels: an app higher up (vip) shows what it knows of the client on crm's card, which never
+# imports it. The data reads (user, client, today) and must read through `visible_to(user)`; None hides the panel.
+ClientPanelData = Callable[["User", Any, date], Any]
+
+_CLIENT_PANELS: dict[str, ClientPanel] = {}
+
+
+@dataclass(frozen=True)
+class ClientPanel:
+    name: str  # the template reads its data under this name
+    template: str
+    data: ClientPanelData
+    order: int = 100
+
+
+def client_panel_register(panel: ClientPanel) -> None:
+    """Add a panel to the client card; registering the same name again replaces it."""
+    _CLIENT_PANELS[panel.name] = panel
+
+
+def client_panels_for(*, client: Any, user: User, today: date) -> list[RenderedPanel]:
+    """The client card's panels with their data, in order; panels with no data are left out."""
+    rendered = []
+    for panel in sorted(_CLIENT_PANELS.values(), key=lambda p: (p.order, p.name)):
+        data = panel.data(user, client, today)
+        if data is not None:
+            rendered.append(RenderedPanel(panel.name, panel.template, {panel.name: data}))
+    return rendered

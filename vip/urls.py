@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vip.views import contacts, dashboard, problems, programme, questionnaires, review
+from vip.views import after, contacts, dashboard, problems, programme, questionnaires, review
 
 urlpatterns = [
     path("vip/", questionnaires.QuestionnaireListView.as_view(), name="vip_questionnaire_list"),
@@ -44,6 +44,8 @@ urlpatterns = [
         questionnaires.QuestionnaireCompleteView.as_view(),
         name="vip_questionnaire_complete",
     ),
+    path("vip/questionnaires/<int:pk>/offers/", after.OfferCreateView.as_view(), name="vip_offer_create"),
+    path("vip/questionnaires/<int:pk>/referrals/", after.ReferralCreateView.as_view(), name="vip_referral_create"),
     path("vip/dashboard/", dashboard.DashboardView.as_view(), name="vip_dashboard"),
     path("vip/review/", review.ReviewView.as_view(), name="vip_review"),
     path("vip/review/print/", review.ReviewPrintView.as_view(), name="vip_review_print"),

@@ -25,6 +25,7 @@ from core.charts import bar_option
 from core.concurrency import StaleVersion, editing_version
 from core.exports import Column, xlsx_response
 from core.http import AuthedHttpRequest, user_of
+from core.panels import client_panels_for
 from core.params import or_none, parse_id
 from crm.filters import ClientFilterSet
 from crm.forms.clients import (
@@ -268,6 +269,7 @@ class ClientDetailView(LoginRequiredMixin, TemplateView):
             show_owner=user.sees_owners,
             next_url=self.request.get_full_path(),
             now=now,
+            client_panels=client_panels_for(client=client, user=user, today=timezone.localdate(now)),
         )
         return context
 

@@ -252,6 +252,8 @@ SPECTACULAR_SETTINGS = {
         "ClientChannelEnum": "crm.models.Client.Channel",
         "VipSectionEnum": "vip.rules.questionnaires.Section",
         "VipProblemChannelEnum": "vip.models.ProblemEvent.Channel",
+        "VipQuestionKindEnum": "vip.rules.questionnaires.Kind",
+        "VipOfferKindEnum": "vip.models.QuestionnaireOffer.Kind",
     },
 }
 

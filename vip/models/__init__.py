@@ -1,3 +1,4 @@
+from .after import QuestionnaireOffer, Referral
 from .contacts import ContactCheck
 from .problems import Problem, ProblemEvent, VipNotification
 from .programme import Campaign, ProgrammeClient, StaffAssignment, VipCallScript
@@ -12,7 +13,9 @@ __all__ = [
     "ProgrammeClient",
     "Question",
     "Questionnaire",
+    "QuestionnaireOffer",
     "QuestionnaireTemplate",
+    "Referral",
     "StaffAssignment",
     "VipCallScript",
     "VipNotification",

@@ -14,10 +14,12 @@ from django.views import View
 
 from core.http import user_of
 from crm.forms.people import add_service_errors
+from vip.forms.after import OfferForm, ReferralForm
 from vip.forms.problems import ProblemDetailsForm
 from vip.forms.questionnaires import QuestionnaireCreateForm, ResumeForm
 from vip.models import Campaign, Problem, Question, Questionnaire
 from vip.models.programme import runs_programme
+from vip.selectors.after import offer_items, questionnaire_offers, questionnaire_referrals
 from vip.selectors.questionnaires import questionnaire_rows, questionnaire_sections, startable_clients
 from vip.services.problems import may_follow_up, problem_details_set
 from vip.services.questionnaires import (
@@ -118,6 +120,11 @@ def detail_context(request: HttpRequest, pk: int, **extra: object) -> dict[str, 
         and questionnaire.status == Questionnaire.Status.PAUSED
         and all(p.status == Problem.Status.CLOSED for p in problems),
         "resume_form": ResumeForm(),
+        "offers": (offers := questionnaire_offers(questionnaire, user)),
+        "offer_items": offer_items(questionnaire, offers) if editable else [],
+        "referrals": questionnaire_referrals(questionnaire, user),
+        "offer_form": OfferForm() if editable else None,
+        "referral_form": ReferralForm(may_assign=runs_programme(user)) if editable else None,
     }
     context.update(contacts_context(questionnaire, user))
     context.update(extra)
