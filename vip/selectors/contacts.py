@@ -26,7 +26,7 @@ def questionnaire_contacts(questionnaire: Questionnaire, user: User) -> Contacts
     contacts = list(
         ContactPerson.objects.visible_to(user).filter(client_id=questionnaire.client_id).order_by("full_name", "id")
     )
-    checks = list(questionnaire.contact_checks.order_by("at", "id"))
+    checks = list(ContactCheck.objects.filter(questionnaire=questionnaire).order_by("at", "id"))
     last = {c.contact_id: c for c in checks if c.contact_id is not None}
     rows = [ContactRow(contact=c, check=last.get(c.pk)) for c in contacts]
     gone = [c for c in checks if c.action == ContactCheck.Action.GONE]
