@@ -1,8 +1,10 @@
 """What every real-browser test shares: Debian's chromium, no request leaving the test server, logging in."""
 
 import os
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -58,3 +60,16 @@ def log_in(page: Page, base_url: str, username: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     expect(page.get_by_test_id("current-user")).to_be_visible()
+
+
+# axe-core (vendored from npm, loaded only by the tests): the serious and critical violations of the page as it is.
+AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
+SERIOUS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+  .filter(v => v.impact === 'serious' || v.impact === 'critical')
+  .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(SERIOUS)

@@ -4,10 +4,8 @@ where it was; a column's "show all" pages in its further cards, which stay after
 
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -19,19 +17,9 @@ from tests.browser import (  # noqa: F401 - fixtures
     browser_context_args,
     browser_type_launch_args,
     log_in,
+    serious_violations,
 )
 from tests.crm.factories import ClientFactory, DealFactory, UserFactory
-
-AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
-SERIOUS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-  .filter(v => v.impact === 'serious' || v.impact === 'critical')
-  .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""
-
-
-def serious_violations(page: Page) -> list[str]:
-    """axe-core's serious and critical violations on the page as it is now."""
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(SERIOUS)
 
 
 def tab_to(page: Page, element_id: str, limit: int = 400) -> None:

@@ -5,10 +5,8 @@ violation. The department is the demo generator's, small, with the nightly run f
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
@@ -16,9 +14,14 @@ from playwright.sync_api import Page
 from crm.demo.generator import generate
 from crm.models import Client, Deal, User
 from salesdept.nightly import run_nightly
-from tests.browser import PASSWORD, block_other_hosts, browser_context_args, browser_type_launch_args  # noqa: F401
+from tests.browser import (  # noqa: F401 - fixtures
+    PASSWORD,
+    block_other_hosts,
+    browser_context_args,
+    browser_type_launch_args,
+    serious_violations,
+)
 
-AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
 WIDTHS = (1280, 375)
 # Pages a user works at a desk, with wide tables: nothing may be clipped (scrolled inside its card) at 1280 px.
 DESK_PAGES = {"pipeline_review", "client_list", "pay_schemes"}
@@ -134,9 +137,6 @@ CLIPPED = """() => [...document.querySelectorAll('.table-responsive')]
   .filter(box => box.scrollWidth > box.clientWidth + 1)
   .map(box => (box.closest('[data-testid]') || box).getAttribute('data-testid')
     + ': ' + box.scrollWidth + ' > ' + box.clientWidth)"""
-SERIOUS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-  .filter(v => v.impact === 'serious' || v.impact === 'critical')
-  .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""
 
 
 @pytest.mark.browser
@@ -161,8 +161,7 @@ def test_every_page_fits_1280_and_375_px_and_the_key_pages_pass_axe(transactiona
                 if width == 1280 and name in DESK_PAGES:
                     clipped += [f"{username} {path}: {box}" for box in page.evaluate(CLIPPED)]
                 if width == 1280 and name in AXE_PAGES:
-                    page.add_script_tag(path=str(AXE))
-                    inaccessible += [f"{username} {path}: {v}" for v in page.evaluate(SERIOUS)]
+                    inaccessible += [f"{username} {path}: {v}" for v in serious_violations(page)]
                 checked += 1
     assert checked == 2 * sum(len(paths) for paths in pages.values())
     assert {"too wide": too_wide, "clipped": clipped, "axe": inaccessible, "leaked": leaked} == {

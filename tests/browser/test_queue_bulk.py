@@ -2,10 +2,8 @@
 passes them to one manager from the bulk bar; the queue fits 1280 px and becomes cards at 375 px."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -16,20 +14,9 @@ from tests.browser import (  # noqa: F401 - fixtures
     browser_context_args,
     browser_type_launch_args,
     log_in,
+    serious_violations,
 )
 from tests.crm.factories import ClientFactory, DealFactory
-
-AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
-SERIOUS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-  .filter(v => v.impact === 'serious' || v.impact === 'critical')
-  .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""
-
-
-def serious_violations(page: Page) -> list[str]:
-    """axe-core's serious and critical violations on the page as it is now."""
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(SERIOUS)
-
 
 NAMES = ["ООО «Альфа»", "ООО «Бета»", "ООО «Гамма»", "ООО «Дельта»", "ООО «Эпсилон»", "ООО «Остаётся»"]
 

@@ -7,8 +7,13 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from tests.browser import block_other_hosts, browser_context_args, browser_type_launch_args, log_in  # noqa: F401
-from tests.browser.test_board_keyboard import serious_violations
+from tests.browser import (  # noqa: F401
+    block_other_hosts,
+    browser_context_args,
+    browser_type_launch_args,
+    log_in,
+    serious_violations,
+)
 from tests.crm.factories import ClientFactory
 from vip.models import ProgrammeClient, QuestionnaireOffer, Referral
 from vip.services.questionnaires import questionnaire_answer, questionnaire_create

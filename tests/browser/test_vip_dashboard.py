@@ -8,8 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.browser import block_other_hosts, browser_context_args, browser_type_launch_args, log_in  # noqa: F401
-from tests.browser.test_pages_fit import AXE, SERIOUS
+from tests.browser import (  # noqa: F401
+    block_other_hosts,
+    browser_context_args,
+    browser_type_launch_args,
+    log_in,
+    serious_violations,
+)
 from tests.crm.factories import ClientFactory
 from vip.models import Campaign, ProgrammeClient, Questionnaire, StaffAssignment
 from vip.services.templates import template_standard_create
@@ -36,6 +41,5 @@ def test_the_dashboard_draws_its_chart_and_fits(transactional_db, live_server, p
     expect(page.get_by_test_id("vip-overdue-row")).to_contain_text("ООО Ромашка")
     expect(page.get_by_test_id("vip-progress")).to_contain_text("1")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    page.add_script_tag(path=str(AXE))
-    assert page.evaluate(SERIOUS) == []
+    assert serious_violations(page) == []
     assert not leaked
