@@ -22,7 +22,7 @@ class ClientCategoryPurchaseQuerySet(OwnedQuerySet["ClientCategoryPurchase"]):
     owner_paths = ("client__owner",)
     sees_all_roles = (Role.VIP_HEAD, Role.BASE_MANAGER)
 
-    def latest(self) -> ClientCategoryPurchaseQuerySet:
+    def current(self) -> ClientCategoryPurchaseQuerySet:
         """The current figure per (client, category): the latest recording (by date, then the newest row)."""
         newest = (
             ClientCategoryPurchase.objects.filter(client_id=OuterRef("client_id"), category_id=OuterRef("category_id"))

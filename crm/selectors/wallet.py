@@ -29,14 +29,14 @@ def category_sales_12m(*, user: User, client: Client, as_of: date) -> dict[int, 
         .annotate(total=Sum("amount"))
         .values_list("product__category", "total")
     )
-    return {category_id: total for category_id, total in rows}
+    return dict(rows)
 
 
 def current_purchases(*, user: User, client: Client) -> dict[int, ClientCategoryPurchase]:
     """The current figure per category (the latest recording), by category id (one query)."""
     rows = (
         ClientCategoryPurchase.objects.visible_to(user)
-        .latest()
+        .current()
         .filter(client=client)
         .select_related("category", "recorded_by")
     )

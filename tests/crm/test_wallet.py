@@ -74,7 +74,7 @@ def test_each_recording_is_a_row_and_the_latest_is_current(manager, team_lead):
     assert ClientCategoryPurchase.objects.count() == 4
     current = {
         row.category.name: (row.yearly_amount, row.recorded_on, row.source)
-        for row in ClientCategoryPurchase.objects.latest().filter(client=client)
+        for row in ClientCategoryPurchase.objects.current().filter(client=client)
     }
     assert current == {
         "Щебень": (Decimal("1500000.00"), date(2026, 6, 10), QUESTIONNAIRE),
@@ -164,8 +164,9 @@ def test_our_12_month_sales_per_category_to_the_rouble(manager):
 def test_client_card_shows_the_current_figures(client, manager, django_assert_max_num_queries):
     card_client = ClientFactory(owner=manager)
     stone = CategoryFactory(name="Щебень")
-    SaleLineFactory(client=card_client, product=ProductFactory(category=stone), date=date(2026, 3, 1),
-                    amount=Decimal("1234567"))
+    SaleLineFactory(
+        client=card_client, product=ProductFactory(category=stone), date=date(2026, 3, 1), amount=Decimal("1234567")
+    )
     record(card_client, stone, "3000000", date(2026, 2, 1), manager)
     record(card_client, stone, "3600000", date(2026, 5, 1), manager)
     lines = client_wallet_panel(manager, card_client, date(2026, 6, 15))

@@ -149,8 +149,9 @@ def test_an_old_questionnaire_keeps_its_one_figure(client, questionnaire, manage
     assert "The client&#x27;s total purchases of the category a year" in page and 'value="3600000"' in page
 
 
-def test_page_queries_do_not_grow_with_categories(client, questionnaire, manager, vip_client, stone_sand,
-                                                   django_assert_max_num_queries):
+def test_page_queries_do_not_grow_with_categories(
+    client, questionnaire, manager, vip_client, stone_sand, django_assert_max_num_queries
+):
     client.force_login(manager)
     client.get(detail_url(questionnaire))
     with django_assert_max_num_queries(60) as few:
@@ -206,12 +207,18 @@ def test_vip_head_sees_the_owners_tool2_not_his_own(client, questionnaire, vip_h
     assert suggestions(client.get(detail_url(questionnaire)).content.decode()) == ["Кабель новый", "Монтаж под ключ"]
 
 
-def test_a_colleagues_questionnaire_suggests_the_owners_tool2(client, manager, other_manager, vip_head, template,
-                                                              tool2):
+def test_a_colleagues_questionnaire_suggests_the_owners_tool2(
+    client, manager, other_manager, vip_head, template, tool2
+):
     """A colleague given the client for the programme proposes from the owner's Tool 2, not his own."""
     other_client = ClientFactory(owner=manager, name="ООО Вторая")
-    ProgrammeClient.objects.create(client=other_client, added_by=vip_head, assigned_to=other_manager,
-                                   assign_reason="other", assign_note="в отпуске")
+    ProgrammeClient.objects.create(
+        client=other_client,
+        added_by=vip_head,
+        assigned_to=other_manager,
+        assign_reason="other",
+        assign_note="в отпуске",
+    )
     q = questionnaire_create(client=other_client, by=vip_head, employee=other_manager, meeting_date=date(2026, 6, 10))
     client.force_login(other_manager)
     assert suggestions(client.get(detail_url(q)).content.decode()) == ["Кабель новый", "Монтаж под ключ"]
@@ -232,8 +239,9 @@ def test_a_suggestion_prefills_the_offer_and_leaves_once_proposed(client, questi
     assert suggestions(client.get(detail_url(questionnaire)).content.decode()) == ["Монтаж под ключ"]
 
 
-def test_no_suggestions_for_a_reader_or_a_client_without_a_seller(client, questionnaire, team_lead, vip_client,
-                                                                 tool2, vip_head):
+def test_no_suggestions_for_a_reader_or_a_client_without_a_seller(
+    client, questionnaire, team_lead, vip_client, tool2, vip_head
+):
     client.force_login(team_lead)  # reads his team's questionnaire, does not fill it
     assert suggestions(client.get(detail_url(questionnaire)).content.decode()) == []
     vip_client.owner = None

@@ -50,6 +50,8 @@ def growth_block(questionnaire: Questionnaire, user: User, *, editable: bool) ->
     with_figure = lines[len(ours) :]
     with_figure.sort(key=lambda line: line.category)
     lines[len(ours) :] = with_figure
-    addable = list(ProductCategory.objects.filter(is_active=True).exclude(pk__in=ids).order_by("name")) if editable else []
+    addable = (
+        list(ProductCategory.objects.filter(is_active=True).exclude(pk__in=ids).order_by("name")) if editable else []
+    )
     start, end = sales_window(questionnaire.meeting_date)
     return GrowthBlock(lines=lines, addable=addable, start=start, end=end - timedelta(days=1))

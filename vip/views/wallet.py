@@ -36,9 +36,7 @@ class QuestionnaireWalletView(QuestionnairePageMixin, View):
         questionnaire = visible_questionnaire(request, pk)
         adding = category_id is None
         raw_category = request.POST.get("category", "") if adding else str(category_id)
-        category = (
-            ProductCategory.objects.filter(pk=int(raw_category)).first() if raw_category.isdigit() else None
-        )
+        category = ProductCategory.objects.filter(pk=int(raw_category)).first() if raw_category.isdigit() else None
         error, status, share, ours, total = "", 200, None, Decimal("0"), None
         if category is None:
             error, status = _("Choose a category of the catalogue."), 400
