@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from core.calendar import month_shift, month_start
 from crm.models import Client, ClientCategoryPurchase, SaleLine, User
@@ -33,11 +33,14 @@ def category_sales_12m(*, user: User, client: Client, as_of: date) -> dict[int, 
 
 
 def current_purchases(*, user: User, client: Client) -> dict[int, ClientCategoryPurchase]:
-    """The current figure per category (the latest recording), by category id (one query)."""
+    """The current figure per category (the latest recording), by category id (one query): those the user sees
+    through the client, and those he recorded himself (a VIP programme colleague who does not own the client sees
+    the figures he typed in the questionnaire)."""
+    visible = ClientCategoryPurchase.objects.visible_to(user).values("id")
     rows = (
-        ClientCategoryPurchase.objects.visible_to(user)
-        .current()
+        ClientCategoryPurchase.objects.current()
         .filter(client=client)
+        .filter(Q(id__in=visible) | Q(recorded_by=user))
         .select_related("category", "recorded_by")
     )
     return {row.category_id: row for row in rows}

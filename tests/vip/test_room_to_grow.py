@@ -248,3 +248,22 @@ def test_no_suggestions_for_a_reader_or_a_client_without_a_seller(
     vip_client.save()
     client.force_login(vip_head)
     assert suggestions(client.get(detail_url(questionnaire)).content.decode()) == []
+
+
+def test_a_colleague_records_without_seeing_the_sales(client, manager, other_manager, vip_head, template, stone_sand):
+    """A colleague given the client for the programme does not see its sales in crm: he records the figures and sees
+    the ones he typed; the owner sees them with the share."""
+    stone, _sand = stone_sand
+    entry = ProgrammeClient.objects.get()
+    entry.assigned_to, entry.assign_reason, entry.assign_note = other_manager, "other", "в отпуске"
+    entry.save()
+    q = questionnaire_create(client=entry.client, by=vip_head, employee=other_manager, meeting_date=date(2026, 6, 10))
+    client.force_login(other_manager)
+    page = client.get(detail_url(q)).content.decode()
+    assert 'data-testid="vip-growth-no-sales"' in page and "our sales:" not in page
+    response = client.post(reverse("vip_wallet_add", args=[q.pk]), {"category": stone.pk, "value": "3600000"}, **HX)
+    assert "answer-saved" in response.content.decode() and "our share" not in response.content.decode()
+    page = client.get(detail_url(q)).content.decode()
+    assert f'data-category="{stone.pk}"' in page and 'value="3600000"' in page
+    client.force_login(manager)
+    assert "our share 34 %" in client.get(detail_url(q)).content.decode()

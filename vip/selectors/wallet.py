@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from crm.models import ProductCategory
+from crm.models import Client, ProductCategory
 from crm.selectors.wallet import WalletLine, category_sales_12m, current_purchases, sales_window
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ class GrowthBlock:
     addable: list[ProductCategory] = field(default_factory=list)
     start: date | None = None
     end: date | None = None
+    sees_sales: bool = True
 
 
 def growth_block(questionnaire: Questionnaire, user: User, *, editable: bool) -> GrowthBlock:
@@ -30,7 +31,10 @@ def growth_block(questionnaire: Questionnaire, user: User, *, editable: bool) ->
     meeting's month, largest first, with our sales beside the client's figure; then the other categories with a
     figure recorded; then (to the filler) the active catalogue categories not listed yet, to add one."""
     client = questionnaire.client
-    ours = category_sales_12m(user=user, client=client, as_of=questionnaire.meeting_date)
+    # crm's visibility is not bent: a programme colleague who does not own the client sees no sales history (he
+    # still records the client's figures, and sees those he typed).
+    sees_sales = Client.objects.visible_to(user).filter(pk=client.pk).exists()
+    ours = category_sales_12m(user=user, client=client, as_of=questionnaire.meeting_date) if sees_sales else {}
     current = current_purchases(user=user, client=client)
     ids = sorted(ours, key=lambda pk: (-ours[pk], pk))
     ids += [pk for pk in current if pk not in ours]
@@ -54,4 +58,4 @@ def growth_block(questionnaire: Questionnaire, user: User, *, editable: bool) ->
         list(ProductCategory.objects.filter(is_active=True).exclude(pk__in=ids).order_by("name")) if editable else []
     )
     start, end = sales_window(questionnaire.meeting_date)
-    return GrowthBlock(lines=lines, addable=addable, start=start, end=end - timedelta(days=1))
+    return GrowthBlock(lines=lines, addable=addable, start=start, end=end - timedelta(days=1), sees_sales=sees_sales)

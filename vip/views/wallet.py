@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from crm.models import ProductCategory
+from crm.models import Client, ProductCategory
 from crm.rules.wallet import wallet_share
 from crm.selectors.wallet import category_sales_12m
 from vip.services.wallet import questionnaire_wallet_record
@@ -50,11 +50,12 @@ class QuestionnaireWalletView(QuestionnairePageMixin, View):
             except PermissionDenied as exc:
                 error, status = str(exc) or _("You may not fill this questionnaire."), 403
             else:
-                ours = category_sales_12m(
-                    user=self.user, client=questionnaire.client, as_of=questionnaire.meeting_date
-                ).get(category.pk, Decimal("0"))
-                total = row.yearly_amount
-                share = wallet_share(ours, total)
+                if Client.objects.visible_to(self.user).filter(pk=questionnaire.client_id).exists():
+                    ours = category_sales_12m(
+                        user=self.user, client=questionnaire.client, as_of=questionnaire.meeting_date
+                    ).get(category.pk, Decimal("0"))
+                    total = row.yearly_amount
+                    share = wallet_share(ours, total)
         if not request.headers.get("HX-Request"):
             if error:
                 messages.error(request, error)
