@@ -267,3 +267,16 @@ def test_a_colleague_records_without_seeing_the_sales(client, manager, other_man
     assert f'data-category="{stone.pk}"' in page and 'value="3600000"' in page
     client.force_login(manager)
     assert "our share 34 %" in client.get(detail_url(q)).content.decode()
+
+
+@pytest.mark.russian
+def test_room_to_grow_reads_russian(client, questionnaire, manager, stone_sand):
+    stone, _sand = stone_sand
+    CategoryFactory(name="Цемент")
+    client.force_login(manager)
+    body = client.post(wallet_url(questionnaire, stone), {"value": "3600000"}, **HX).content.decode()
+    assert "Сохранено" in body and "наша доля 34 %" in body
+    page = client.get(detail_url(questionnaire)).content.decode()
+    assert f"наши продажи: {rub('1234568')}" in page
+    assert "Наша доля = наши продажи клиенту в категории с 01.06.2025 по 31.05.2026" in page
+    assert "Другая категория" in page
