@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,6 +14,12 @@ from tests.crm.factories import ClientFactory
 from vip.models import ProgrammeClient, Question, Questionnaire, QuestionnaireTemplate
 from vip.rules.questionnaires import Kind, Rule, Section, question_errors
 from vip.services.questionnaires import questionnaire_create
+from vip.services.templates import (
+    template_question_create,
+    template_question_move,
+    template_question_remove,
+    template_question_update,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -203,6 +210,22 @@ def test_bad_input_gives_field_errors_keeps_what_was_typed_and_changes_nothing(
     assert f'value="{typed}"' in response.content.decode() or typed in response.content.decode()
     assert snapshot(template) == before
     assert QuestionnaireTemplate.objects.count() == 1  # not even a new version
+
+
+@pytest.mark.parametrize("who", ["manager", "team_lead", "service_owner", "base_manager"])
+def test_the_services_refuse_anyone_who_does_not_run_the_programme(request, template, who):
+    user = request.getfixturevalue(who)
+    question = speed(template)
+    before = snapshot(template)
+    with pytest.raises(PermissionDenied):
+        template_question_create(template=template, by=user, data={"section": "nowhere", "text": ""})
+    with pytest.raises(PermissionDenied):
+        template_question_update(template=template, question=question, by=user, data={"text": "x", "kind": "number"})
+    with pytest.raises(PermissionDenied):
+        template_question_remove(template=template, question=question, by=user)
+    with pytest.raises(PermissionDenied):
+        template_question_move(template=template, question=question, by=user, up=True)
+    assert snapshot(template) == before
 
 
 def test_a_question_of_another_version_answers_404(client, vip_head, template):

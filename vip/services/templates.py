@@ -103,14 +103,18 @@ class TemplateEdit:
 QUESTION_FIELDS = ("section", "position", "text", "kind", "choices", "rule", "limit")
 
 
+def _may_keep(by: User) -> None:
+    if not runs_programme(by):
+        raise PermissionDenied(_("Only the VIP head keeps the questionnaire templates."))
+
+
 def _editable(template: QuestionnaireTemplate, by: User) -> tuple[QuestionnaireTemplate, dict[int, Question], bool]:
     """The version to write into, with its questions by the asked version's question ids.
 
     The asked version's row is locked first: a questionnaire being created on it holds a key-share lock on that row
     (its foreign key), so after the lock `is_used` sees every questionnaire and none can start on it until commit.
     """
-    if not runs_programme(by):
-        raise PermissionDenied(_("Only the VIP head keeps the questionnaire templates."))
+    _may_keep(by)
     locked = QuestionnaireTemplate.objects.select_for_update().get(pk=template.pk)
     if not locked.is_current:
         raise ValidationError(_("Only the current version is edited; this one is kept as it was."))
@@ -168,6 +172,7 @@ def _question_of(template: QuestionnaireTemplate, question: Question) -> None:
 @transaction.atomic
 def template_question_create(*, template: QuestionnaireTemplate, by: User, data: dict[str, Any]) -> TemplateEdit:
     """A new question at the end of its section; on a used version, in a new version."""
+    _may_keep(by)
     section = data.get("section") or ""
     cleaned = _clean_data(data, section=section)
     target, _questions, copied = _editable(template, by)
@@ -184,6 +189,7 @@ def template_question_update(
     *, template: QuestionnaireTemplate, question: Question, by: User, data: dict[str, Any]
 ) -> TemplateEdit:
     """Change a question's text, kind, options, rule and limit (its section stays); on a used version, the copy's."""
+    _may_keep(by)
     _question_of(template, question)
     cleaned = _clean_data(data, section=question.section)
     target, questions, copied = _editable(template, by)
@@ -198,6 +204,7 @@ def template_question_update(
 @transaction.atomic
 def template_question_remove(*, template: QuestionnaireTemplate, question: Question, by: User) -> TemplateEdit:
     """Remove a question; on a used version, from the new version (filled questionnaires keep it)."""
+    _may_keep(by)
     _question_of(template, question)
     target, questions, copied = _editable(template, by)
     if len(questions) == 1:
@@ -210,6 +217,7 @@ def template_question_remove(*, template: QuestionnaireTemplate, question: Quest
 @transaction.atomic
 def template_question_move(*, template: QuestionnaireTemplate, question: Question, by: User, up: bool) -> TemplateEdit:
     """Move a question one place up or down within its section (at the section's edge it stays)."""
+    _may_keep(by)
     _question_of(template, question)
     target, questions, copied = _editable(template, by)
     order = list(questions.values())
