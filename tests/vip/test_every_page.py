@@ -63,6 +63,8 @@ GET_STATUS: dict[str, list[tuple[int, int]]] = {
     "vip_campaign_staff_remove": [M, M, M, D, D, D, D, D],
     "vip_call_script": [A, A, A, A, A, A, D, D],
     "vip_template_print": [A, A, A, A, A, A, D, D],
+    "vip_template_list": [A, A, A, D, D, D, D, D],
+    "vip_template_edit": [A, A, A, D, D, D, D, D],
     # The client's confirmation link is public; a tampered token is a clear 400 page for anyone.
     "vip_confirm": [(400, 400)] * 8,
 }
