@@ -53,6 +53,7 @@ class TemplateEditView(TemplatePageMixin, View):
         template: QuestionnaireTemplate,
         bound: QuestionForm | None = None,
         add_form: QuestionForm | None = None,
+        status: int = 200,
     ) -> HttpResponse:
         sections = template_sections(template)
         rows = [
@@ -78,7 +79,9 @@ class TemplateEditView(TemplatePageMixin, View):
             "filled": (filled := template.questionnaires.count()),
             "is_used": filled > 0,
         }
-        return TemplateResponse(request, "vip/template_edit.html", context)
+        if (bound is not None and bound.errors) or (add_form is not None and add_form.errors):
+            status = 400
+        return TemplateResponse(request, "vip/template_edit.html", context, status=status)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return self.render(request, get_object_or_404(QuestionnaireTemplate.objects.all(), pk=pk))
@@ -88,7 +91,7 @@ class TemplateEditView(TemplatePageMixin, View):
         action = request.POST.get("action", "")
         if action not in ACTIONS:
             messages.error(request, _("Unknown action."))
-            return self.render(request, template)
+            return self.render(request, template, status=400)
         if action == "add":
             form = QuestionForm(request.POST, prefix="new")
             if not form.is_valid():
@@ -119,7 +122,7 @@ class TemplateEditView(TemplatePageMixin, View):
             edit = template_question_move(template=template, question=question, by=self.user, up=action == "up")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return self.render(request, template)
+            return self.render(request, template, status=400)
         return self.done(request, edit, _("The question is moved."))
 
     @staticmethod
