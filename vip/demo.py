@@ -173,9 +173,12 @@ def programme_seed(*, as_of: date) -> dict[str, int]:
                 client=met, by=employee, campaign=campaign, meeting_date=as_of - timedelta(days=made + 1)
             )
             made += 1
-            texts = None
+            texts: dict[str, str] | None = None
             if outcome == "complete" and len(complete) < len(GROWTH):
-                texts = {Section.GROWTH: GROWTH[len(complete)], Section.NEW_PRODUCTS: NEW_PRODUCTS[len(complete)]}
+                texts = {
+                    Section.GROWTH.value: GROWTH[len(complete)],
+                    Section.NEW_PRODUCTS.value: NEW_PRODUCTS[len(complete)],
+                }
             _answer_all(questionnaire, employee, fail=outcome not in ("complete", "draft"), texts=texts)
             if outcome == "complete":
                 questionnaire_complete(questionnaire=questionnaire, by=employee)
