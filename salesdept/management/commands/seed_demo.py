@@ -53,8 +53,9 @@ def nightly_results_wipe() -> None:
 class Command(BaseCommand):
     help = (
         "Make the demo department: a head, 2 teams, 12 managers, ~3 000 clients with 24 months of sales and "
-        "~1 500 deals. Does nothing if a department is already there; --reset first deletes every client, deal, "
-        "sale, activity and product and the demo logins."
+        "~1 500 deals, and a VIP programme. Does nothing if a department is already there; --reset first deletes "
+        "the VIP programme, every client, deal, sale, activity and product, the demo people's prospect lists and the "
+        "demo logins."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
