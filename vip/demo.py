@@ -142,7 +142,10 @@ def programme_seed(*, as_of: date) -> dict[str, int]:
     if vip is None or service is None or len(staff) < 2:
         return {"questionnaires": 0}
     template_standard_create(by=vip)
-    campaign = Campaign.objects.create(name="Лето", start=as_of - timedelta(weeks=4), weeks=13)
+    start = as_of - timedelta(weeks=4)
+    # Named by its quarter, like a real pass of the base ("Обход IV кв. 2026"), whatever day the demo is built for.
+    quarter = ("I", "II", "III", "IV")[(start.month - 1) // 3]
+    campaign = Campaign.objects.create(name=f"Обход {quarter} кв. {start.year}", start=start, weeks=13)
     StaffAssignment.objects.create(campaign=campaign, user=staff[0], load=StaffAssignment.Load.DEDICATED)
     StaffAssignment.objects.create(campaign=campaign, user=staff[1], load=StaffAssignment.Load.PART_TIME)
     best = list(

@@ -169,7 +169,7 @@ def test_seed_demo_runs_a_vip_programme_with_every_state_proposals_and_referrals
     assert "12 VIP-анкет, 4 предложений и 3 рекомендаций по ним." in output
     state = vip_state()
     # A campaign in progress on 23.11.2026 (4 weeks in, 13 long), a dedicated and a part-time employee.
-    assert state["campaigns"] == [("Лето", date(2026, 10, 26), 13)]
+    assert state["campaigns"] == [("Обход IV кв. 2026", date(2026, 10, 26), 13)]
     assert state["staff"] == [("manager01", "dedicated"), ("manager02", "part_time")]
     # Questionnaires in every state: 4 complete, 2 drafts + 1 resumed after its problem closed, 5 paused on a problem.
     assert state["questionnaires"] == [("complete", 4), ("draft", 3), ("paused", 5)]
