@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from vip.views import after, contacts, dashboard, problems, programme, questionnaires, review, wallet
+from vip.views import after, contacts, dashboard, problems, programme, questionnaires, review, templates, wallet
 
 urlpatterns = [
     path("vip/", questionnaires.QuestionnaireListView.as_view(), name="vip_questionnaire_list"),
+    path("vip/templates/", templates.TemplateListView.as_view(), name="vip_template_list"),
+    path("vip/templates/<int:pk>/edit/", templates.TemplateEditView.as_view(), name="vip_template_edit"),
     path("vip/templates/standard/", questionnaires.TemplateStandardView.as_view(), name="vip_template_standard"),
     path("vip/questionnaires/new/", questionnaires.QuestionnaireCreateView.as_view(), name="vip_questionnaire_create"),
     path(

@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from crm.models import Client, Deal, SaleLine, User
+from crm.models import Client, Deal, ProspectList, SaleLine, User
 
 
 def login_request():
@@ -15,9 +15,9 @@ def login_request():
     return RequestFactory().post("/login/")
 
 
-def seed(*args: str) -> str:
+def seed(*args: str, clients: int = 60) -> str:
     out = StringIO()
-    call_command("seed_demo", "--clients", "60", "--as-of", "2026-11-23", *args, stdout=out)
+    call_command("seed_demo", "--clients", str(clients), "--as-of", "2026-11-23", *args, stdout=out)
     return out.getvalue()
 
 
@@ -30,8 +30,11 @@ def test_seed_demo_makes_the_department_and_prints_working_logins():
     output = seed()
     assert "Вход: head / demo12345 (руководитель отдела продаж)" in output
     assert "Вход: manager01 / demo12345 (менеджер по продажам)" in output
-    assert Client.objects.count() == 60
-    assert Deal.objects.count() == 30
+    # 60 generated clients and the VIP referral claimed as a client; 30 generated deals, the 4 VIP proposals and the
+    # referral's first deal.
+    assert Client.objects.count() == 61
+    assert Deal.objects.count() == 35
+    assert Deal.objects.filter(vip_offer__isnull=False).count() == 4
     assert SaleLine.objects.exists()
     assert authenticate(login_request(), username="head", password="demo12345") == User.objects.get(username="head")
     assert authenticate(login_request(), username="manager01", password="demo12345") is not None
@@ -52,6 +55,8 @@ def test_seed_demo_reset_replaces_the_demo_data_instead_of_adding_to_it():
     seed()
     before = counts()
     first_head = User.objects.get(username="head").pk
+    # A list a demo manager made by hand protects him as well: --reset deletes it first.
+    ProspectList.objects.create(owner=User.objects.get(username="manager03"), name="Мои звонки")
     output = seed("--reset")
     assert "Вход: head / demo12345" in output
     assert counts() == before
@@ -70,7 +75,7 @@ def test_seed_demo_keeps_an_admin_made_before_it_with_its_own_password():
     User.objects.create_superuser(username="admin", email="admin@example.ru", password="own-secret-1")
     output = seed()
     assert "Вход: head / demo12345" in output
-    assert Client.objects.count() == 60
+    assert Client.objects.count() == 61
     assert authenticate(login_request(), username="admin", password="own-secret-1") is not None
 
 
@@ -131,3 +136,64 @@ def test_seed_demo_on_a_1st_runs_the_nightly_jobs_once():
     call_command("seed_demo", "--clients", "30", "--as-of", "2026-12-01", stdout=out)
     assert list(NightlyRun.objects.values_list("as_of", flat=True)) == [__import__("datetime").date(2026, 12, 1)]
     assert out.getvalue().count("Ночные задания за") == 1
+
+
+def vip_state() -> dict[str, object]:
+    from django.db.models import Count
+
+    from crm.models import ProspectList
+    from vip.models import Campaign, Problem, Questionnaire, QuestionnaireOffer, Referral, StaffAssignment
+
+    def grouped(queryset, *fields):
+        return sorted(queryset.values_list(*fields).annotate(n=Count("id")).order_by())
+
+    return {
+        "campaigns": list(Campaign.objects.values_list("name", "start", "weeks")),
+        "staff": sorted(StaffAssignment.objects.values_list("user__username", "load")),
+        "questionnaires": grouped(Questionnaire.objects, "status"),
+        "problems": grouped(Problem.objects, "status", "reopened"),
+        "offers": sorted(QuestionnaireOffer.objects.values_list("kind", "text", "deal__stage", "deal__amount")),
+        "referrals": sorted(
+            Referral.objects.values_list("name", "status", "entry__check_result", "entry__client__deals__stage")
+        ),
+        "referral_lists": ProspectList.objects.filter(name="VIP: рекомендации клиентов").count(),
+    }
+
+
+@pytest.mark.django_db
+def test_seed_demo_runs_a_vip_programme_with_every_state_proposals_and_referrals_and_resets_twice():
+    from datetime import date
+    from decimal import Decimal
+
+    output = seed(clients=200)
+    assert "12 VIP-анкет, 4 предложений и 3 рекомендаций по ним." in output
+    state = vip_state()
+    # A campaign in progress on 23.11.2026 (4 weeks in, 13 long), a dedicated and a part-time employee.
+    assert state["campaigns"] == [("Обход IV кв. 2026", date(2026, 10, 26), 13)]
+    assert state["staff"] == [("manager01", "dedicated"), ("manager02", "part_time")]
+    # Questionnaires in every state: 4 complete, 2 drafts + 1 resumed after its problem closed, 5 paused on a problem.
+    assert state["questionnaires"] == [("complete", 4), ("draft", 3), ("paused", 5)]
+    # Problems in every status: open (one of them reopened by the client), in work, fixed, closed (two).
+    assert state["problems"] == [("closed", 0, 2), ("fixed", 0, 1), ("in_work", 0, 1), ("open", 0, 1), ("open", 1, 1)]
+    # Proposals: crm deals walked up to `proposal` with the amount of the offer.
+    assert state["offers"] == [
+        ("new_product", "Обучение персонала", "proposal", Decimal("180000.00")),
+        ("new_product", "Сервисный контракт на обслуживание", "proposal", Decimal("240000.00")),
+        ("volume", "Второй склад с весны", "proposal", Decimal("1200000.00")),
+        ("volume", "Поставки в новый филиал в Казани", "proposal", Decimal("850000.00")),
+    ]
+    # Referrals: one became a client with a deal, one waits on the list, one is another manager's client already.
+    referrals = state["referrals"]
+    assert [row[1:] for row in referrals] == [
+        ("prospect", "own", "goal"),
+        ("prospect", "free", None),
+        ("in_base", "taken", None),
+    ]
+    assert [row[0] for row in referrals[:2]] == ["ИП Соколова Анна Викторовна", "ООО «Агрохолдинг Приволжский»"]
+    assert state["referral_lists"] == 2
+    before = counts()
+    for _ in range(2):
+        output = seed("--reset", clients=200)
+        assert "Вход: head / demo12345" in output
+        assert counts() == before
+        assert vip_state() == state

@@ -216,6 +216,13 @@ def test_the_demo_programme_has_questionnaires_and_problems_in_every_state(db):
     assert set(Problem.objects.values_list("status", flat=True)) == {"open", "in_work", "fixed", "closed"}
     assert Problem.objects.filter(reopened=1).exists()
     assert Questionnaire.objects.filter(resumed_at__isnull=False, status="draft").exists()
+    # Proposals from the complete questionnaires and their referrals, one of them claimed as a client.
+    assert (counts["offers"], counts["referrals"]) == (4, 3)
     assert programme_seed(as_of=date(2026, 6, 30)) == {"questionnaires": 0}
     programme_wipe()
     assert not Problem.objects.exists() and not Questionnaire.objects.exists()
+    from crm.models import ProspectList
+    from vip.models import QuestionnaireOffer, Referral
+
+    assert not QuestionnaireOffer.objects.exists() and not Referral.objects.exists()
+    assert not ProspectList.objects.filter(name="VIP: рекомендации клиентов").exists()

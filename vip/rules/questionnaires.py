@@ -125,3 +125,41 @@ def rule_text(rule: str, limit: Decimal | None) -> str:
     if rule == Rule.MAX:
         return str(_("not above %(limit)s") % {"limit": limit})
     return str(Rule(rule).label) if rule in Rule.values else ""
+
+
+RULES_OF_YES_NO = frozenset({Rule.MUST_BE_YES, Rule.NO_FAILURE_MONTH})
+RULES_WITH_LIMIT = frozenset({Rule.MIN, Rule.MAX})
+NUMBER_KINDS = frozenset({Kind.NUMBER, Kind.SCORE})
+
+
+def question_errors(
+    *, section: str, kind: str, rule: str, limit: Decimal | None, choices: list[str]
+) -> dict[str, list[str]]:
+    """What is wrong with a template question, by field (empty when it may be saved).
+
+    Acceptance rules are for the quality section only; yes-must-be-yes and "no failure in the last month" need a
+    yes / no question; a minimum or a maximum needs a number (or a 0-10 score) and its limit; a limit goes only with a
+    minimum or a maximum; a choice question needs at least two different options.
+    """
+    errors: dict[str, list[str]] = {}
+    if section not in Section.values:
+        errors["section"] = [str(_("Choose one of the sections."))]
+    if kind not in Kind.values:
+        errors["kind"] = [str(_("Choose one of the kinds of question."))]
+    if rule not in Rule.values:
+        errors["rule"] = [str(_("Choose one of the acceptance rules."))]
+    elif rule and section != Section.QUALITY:
+        errors["rule"] = [str(_("Acceptance rules are only for the questions of the quality section."))]
+    elif rule in RULES_OF_YES_NO and kind in Kind.values and kind != Kind.YES_NO:
+        errors["rule"] = [str(_("This rule needs a yes / no question."))]
+    elif rule in RULES_WITH_LIMIT and kind in Kind.values and kind not in NUMBER_KINDS:
+        errors["rule"] = [str(_("A minimum or a maximum needs a number or a 0-10 score question."))]
+    if rule in RULES_WITH_LIMIT and limit is None:
+        errors["limit"] = [str(_("A minimum or a maximum needs its limit."))]
+    elif limit is not None and rule not in RULES_WITH_LIMIT:
+        errors["limit"] = [str(_("A limit goes only with a minimum or a maximum rule."))]
+    elif limit is not None and kind == Kind.SCORE and not 0 <= limit <= 10:
+        errors["limit"] = [str(_("The limit of a 0-10 score is from 0 to 10."))]
+    if kind == Kind.CHOICE and len(set(choices)) < 2:
+        errors["choices"] = [str(_("A choice question needs at least two different options, one per line."))]
+    return errors

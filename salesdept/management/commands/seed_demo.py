@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.calendar import month_start
 from crm.demo.generator import DEMO_PASSWORD, demo_usernames, generate, is_generated, wipe
-from crm.models import LongList, Reassignment, User
+from crm.models import LongList, ProspectList, Reassignment, User
 from crm.nightly import client_statuses_refresh
 from planning.models import Plan
 from planning.services.pay import pay_schemes_default_create
@@ -53,8 +53,9 @@ def nightly_results_wipe() -> None:
 class Command(BaseCommand):
     help = (
         "Make the demo department: a head, 2 teams, 12 managers, ~3 000 clients with 24 months of sales and "
-        "~1 500 deals. Does nothing if a department is already there; --reset first deletes every client, deal, "
-        "sale, activity and product and the demo logins."
+        "~1 500 deals, and a VIP programme. Does nothing if a department is already there; --reset first deletes "
+        "the VIP programme, every client, deal, sale, activity and product, the demo people's prospect lists and the "
+        "demo logins."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -74,9 +75,12 @@ class Command(BaseCommand):
         as_of: date = options["as_of"] or timezone.localdate()
         if options["reset"]:
             self.stdout.write("Удаляю демо-данные…")
+            usernames = demo_usernames(managers=DEMO_MANAGERS, teams=DEMO_TEAMS)
             programme_wipe()
             nightly_results_wipe()
-            wipe(usernames=demo_usernames(managers=DEMO_MANAGERS, teams=DEMO_TEAMS))
+            # A prospect list protects its owner: the demo people's lists (the referrals', any made by hand) go first.
+            ProspectList.objects.filter(owner__username__in=usernames).delete()
+            wipe(usernames=usernames)
         elif is_generated():
             self.stdout.write("Демо-данные уже загружены: ничего не меняю (--reset, чтобы создать заново).")
             self.print_logins()
@@ -101,7 +105,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Готово за {result.seconds:.1f} с: {result.users} пользователей, {result.clients} клиентов, "
                 f"{result.sale_lines} строк продаж, {result.deals} сделок, {result.activities} активностей, "
-                f"{vip['questionnaires']} VIP-анкет."
+                f"{vip['questionnaires']} VIP-анкет, {vip.get('offers', 0)} предложений и {vip.get('referrals', 0)} "
+                f"рекомендаций по ним."
             )
         )
         self.print_logins()
