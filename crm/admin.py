@@ -22,6 +22,7 @@ from crm.models import (
     Brand,
     ChangeLog,
     Client,
+    ClientCategoryPurchase,
     ColdCallNorm,
     ContactPerson,
     Deal,
@@ -582,6 +583,23 @@ class StockRequestAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("client__name", "client__inn", "product__name", "product__sku", "item_name")
     list_select_related = ("client", "product", "category")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(ClientCategoryPurchase)
+class ClientCategoryPurchaseAdmin(admin.ModelAdmin):
+    """The client's yearly purchases per category are recorded through `client_category_purchase_record` (the VIP
+    questionnaire); every row is a recording of the history, so here they are read only."""
+
+    list_display = ("client", "category", "yearly_amount", "recorded_on", "source", "recorded_by")
+    list_filter = ("source", "category")
+    search_fields = ("client__name", "client__inn", "category__name")
+    list_select_related = ("client", "category", "recorded_by")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -20,5 +20,11 @@ class CrmConfig(AppConfig):
 
         home_links_register()
 
+        # The client card's panel of the client's yearly purchases per category (share of wallet).
+        from core.panels import ClientPanel, client_panel_register
+        from crm.selectors.wallet import client_wallet_panel
+
+        client_panel_register(ClientPanel("crm_wallet", "crm/clients/_wallet.html", client_wallet_panel, order=40))
+
         # The schema's field extensions take effect once imported.
         from crm.api import schema  # noqa: F401

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vip.views import after, contacts, dashboard, problems, programme, questionnaires, review, templates
+from vip.views import after, contacts, dashboard, problems, programme, questionnaires, review, templates, wallet
 
 urlpatterns = [
     path("vip/", questionnaires.QuestionnaireListView.as_view(), name="vip_questionnaire_list"),
@@ -45,6 +45,12 @@ urlpatterns = [
         "vip/questionnaires/<int:pk>/complete/",
         questionnaires.QuestionnaireCompleteView.as_view(),
         name="vip_questionnaire_complete",
+    ),
+    path("vip/questionnaires/<int:pk>/wallet/", wallet.QuestionnaireWalletView.as_view(), name="vip_wallet_add"),
+    path(
+        "vip/questionnaires/<int:pk>/wallet/<int:category_id>/",
+        wallet.QuestionnaireWalletView.as_view(),
+        name="vip_wallet_record",
     ),
     path("vip/questionnaires/<int:pk>/offers/", after.OfferCreateView.as_view(), name="vip_offer_create"),
     path("vip/questionnaires/<int:pk>/referrals/", after.ReferralCreateView.as_view(), name="vip_referral_create"),

@@ -16,12 +16,14 @@ from .sales import SaleLine
 from .settings import DepartmentSettings, WorkingDayOverride
 from .stock import StockRequest
 from .users import Role, Team, User
+from .wallet import ClientCategoryPurchase
 
 __all__ = [
     "Activity",
     "Brand",
     "ChangeLog",
     "Client",
+    "ClientCategoryPurchase",
     "ColdCallNorm",
     "ContactPerson",
     "Deal",

@@ -33,6 +33,7 @@ HISTORY_MODELS = {
     "importjob",
     "reassignment",
     "stockrequest",
+    "clientcategorypurchase",
 }
 
 

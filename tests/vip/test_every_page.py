@@ -43,6 +43,8 @@ GET_STATUS: dict[str, list[tuple[int, int]]] = {
     "vip_contact_action": [M, M, M, M, M, M, D, D],
     "vip_questionnaire_resume": [M, M, M, M, M, M, D, D],
     "vip_questionnaire_complete": [M, M, M, M, M, M, D, D],
+    "vip_wallet_add": [M, M, M, M, M, M, D, D],
+    "vip_wallet_record": [M, M, M, M, M, M, D, D],
     "vip_offer_create": [M, M, M, M, M, M, D, D],
     "vip_referral_create": [M, M, M, M, M, M, D, D],
     "vip_dashboard": [A, A, A, D, D, D, D, D],
@@ -110,6 +112,8 @@ def url_for(pattern, objects, world):
         args["problem_id"] = objects["problem"].pk
     if "contact_id" in keys:
         args["contact_id"] = 1
+    if "category_id" in keys:
+        args["category_id"] = 1
     if "assignment_id" in keys:
         args["assignment_id"] = world["campaign"].assignments.first().pk
     if "action" in keys and "action" not in pattern.default_args:

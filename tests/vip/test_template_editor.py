@@ -106,7 +106,7 @@ def test_add_move_and_remove_within_a_section(client, vip_head, template):
     client.force_login(vip_head)
     assert client.post(edit_url(template), add_data()).status_code == 302
     growth = list(template.questions.filter(section=Section.GROWTH).order_by("position").values_list("text", flat=True))
-    assert growth[-1] == "Сколько офисов у клиента?" and len(growth) == 3
+    assert growth[-1] == "Сколько офисов у клиента?" and len(growth) == 2
     new = template.questions.get(text="Сколько офисов у клиента?")
     client.post(edit_url(template), {"action": "up", "question": new.pk})
     client.post(edit_url(template), {"action": "up", "question": new.pk})
@@ -119,7 +119,7 @@ def test_add_move_and_remove_within_a_section(client, vip_head, template):
     assert template.questions.filter(section=Section.GROWTH).order_by("position")[1].pk == new.pk
     client.post(edit_url(template), {"action": "remove", "question": new.pk})
     assert not Question.objects.filter(pk=new.pk).exists()
-    assert list(template.questions.order_by("position").values_list("position", flat=True)) == list(range(14))
+    assert list(template.questions.order_by("position").values_list("position", flat=True)) == list(range(13))
 
 
 def test_an_edit_of_a_used_version_makes_the_next_one(client, vip_head, template, questionnaire, vip_client, manager):
@@ -271,8 +271,8 @@ def test_the_list_marks_the_current_version_counts_and_reads_constant_queries(
     response = client.get(reverse("vip_template_list"))
     rows = {t.version: t for t in response.context["rows"]}
     assert {v: (t.is_current, t.filled, t.question_count) for v, t in rows.items()} == {
-        1: (False, 1, 14),
-        2: (True, 0, 14),
+        1: (False, 1, 13),
+        2: (True, 0, 13),
     }
     body = response.content.decode()
     assert body.count('data-testid="vip-template-current"') == 1

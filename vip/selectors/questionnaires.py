@@ -57,13 +57,15 @@ def questionnaire_sections(questionnaire: Questionnaire, *, editable: bool) -> l
     blocks = {
         code: SectionBlock(code=code, label=str(label), index=SECTION_ORDER[code]) for code, label in Section.choices
     }
+    for block in blocks.values():
+        block.locked = not editable or questionnaire.status == Questionnaire.Status.COMPLETE or block.index > stop
     for question in questionnaire.template.questions.all().order_by("position", "id"):
         block = blocks[question.section]
-        block.locked = not editable or questionnaire.status == Questionnaire.Status.COMPLETE or block.index > stop
         answer = answers.get(question.pk)
         block.rows.append(
             QuestionRow(question=question, answer=answer, value=answer.display if answer else "", locked=block.locked)
         )
     if paused:
         blocks[questionnaire.paused_at_section].paused_here = True
-    return [block for block in blocks.values() if block.rows]
+    # "Room to grow" always shows: its per-category figures (templates/vip/_growth.html) need no question.
+    return [block for block in blocks.values() if block.rows or block.code == Section.GROWTH]

@@ -51,11 +51,9 @@ def standard_questions() -> list[dict[str, object]]:
             "limit": Decimal(100),
         },
         {"section": Section.GROWTH, "text": _("Where could the current volumes grow?"), "kind": Kind.TEXT},
-        {
-            "section": Section.GROWTH,
-            "text": _("The client's total purchases of the category a year, ₽"),
-            "kind": Kind.NUMBER,
-        },
+        # The client's yearly purchases are asked per category below the section's questions
+        # (templates/vip/_growth.html, kept in crm's ClientCategoryPurchase); the one-figure question of
+        # version 1 stays on the templates that have it.
         {
             "section": Section.NEW_PRODUCTS,
             "text": _("Which of our new products interest the client?"),

@@ -19,8 +19,15 @@ from vip.forms.problems import ProblemDetailsForm
 from vip.forms.questionnaires import QuestionnaireCreateForm, ResumeForm
 from vip.models import Campaign, Problem, Question, Questionnaire
 from vip.models.programme import runs_programme
-from vip.selectors.after import offer_items, questionnaire_offers, questionnaire_referrals
+from vip.selectors.after import (
+    offer_items,
+    offer_prefill,
+    questionnaire_offers,
+    questionnaire_referrals,
+    tool2_suggestions,
+)
 from vip.selectors.questionnaires import questionnaire_rows, questionnaire_sections, startable_clients
+from vip.selectors.wallet import growth_block
 from vip.services.problems import may_follow_up, problem_details_set
 from vip.services.questionnaires import (
     current_template,
@@ -123,7 +130,9 @@ def detail_context(request: HttpRequest, pk: int, **extra: object) -> dict[str, 
         "offers": (offers := questionnaire_offers(questionnaire, user)),
         "offer_items": offer_items(questionnaire, offers) if editable else [],
         "referrals": questionnaire_referrals(questionnaire, user),
-        "offer_form": OfferForm() if editable else None,
+        "growth": growth_block(questionnaire, user, editable=editable),
+        "tool2_suggestions": (suggestions := tool2_suggestions(questionnaire, offers) if editable else []),
+        "offer_form": OfferForm(initial=offer_prefill(request, suggestions)) if editable else None,
         "referral_form": ReferralForm(may_assign=runs_programme(user)) if editable else None,
     }
     context.update(contacts_context(questionnaire, user))
