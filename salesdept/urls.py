@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from analytics.api.urls import ROUTES as ANALYTICS_ROUTES
 from crm.api.urls import ROUTES as CRM_ROUTES
 from crm.api.urls import urlpatterns as crm_api_urls
 from planning.api.urls import ROUTES as PLANNING_ROUTES
@@ -26,7 +27,7 @@ class Router(DefaultRouter):
 
 # One router for /api/v1/, so that its root lists every app's resources.
 router = Router()
-for prefix, viewset, basename in [*CRM_ROUTES, *PLANNING_ROUTES, *VIP_ROUTES]:
+for prefix, viewset, basename in [*CRM_ROUTES, *PLANNING_ROUTES, *VIP_ROUTES, *ANALYTICS_ROUTES]:
     router.register(prefix, viewset, basename=basename)
 
 # Our own error pages in the site's frame, and JSON for the same errors under /api/.
@@ -45,6 +46,7 @@ urlpatterns = [
     path("", include("crm.urls")),
     path("", include("planning.urls")),
     path("", include("vip.urls")),
+    path("", include("analytics.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,5 @@
+"""The analytics' part of /api/v1/analytics/, registered on the project's router."""
+
+from rest_framework.viewsets import ViewSetMixin
+
+ROUTES: list[tuple[str, type[ViewSetMixin], str]] = []

@@ -1,0 +1,3 @@
+from .settings import AnalyticsSettings
+
+__all__ = ["AnalyticsSettings"]

@@ -1,0 +1,1 @@
+"""The analytics' nightly jobs (registered in salesdept/nightly.py), each taking the day it runs for."""
