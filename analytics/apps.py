@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AnalyticsConfig(AppConfig):
     name = "analytics"
     verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        # Each subject registers its dashboard headline here (analytics/selectors/headlines.py), one line each.
+        pass
