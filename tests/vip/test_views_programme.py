@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm.models import Activity, ChangeLog, MarketSegment, OwnershipChange
-from tests.crm.factories import ClientFactory, SaleLineFactory
+from tests.crm.factories import CategoryFactory, ClientFactory, SaleLineFactory
 from vip.models import Campaign, Problem, ProgrammeClient, Questionnaire, StaffAssignment, VipCallScript
 from vip.services.problems import problem_open
 from vip.services.programme import campaign_staff_set, programme_clients_assign
@@ -388,6 +388,8 @@ def test_a_non_owner_employee_gets_a_clear_message_not_a_500(client, manager, te
     ("who", "status"), [("vip_head", 200), ("manager", 200), ("service_owner", 403), ("base_manager", 403)]
 )
 def test_the_blank_questionnaire_prints_every_section_and_question(request, client, template, who, status):
+    CategoryFactory(name="Видеонаблюдение")
+    CategoryFactory(name="Старое", is_active=False)
     client.force_login(request.getfixturevalue(who))
     response = client.get(reverse("vip_template_print", args=[template.pk]))
     assert response.status_code == status
@@ -396,6 +398,9 @@ def test_the_blank_questionnaire_prints_every_section_and_question(request, clie
         assert body.count('data-testid="vip-blank-question"') == template.questions.count()
         assert "Objective quality of service" in body and "Referrals" in body
         assert "print-page" in body
+        # Room to grow on paper: a line per active category for the client's yearly purchases of it.
+        grid = body[body.index('data-testid="vip-blank-categories"') :]
+        assert "Видеонаблюдение" in grid and "Старое" not in grid
     assert client.get(reverse("vip_template_print", args=[template.pk + 999])).status_code == (
         404 if status == 200 else 403
     )

@@ -20,7 +20,7 @@ from django.views import View
 
 from core.access import RoleRequiredMixin
 from crm.forms.people import add_service_errors
-from crm.models import Client, User
+from crm.models import Client, ProductCategory, User
 from vip.forms.programme import (
     AddByHandForm,
     AddClientsForm,
@@ -342,5 +342,11 @@ class TemplatePrintView(QuestionnairePageMixin, View):
         template = get_object_or_404(QuestionnaireTemplate.objects.all(), pk=pk)
         questions = list(template.questions.order_by("position", "id"))
         sections = [(label, [q for q in questions if q.section == code]) for code, label in Section.choices]
-        context = {"template": template, "sections": [s for s in sections if s[1]]}
+        # On paper, room to grow is a line per catalogue category for the client's yearly purchases of it, as the
+        # questionnaire asks on screen (templates/vip/_growth.html), typed in afterwards.
+        categories = list(
+            ProductCategory.objects.filter(is_active=True).order_by("name").values_list("name", flat=True)
+        )
+        sections = [s for s in sections if s[1] or s[0] == Section.GROWTH.label]
+        context = {"template": template, "sections": sections, "categories": categories, "growth": Section.GROWTH.label}
         return TemplateResponse(request, "vip/template_print.html", context)
