@@ -8,4 +8,7 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         # Each subject registers its dashboard headline here (analytics/selectors/headlines.py), one line each.
-        pass
+        from analytics.selectors.contests import contest_headline
+        from analytics.selectors.headlines import headline_register
+
+        headline_register("contest", contest_headline)
