@@ -34,7 +34,7 @@ class ContestForm(forms.Form):
         max_digits=14,
         decimal_places=2,
         help_text=_(
-            'Used for each participant whose own quota is empty. In a "% of plan" contest leave both empty '
+            "Used for each participant whose own quota is empty. In a plan fulfilment contest leave both empty "
             "to take each one's plans for the period."
         ),
     )
@@ -53,7 +53,7 @@ class ContestForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.sellers = list(sellers)
-        self.fields["participants"].queryset = sellers
+        self.fields["participants"].queryset = sellers  # type: ignore[attr-defined]
         for seller in self.sellers:
             self.fields[quota_field(seller.pk)] = forms.DecimalField(
                 label=str(seller), required=False, min_value=Decimal("0"), max_digits=14, decimal_places=2
@@ -61,7 +61,8 @@ class ContestForm(forms.Form):
 
     def seller_rows(self) -> list[dict[str, Any]]:
         """One row per seller for the template: the checkbox state and the quota field."""
-        raw = self.data.getlist("participants") if self.is_bound else self.initial.get("participants", [])
+        data: Any = self.data
+        raw = data.getlist("participants") if self.is_bound else self.initial.get("participants", [])
         chosen = {str(value) for value in raw}
         return [
             {"seller": seller, "checked": str(seller.pk) in chosen, "quota": self[quota_field(seller.pk)]}

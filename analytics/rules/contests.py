@@ -27,7 +27,7 @@ CENT = Decimal("0.01")
 
 
 class Metric(models.TextChoices):
-    PLAN = "plan", _("% of plan")
+    PLAN = "plan", _("Plan fulfilment")
     NEW_CLIENTS = "new_clients", _("New clients")
     PAID_SALES = "paid_sales", _("Paid sales")
     QUESTIONNAIRES = "questionnaires", _("VIP questionnaires")

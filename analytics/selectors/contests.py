@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
@@ -54,6 +55,7 @@ def achieved_values(*, metric: str, users: list[int], start: date, end: date) ->
     """Each participant's value of `metric` over start..end, one query (see docs/analytics.md for each metric)."""
     if not users or end < start:
         return {}
+    rows: Any
     if metric in (Metric.PLAN, Metric.PAID_SALES):
         # Paid sales as plan/fact counts them: a paid line, dated by the day the money came, for its manager.
         rows = (

@@ -96,7 +96,7 @@ def board_chart(board: Leaderboard) -> dict[str, Any]:
     option = bar_option(
         categories=[str(row.user) for row in board.rows],
         values=[float(row.percent or 0) for row in board.rows],
-        name=_("% of quota"),
+        name=_("Quota met"),
         highlight=me,
     )
     option["money"] = False
@@ -125,7 +125,7 @@ BOARD_COLUMNS = [
     Column(gettext_lazy("Participant"), lambda row: str(row.user), width=30),
     Column(gettext_lazy("Achieved"), lambda row: row.achieved),
     Column(gettext_lazy("Quota"), _quota_text),
-    Column(gettext_lazy("% of quota"), lambda row: row.percent if row.percent is not None else _("no quota")),
+    Column(gettext_lazy("Quota met"), lambda row: row.percent if row.percent is not None else _("no quota")),
 ]
 
 

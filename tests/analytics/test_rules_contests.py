@@ -11,7 +11,9 @@ from analytics.rules.contests import Entry, Status, contest_status, months_of, p
 
 def board(rows):
     """(name, achieved, quota) -> [(position, name, percent)]"""
-    entries = [Entry(key=i, name=name, achieved=D(a), quota=None if q is None else D(q)) for i, (name, a, q) in enumerate(rows)]
+    entries = [
+        Entry(key=i, name=name, achieved=D(a), quota=None if q is None else D(q)) for i, (name, a, q) in enumerate(rows)
+    ]
     return [(r.position, r.entry.name, r.percent) for r in rank(entries)]
 
 
