@@ -191,7 +191,7 @@ def contest_headline(user: User, as_of: date) -> Headline | None:
     if leader.percent is not None:
         value = f"{value}, {leader.percent:.0f} %".replace(".", ",")
     mine = board.row_of(user)
-    parts = [_("%(name)s: leader of %(count)s") % {"name": contest.name, "count": board.sample}]
+    parts = [_("%(name)s, participants: %(count)s") % {"name": contest.name, "count": board.sample}]
     if mine is not None:
         parts.append(_("you are #%(position)s") % {"position": mine.position})
     return Headline(
