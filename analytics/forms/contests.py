@@ -21,8 +21,8 @@ def quota_field(pk: int) -> str:
 class ContestForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     metric = forms.ChoiceField(label=_("Metric"), choices=Metric.choices)
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     prizes = forms.CharField(label=_("Prizes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     participants = forms.ModelMultipleChoiceField(
         label=_("Participants"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, required=False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -80,8 +80,6 @@ class ContestFormView(AnalyticsPageMixin, View):
         except ValidationError as error:
             add_service_errors(form, error, aliases={"quotas": "default_quota"})
             return self.render(form, contest, status=400)
-        except PermissionDenied:
-            raise
         return redirect("analytics_contest_detail", pk=saved.pk)
 
 
@@ -124,7 +122,7 @@ BOARD_COLUMNS = [
     Column(gettext_lazy("Position"), lambda row: row.position, width=10),
     Column(gettext_lazy("Participant"), lambda row: str(row.user), width=30),
     Column(gettext_lazy("Achieved"), lambda row: row.achieved),
-    Column(gettext_lazy("Quota"), _quota_text),
+    Column(gettext_lazy("Own quota"), _quota_text),
     Column(gettext_lazy("Quota met"), lambda row: row.percent if row.percent is not None else _("no quota")),
 ]
 
