@@ -203,3 +203,13 @@ def contest_headline(user: User, as_of: date) -> Headline | None:
         tone="good" if mine is not None and mine.position == 1 else "",
         order=90,
     )
+
+
+def my_day_contest(user: User, today: date) -> Leaderboard | None:
+    """My day: the board of the latest started running contest the seller takes part in (None: no such contest)."""
+    if not user.is_authenticated or not user.is_seller:
+        return None
+    contest = (
+        Contest.objects.filter(entries__user=user, start__lte=today, end__gte=today).order_by("-start", "-pk").first()
+    )
+    return leaderboard(contest=contest, as_of=today, viewer=user) if contest is not None else None

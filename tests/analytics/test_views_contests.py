@@ -190,6 +190,7 @@ def test_the_api_creates_for_the_head_only(head, manager, other_manager, vip_hea
 def test_the_api_board(manager, other_manager, contest):
     board = api_as(manager).get(f"/api/v1/analytics/contests/{contest.pk}/", {"as_of": "2026-11-15"}).json()
     assert board["status"] == "running" and board["counted_to"] == "2026-11-15"
+    assert board["contest"]["participant_count"] == 2 and board["contest"]["status"] == "running"
     assert [(r["position"], r["user"], r["percent"], r["is_me"]) for r in board["rows"]] == [
         (1, other_manager.pk, "150.00", False),
         (2, manager.pk, "50.00", True),
@@ -216,3 +217,29 @@ def test_query_counts_do_not_grow_with_rows(client, head, django_assert_max_num_
             assert api.get(f"/api/v1/analytics/contests/{contest.pk}/").status_code == 200
         with django_assert_max_num_queries(9):
             assert client.get(reverse("analytics_contest_create")).status_code == 200
+
+
+def test_my_day_shows_the_running_contest_to_its_participants_only(client, head, manager, other_manager, teammate):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    sold(manager, "30000", today)
+    make_contest(
+        head,
+        [manager, other_manager],
+        start=today - timedelta(days=2),
+        end=today + timedelta(days=5),
+        name="Идёт сейчас",
+        quotas={manager.pk: "60000", other_manager.pk: "20000"},
+    )
+    make_contest(
+        head, [manager, other_manager], start=today - timedelta(days=40), end=today - timedelta(days=10), name="Прошлый"
+    )
+    client.force_login(manager)
+    html = client.get(reverse("home")).content.decode()
+    assert 'data-testid="contest-widget"' in html and "Идёт сейчас" in html and "Прошлый" not in html
+    assert html.count('data-testid="contest-widget-me"') == 1 and "50,0 %" in html
+    client.force_login(teammate)
+    assert 'data-testid="contest-widget"' not in client.get(reverse("home")).content.decode()

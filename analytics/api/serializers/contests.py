@@ -45,7 +45,9 @@ class ContestBoardSerializer(serializers.Serializer):
     rows = BoardRowSerializer(many=True)
 
     def get_contest(self, board: Any) -> dict[str, Any]:
-        return dict(ContestSerializer(board.contest, context={"as_of": board.as_of}).data)
+        data = dict(ContestSerializer(board.contest, context={"as_of": board.as_of}).data)
+        data["participant_count"] = board.sample
+        return data
 
     def get_formula(self, board: Any) -> str:
         return "percent = achieved / quota x 100; ties: achieved desc, then name; no quota ranks last"
