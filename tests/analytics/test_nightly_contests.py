@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from analytics.nightly import contests_finish
+from analytics.selectors.contests import leaderboard
 from analytics.services.contests import contest_save
 from salesdept.nightly import JOBS_BY_NAME
 from tests.analytics.contest_helpers import make_contest, sold
@@ -105,3 +106,20 @@ def test_a_contest_whose_results_went_out_cannot_be_changed(finished, head, mana
         )
     finished.refresh_from_db()
     assert finished.name == "Ноябрь"
+
+
+def test_the_demo_has_a_running_and_a_finished_contest(head, manager, other_manager):
+    from analytics.demo_contests import contests_demo
+    from analytics.models import Contest
+    from tests.planning.factories import make_plan
+
+    as_of = date(2026, 11, 16)
+    make_plan(manager, "200000")
+    sold(manager, "50000", date(2026, 11, 5))
+    assert contests_demo(as_of) == {"contests": 2}
+    running, finished = Contest.objects.order_by("-start")
+    assert (running.status_on(as_of), finished.status_on(as_of)) == ("running", "finished")
+    assert finished.results_sent_at is not None and contests_finish(as_of)["contests"] == 0
+    board = leaderboard(contest=running, as_of=as_of)
+    assert [(r.user, r.percent) for r in board.rows] == [(manager, D("25.00")), (other_manager, None)]
+    assert contests_demo(as_of) == {"contests": 2} and Contest.objects.count() == 2  # again: replaced, not doubled
