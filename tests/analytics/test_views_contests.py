@@ -65,8 +65,10 @@ def test_who_opens_the_pages_and_the_api(client, request, contest, who):
     if api_list == 200:
         assert ([row["id"] for row in answer.json()] == [contest.pk]) == listed
     assert api.get(f"/api/v1/analytics/contests/{contest.pk}/").status_code == api_detail
-    creating = client.get(reverse("analytics_contest_create")).status_code
-    assert creating == (200 if who in ("head", "admin_user") else 403)
+    heads = 200 if who in ("head", "admin_user") else 403
+    assert client.get(reverse("analytics_contest_create")).status_code == heads
+    assert client.get(reverse("analytics_contest_edit", args=[contest.pk])).status_code == heads
+    assert client.post(reverse("analytics_contest_create"), {"name": "x"}).status_code == (400 if heads == 200 else 403)
 
 
 def test_a_participant_sees_the_whole_board_with_his_row_marked(client, manager, other_manager, contest):
