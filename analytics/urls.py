@@ -1,5 +1,13 @@
 """The analytics pages."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from analytics.views import contests
+
+urlpatterns: list[URLPattern] = [
+    path("analytics/contests/", contests.ContestListView.as_view(), name="analytics_contest_list"),
+    path("analytics/contests/new/", contests.ContestFormView.as_view(), name="analytics_contest_create"),
+    path("analytics/contests/<int:pk>/", contests.ContestDetailView.as_view(), name="analytics_contest_detail"),
+    path("analytics/contests/<int:pk>/edit/", contests.ContestFormView.as_view(), name="analytics_contest_edit"),
+    path("analytics/contests/<int:pk>/export/", contests.ContestExportView.as_view(), name="analytics_contest_export"),
+]

@@ -2,4 +2,8 @@
 
 from rest_framework.viewsets import ViewSetMixin
 
-ROUTES: list[tuple[str, type[ViewSetMixin], str]] = []
+from analytics.api.views.contests import ContestViewSet
+
+ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
+    ("analytics/contests", ContestViewSet, "analytics-contest"),
+]

@@ -1,3 +1,4 @@
+from .contests import Contest, ContestParticipant
 from .settings import AnalyticsSettings
 
-__all__ = ["AnalyticsSettings"]
+__all__ = ["AnalyticsSettings", "Contest", "ContestParticipant"]
