@@ -2,4 +2,8 @@
 
 from rest_framework.viewsets import ViewSetMixin
 
-ROUTES: list[tuple[str, type[ViewSetMixin], str]] = []
+from analytics.api.views.nps import NpsViewSet
+
+ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
+    ("analytics/nps", NpsViewSet, "analytics-nps"),
+]
