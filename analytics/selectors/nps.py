@@ -304,6 +304,10 @@ def nps_signed(value: Decimal | None) -> str:
     return text[:-2] if text.endswith(",0") else text
 
 
+def _comma(value: Decimal | None) -> str:
+    return str(value).replace(".", ",") if value is not None else "—"
+
+
 def nps_headline(user: User, as_of: date) -> Headline | None:
     """The dashboard's NPS: the scope's total over the window, with its formula and sample size."""
     total = Counts()
@@ -317,7 +321,7 @@ def nps_headline(user: User, as_of: date) -> Headline | None:
         title="NPS",
         value=nps_signed(total.nps),
         detail=_("%(p)s %% promoters − %(d)s %% detractors, %(n)s answers")
-        % {"p": total.promoters_pct, "d": total.detractors_pct, "n": total.answers},
+        % {"p": _comma(total.promoters_pct), "d": _comma(total.detractors_pct), "n": total.answers},
         url=reverse("analytics_nps"),
         tone="good" if band in ("good", "leader") else "bad",
         order=20,

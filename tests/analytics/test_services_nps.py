@@ -157,7 +157,9 @@ def test_an_expired_link_is_a_clear_410_and_changes_nothing(invitation):
 
 
 def test_another_invitations_token_does_not_open_this_one(invitation, client_co):
-    other = NpsInvitation.objects.create(survey=invitation.survey, contact=ContactFactory(client=client_co), email="b@x.ru")
+    other = NpsInvitation.objects.create(
+        survey=invitation.survey, contact=ContactFactory(client=client_co), email="b@x.ru"
+    )
     token = invitation_token(other)
     forged = f"{invitation.pk}:{token.partition(':')[2]}"
     assert Browser().post(url(forged), {"score": "0"}).status_code == 400
@@ -247,7 +249,11 @@ def test_a_real_smtp_server_on_loopback_receives_the_survey(smtp, client_co, dja
     recipients, content = smtp.messages[0]
     assert recipients == ["anna@romashka.ru"]
     message = message_from_bytes(content)
-    parts = {part.get_content_type(): part.get_payload(decode=True).decode() for part in message.walk() if not part.is_multipart()}
+    parts = {
+        part.get_content_type(): part.get_payload(decode=True).decode()
+        for part in message.walk()
+        if not part.is_multipart()
+    }
     assert "?score=10" in parts["text/plain"] and "?score=0" in parts["text/plain"]
     assert "Анна Петрова" in parts["text/html"]
     assert NpsInvitation.objects.get().sent_at is not None
