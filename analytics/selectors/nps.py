@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -335,6 +335,7 @@ class ClientNps:
     nps: Decimal | None
     band_label: str
     answers: list[AnswerRow]
+    last_survey: date | None
 
 
 def client_nps(user: User, client: Client, today: date) -> ClientNps | None:
@@ -351,6 +352,7 @@ def client_nps(user: User, client: Client, today: date) -> ClientNps | None:
         nps=counts.nps,
         band_label=str(BAND_LABELS[band]) if band else "",
         answers=rows,
+        last_survey=client.nps_surveys.aggregate(last=Max("sent_on"))["last"],
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -21,7 +22,14 @@ from analytics.models import AnalyticsSettings, NpsAnswer, NpsInvitation
 from analytics.rules.nps import BANDS
 from analytics.selectors.nps import BAND_LABELS, NpsGroup, NpsReport, nps_report, recent_answers
 from analytics.selectors.scope import clients_in_scope
-from analytics.services.nps import LinkExpired, LinkInvalid, answer_by_link, answer_type_in, invitation_from_token
+from analytics.services.nps import (
+    LinkExpired,
+    LinkInvalid,
+    answer_by_link,
+    answer_type_in,
+    invitation_from_token,
+    survey_create,
+)
 from analytics.views.access import AnalyticsPageMixin
 from core.charts import bar_option
 from core.exports import Column, xlsx_response
@@ -112,7 +120,17 @@ class NpsAnswerView(AnalyticsPageMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         client = self.client(request)
         if client is None:
-            return HttpResponseRedirect(reverse("analytics_nps"))
+            # The NPS page's search: the user's clients whose name or INN has the words, to pick one.
+            query = request.GET.get("q", "").strip()[:100]
+            found = []
+            if query:
+                found = list(
+                    clients_in_scope(self.user)
+                    .filter(Q(name__icontains=query) | Q(inn__startswith=query))
+                    .order_by("name", "pk")
+                    .values("pk", "name", "inn")[:20]
+                )
+            return TemplateResponse(request, "analytics/nps/answer_pick.html", {"query": query, "found": found})
         return self.render(request, client, TypedAnswerForm(client=client))
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -143,6 +161,30 @@ class NpsAnswerView(AnalyticsPageMixin, View):
             text += " " + _("A detractor: a task is on the owner's list for the next working day.")
         messages.success(request, text)
         return HttpResponseRedirect(reverse("analytics_nps"))
+
+
+class NpsSurveyStartView(AnalyticsPageMixin, View):
+    """Send a client's contacts the survey now (the nightly job sends them by the cadence)."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            pk = parse_id(request.POST.get("client"), field="client")
+        except ValidationError:
+            pk = None
+        client = get_object_or_404(clients_in_scope(self.user), pk=pk) if pk else None
+        if client is None:
+            return HttpResponseRedirect(reverse("analytics_nps"))
+        try:
+            survey = survey_create(client=client, as_of=timezone.localdate(), by=self.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("The survey is on its way to %(count)s contact persons of %(client)s.")
+                % {"count": survey.invitations.count(), "client": client.name},
+            )
+        return HttpResponseRedirect(reverse("client_detail", args=[client.pk]))
 
 
 class NpsPublicView(View):

@@ -255,3 +255,33 @@ def test_the_client_card_shows_its_nps(world, manager, client):
 def test_the_navbar_has_the_analytics_menu(head, service_owner, client):
     client.force_login(head)
     assert 'data-testid="nav-analytics-nps"' in client.get(reverse("analytics_nps")).content.decode()
+
+
+def test_the_page_finds_a_client_to_type_an_answer_for(world, manager, client):
+    client.force_login(manager)
+    url = reverse("analytics_nps_answer")
+    found = client.get(url, {"q": "Мой"})
+    assert found.status_code == 200 and [c["name"] for c in found.context["found"]] == ["А-Мой"]
+    assert client.get(url, {"q": "Чужой"}).context["found"] == []  # not his
+    assert client.get(url, {"q": world["a"].inn[:6]}).context["found"][0]["pk"] == world["a"].pk
+
+
+def test_sending_the_survey_by_hand(
+    world, manager, other_manager, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    url = reverse("analytics_nps_survey")
+    client.force_login(other_manager)
+    assert client.post(url, {"client": world["a"].pk}).status_code == 404
+    client.force_login(manager)
+    before = NpsInvitation.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"client": world["a"].pk})
+    assert response.status_code == 302 and response["Location"] == reverse("client_detail", args=[world["a"].pk])
+    assert NpsInvitation.objects.count() == before + 2
+    assert sorted(m.to[0] for m in mailoutbox) == ["one@a.ru", "two@a.ru"]
+    # A client without a contact's e-mail: a message, nothing sent.
+    response = client.post(url, {"client": world["d"].pk}, follow=True)
+    assert "нет контактного лица" in response.content.decode()
+    assert NpsInvitation.objects.count() == before + 2
+    body = client.get(reverse("client_detail", args=[world["a"].pk])).content.decode()
+    assert 'data-testid="client-nps-last"' in body
