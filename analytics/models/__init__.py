@@ -1,4 +1,4 @@
-from .nps import NpsAnswer, NpsInvitation, NpsSurvey
+from .nps import NpsAnswer, NpsInvitation, NpsSurvey, NpsVipFollowUp
 from .settings import AnalyticsSettings
 
-__all__ = ["AnalyticsSettings", "NpsAnswer", "NpsInvitation", "NpsSurvey"]
+__all__ = ["AnalyticsSettings", "NpsAnswer", "NpsInvitation", "NpsSurvey", "NpsVipFollowUp"]

@@ -107,3 +107,22 @@ class NpsAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client}: {self.score}"
+
+
+class NpsVipFollowUp(models.Model):
+    """The detractor's task made for a VIP questionnaire's "would you recommend us" answer of 0-6, once per answer
+    (analytics/services/nps.py `vip_answer_saved`, on vip's Answer post_save: vip never imports analytics)."""
+
+    vip_answer = models.OneToOneField(
+        "vip.Answer", verbose_name=_("VIP questionnaire answer"), on_delete=models.CASCADE, related_name="+"
+    )
+    task = models.ForeignKey(
+        "crm.Activity", verbose_name=_("detractor's task"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("VIP detractor follow-up")
+        verbose_name_plural = _("VIP detractor follow-ups")
+
+    def __str__(self) -> str:
+        return f"{self.vip_answer_id}: {self.task_id}"

@@ -28,12 +28,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from analytics.models import AnalyticsSettings, NpsAnswer, NpsInvitation, NpsSurvey
+from analytics.models import AnalyticsSettings, NpsAnswer, NpsInvitation, NpsSurvey, NpsVipFollowUp
 from analytics.rules.nps import is_detractor
 from analytics.selectors.scope import clients_in_scope
 from core.calendar import next_working_day
 from crm.models import Activity, Client, ContactPerson, User
 from crm.selectors.calendar import work_calendar
+from vip.models import Answer as VipAnswer
+from vip.rules.questionnaires import Kind, Section
 
 logger = logging.getLogger(__name__)
 
@@ -177,22 +179,47 @@ def reminders_send(*, invitation_ids: list[int]) -> dict[str, int]:
 # --- Answers -----------------------------------------------------------------------------------------------------
 
 
-def _detractor_task(answer: NpsAnswer) -> Activity | None:
+def detractor_task(*, client: Client, score: int, who: str, note: str, answered_at: datetime) -> Activity | None:
     """A task for the client's owner, due the next working day after the answer at 10:00 (none without an owner)."""
-    client = answer.client
     if client.owner_id is None:
         return None
-    day = next_working_day(timezone.localdate(answer.answered_at), work_calendar())
-    who = answer.contact.full_name if answer.contact else client.name
+    day = next_working_day(timezone.localdate(answered_at), work_calendar())
     return Activity.objects.create(
         kind=Activity.Kind.TASK,
         client=client,
         owner_id=client.owner_id,
-        subject=_("NPS %(score)s from %(who)s: call and find out what went wrong")
-        % {"score": answer.score, "who": who},
-        note=answer.comment,
+        subject=_("NPS %(score)s from %(who)s: call and find out what went wrong") % {"score": score, "who": who},
+        note=note,
         due_at=timezone.make_aware(datetime.combine(day, TASK_HOUR)),
     )
+
+
+def _detractor_task(answer: NpsAnswer) -> Activity | None:
+    who = answer.contact.full_name if answer.contact else answer.client.name
+    return detractor_task(
+        client=answer.client, score=answer.score, who=who, note=answer.comment, answered_at=answer.answered_at
+    )
+
+
+def vip_answer_saved(*, answer: VipAnswer) -> Activity | None:
+    """vip's Answer was saved: a "would you recommend us" score of 0-6 gets its detractor's task, once per answer."""
+    question = answer.question
+    if question.section != Section.RECOMMEND or question.kind != Kind.SCORE or answer.number is None:
+        return None
+    score = int(answer.number)
+    if not 0 <= score <= 10 or not is_detractor(score) or NpsVipFollowUp.objects.filter(vip_answer=answer).exists():
+        return None
+    questionnaire = answer.questionnaire
+    client = questionnaire.client
+    task = detractor_task(
+        client=client,
+        score=score,
+        who=_("the VIP questionnaire of %(client)s") % {"client": client.name},
+        note=answer.text,
+        answered_at=answer.updated_at or timezone.now(),
+    )
+    NpsVipFollowUp.objects.create(vip_answer=answer, task=task)
+    return task
 
 
 def _check_answer(score: Any, comment: str) -> None:

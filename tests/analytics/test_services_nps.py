@@ -257,3 +257,24 @@ def test_a_real_smtp_server_on_loopback_receives_the_survey(smtp, client_co, dja
     assert "?score=10" in parts["text/plain"] and "?score=0" in parts["text/plain"]
     assert "Анна Петрова" in parts["text/html"]
     assert NpsInvitation.objects.get().sent_at is not None
+
+
+@pytest.mark.parametrize(("score", "tasks"), [(3, 1), (6, 1), (7, 0), (10, 0)])
+def test_a_vip_questionnaires_detractor_creates_the_task_once(manager, vip_head, score, tasks):
+    from vip.models import Questionnaire
+    from vip.rules.questionnaires import Section
+    from vip.services.questionnaires import questionnaire_answer
+    from vip.services.templates import template_standard_create
+
+    company = ClientFactory(owner=manager, name="ООО Анкета")
+    template = template_standard_create(by=vip_head)
+    questionnaire = Questionnaire.objects.create(
+        client=company, employee=manager, template=template, meeting_date=date(2026, 11, 27)
+    )
+    question = template.questions.get(section=Section.RECOMMEND)
+    questionnaire_answer(questionnaire=questionnaire, question=question, raw=str(score), by=manager)
+    questionnaire_answer(questionnaire=questionnaire, question=question, raw=str(score), by=manager)  # saved again
+    assert Activity.objects.filter(client=company).count() == tasks
+    if tasks:
+        task = Activity.objects.get(client=company)
+        assert task.owner == manager and str(score) in task.subject and task.due_at is not None
