@@ -35,6 +35,8 @@ from core.charts import bar_option
 from core.exports import Column, xlsx_response
 from core.params import parse_date, parse_id
 
+PAGE_CLIENTS = 200
+
 
 def as_of_of(request: HttpRequest) -> Any:
     try:
@@ -56,9 +58,13 @@ class NpsPageView(AnalyticsPageMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         as_of = as_of_of(request)
         report = nps_report(user=self.user, as_of=as_of)
+        # The worst first (the ones to call), those without answers last; every client is in the XLSX.
+        worst = sorted(report.clients, key=lambda g: (g.nps is None, g.nps if g.nps is not None else 0, g.name))
         context = {
             "report": report,
             "as_of": as_of,
+            "page_clients": worst[:PAGE_CLIENTS],
+            "clients_cut": len(worst) > PAGE_CLIENTS,
             "answers": recent_answers(user=self.user, as_of=as_of),
             "chart_option": chart_option(report),
             "bands": [(edge, BAND_LABELS[band]) for edge, band in BANDS],

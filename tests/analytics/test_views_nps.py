@@ -285,3 +285,12 @@ def test_sending_the_survey_by_hand(
     assert NpsInvitation.objects.count() == before + 2
     body = client.get(reverse("client_detail", args=[world["a"].pk])).content.decode()
     assert 'data-testid="client-nps-last"' in body
+
+
+def test_the_page_lists_the_lowest_nps_first_and_cuts_the_long_list(world, head, client, monkeypatch):
+    monkeypatch.setattr("analytics.views.nps.PAGE_CLIENTS", 2)
+    client.force_login(head)
+    response = client.get(reverse("analytics_nps"), {"as_of": AS_OF.isoformat()})
+    assert [g.name for g in response.context["page_clients"]] == ["Б-Команды", "В-Чужой"]
+    assert response.context["clients_cut"] is True
+    assert "все — в Excel" in response.content.decode()
