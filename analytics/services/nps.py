@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 TYPED_CHANNELS = (NpsAnswer.Channel.OFFICE, NpsAnswer.Channel.PHONE)
 LINK_CHANNELS = (NpsAnswer.Channel.EMAIL, NpsAnswer.Channel.WEB)
 TASK_HOUR = time(10, 0)
+SURVEY_CHUNK = 500
 
 
 class LinkInvalid(Exception):
@@ -168,7 +169,15 @@ def _send(invitation_ids: list[int], *, reminder: bool) -> dict[str, int]:
 
 
 def survey_send(*, survey_id: int) -> dict[str, int]:
-    ids = list(NpsInvitation.objects.filter(survey_id=survey_id, sent_at__isnull=True).values_list("pk", flat=True))
+    return surveys_send(survey_ids=[survey_id])
+
+
+def surveys_send(*, survey_ids: list[int]) -> dict[str, int]:
+    ids = list(
+        NpsInvitation.objects.filter(survey_id__in=survey_ids, sent_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     return _send(ids, reminder=False)
 
 
@@ -314,6 +323,7 @@ def answer_type_in(
 # --- The nightly job ---------------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def nps_surveys_send(as_of: date) -> dict[str, int]:
     """Start the rounds that are due and queue the reminders that are due, as of `as_of`; idempotent."""
     numbers = AnalyticsSettings.current()
@@ -326,9 +336,24 @@ def nps_surveys_send(as_of: date) -> dict[str, int]:
         .order_by("pk")
     )
     surveys = 0
-    for client in clients:
-        survey_create(client=client, as_of=as_of)
-        surveys += 1
+    due = list(clients.values_list("pk", flat=True))
+    # Set-based, a chunk at a time: the rounds, then their invitations, then one Celery task per chunk.
+    for offset in range(0, len(due), SURVEY_CHUNK):
+        chunk = due[offset : offset + SURVEY_CHUNK]
+        made = NpsSurvey.objects.bulk_create(NpsSurvey(client_id=pk, sent_on=as_of) for pk in chunk)
+        by_client = {survey.client_id: survey for survey in made}
+        NpsInvitation.objects.bulk_create(
+            NpsInvitation(survey=by_client[client_id], contact_id=pk, email=email)
+            for pk, client_id, email in ContactPerson.objects.filter(client_id__in=chunk)
+            .exclude(email="")
+            .order_by("pk")
+            .values_list("pk", "client_id", "email")
+        )
+        ids = [survey.pk for survey in made]
+        surveys += len(ids)
+        from analytics.tasks import nps_send_many_task
+
+        transaction.on_commit(lambda ids=ids: nps_send_many_task.delay(ids))  # type: ignore[misc]
     remind_before = timezone.make_aware(datetime.combine(as_of - timedelta(days=numbers.nps_reminder_days), time.max))
     link_from = timezone.make_aware(datetime.combine(as_of - timedelta(days=numbers.nps_link_days - 1), time.min))
     reminders = list(
