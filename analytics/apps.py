@@ -14,3 +14,18 @@ class AnalyticsConfig(AppConfig):
 
         headline_register("contest", contest_headline)
         panel_register(MY_DAY, Panel("contest", "analytics/contests/_myday.html", my_day_contest, order=120))
+        from analytics.selectors.nps import nps_headline
+
+        headline_register("nps", nps_headline)
+
+        # The NPS survey's Celery tasks; the client card's NPS panel (core/panels.py).
+        # A VIP questionnaire's "would you recommend us" of 0-6 makes the detractor's task too: vip's answer service
+        # runs the hook (core/hooks.py), and vip imports nothing of analytics.
+        from analytics import tasks  # noqa: F401
+        from analytics.selectors.nps import client_nps
+        from analytics.services.nps import vip_answer_saved
+        from core.hooks import VIP_ANSWER_SAVED, hook_register
+        from core.panels import ClientPanel, client_panel_register
+
+        hook_register(VIP_ANSWER_SAVED, "analytics_nps", lambda answer: vip_answer_saved(answer=answer))
+        client_panel_register(ClientPanel("analytics_nps", "analytics/nps/_client_panel.html", client_nps, order=60))

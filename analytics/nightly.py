@@ -7,6 +7,7 @@ from typing import Any
 
 from analytics.models import Contest
 from analytics.services.contests import contest_results_send
+from analytics.services.nps import nps_surveys_send as _nps_surveys_send
 
 
 def contests_finish(as_of: date) -> dict[str, Any]:
@@ -19,3 +20,8 @@ def contests_finish(as_of: date) -> dict[str, Any]:
         for key, value in sent.items():
             counts[key] += value
     return counts
+
+
+def nps_surveys_send(as_of: date) -> dict[str, int]:
+    """NPS rounds due by the cadence, and the one reminder to those who have not answered (idempotent)."""
+    return _nps_surveys_send(as_of)

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from analytics.views import contests
+from analytics.views import contests, nps
 
 urlpatterns: list[URLPattern] = [
     path("analytics/contests/", contests.ContestListView.as_view(), name="analytics_contest_list"),
@@ -10,4 +10,10 @@ urlpatterns: list[URLPattern] = [
     path("analytics/contests/<int:pk>/", contests.ContestDetailView.as_view(), name="analytics_contest_detail"),
     path("analytics/contests/<int:pk>/edit/", contests.ContestFormView.as_view(), name="analytics_contest_edit"),
     path("analytics/contests/<int:pk>/export/", contests.ContestExportView.as_view(), name="analytics_contest_export"),
+    path("analytics/nps/", nps.NpsPageView.as_view(), name="analytics_nps"),
+    path("analytics/nps/export/", nps.NpsExportView.as_view(), name="analytics_nps_export"),
+    path("analytics/nps/answer/", nps.NpsAnswerView.as_view(), name="analytics_nps_answer"),
+    path("analytics/nps/survey/", nps.NpsSurveyStartView.as_view(), name="analytics_nps_survey"),
+    # The contact's page behind the survey's e-mail link: outside login.
+    path("nps/<str:token>/", nps.NpsPublicView.as_view(), name="nps_public"),
 ]

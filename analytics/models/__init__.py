@@ -1,4 +1,13 @@
 from .contests import Contest, ContestParticipant
+from .nps import NpsAnswer, NpsInvitation, NpsSurvey, NpsVipFollowUp
 from .settings import AnalyticsSettings
 
-__all__ = ["AnalyticsSettings", "Contest", "ContestParticipant"]
+__all__ = [
+    "AnalyticsSettings",
+    "Contest",
+    "ContestParticipant",
+    "NpsAnswer",
+    "NpsInvitation",
+    "NpsSurvey",
+    "NpsVipFollowUp",
+]

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.hooks import VIP_ANSWER_SAVED, hooks_run
 from crm.models import ChangeLog, Client, User
 from crm.services.history import changelog_record, snapshot
 from vip.models import Answer, Campaign, ProgrammeClient, Question, Questionnaire, QuestionnaireTemplate
@@ -108,6 +109,7 @@ def questionnaire_answer(
     answer.passed = passed
     answer.answered_by = by
     answer.save()
+    hooks_run(VIP_ANSWER_SAVED, answer=answer)
     if not passed and not questionnaire.problems.unresolved().filter(question=question).exists():
         _pause(questionnaire, question=question, by=by, now=now)
         problem_open(
