@@ -43,9 +43,9 @@ cp "$NM/fullcalendar/LICENSE.md" "$VENDOR/fullcalendar/LICENSE.md"
 # axe-core is loaded only by the browser tests (accessibility checks), never by a page.
 copy "$NM/axe-core/axe.min.js" "$VENDOR/axe-core/axe.min.js"
 cp "$NM/axe-core/LICENSE" "$VENDOR/axe-core/LICENSE"
-# Noto Sans (Latin and Cyrillic, regular and bold) for the weekly report's PDF (WeasyPrint reads it by @font-face,
+# Noto Sans (Latin, Latin-ext for ₽, Cyrillic; regular and bold) for the weekly report's PDF (WeasyPrint reads it by @font-face,
 # so the PDF does not depend on the fonts of the machine that renders it).
-for subset in latin cyrillic; do
+for subset in latin latin-ext cyrillic; do
     for weight in 400 700; do
         cp "$NM/@fontsource/noto-sans/files/noto-sans-$subset-$weight-normal.woff" "$VENDOR/fonts/noto-sans/"
     done

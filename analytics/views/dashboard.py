@@ -87,7 +87,7 @@ TABLES: dict[str, tuple[Any, list[Column], Any]] = {
             Column(gettext_lazy("Manager"), lambda r: str(r.manager), width=28),
             Column(gettext_lazy("Plan"), lambda r: r.series.target, money=True),
             Column(gettext_lazy("Fact"), lambda r: r.series.fact, money=True),
-            Column(gettext_lazy("% of plan"), lambda r: _pct(r.series.percent)),
+            Column(gettext_lazy("Percent of plan"), lambda r: _pct(r.series.percent)),
             Column(gettext_lazy("Calls"), lambda r: r.kpis.calls.done),
             Column(gettext_lazy("Calls, norm"), lambda r: r.kpis.calls.norm),
             Column(gettext_lazy("Meetings"), lambda r: r.kpis.meetings.done),
@@ -150,7 +150,7 @@ class DashboardPdfView(AnalyticsPageMixin, View):
     """The dashboard as the weekly report's PDF (WeasyPrint)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        from analytics.services.weekly import weekly_report_pdf
+        from analytics.services.reports import weekly_report_pdf
 
         as_of = chosen_day(request)
         response = HttpResponse(weekly_report_pdf(user=self.user, as_of=as_of), content_type="application/pdf")
