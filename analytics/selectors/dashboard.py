@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum, Value
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
 from django.db.models.functions import Greatest
 
 from analytics.models import AnalyticsSettings
@@ -220,79 +220,73 @@ def kpi_rows(*, user: User, managers: list[User], start: date, end: date, days: 
     }
 
 
-def pipeline_rows(user: User) -> list[StageRow]:
-    """The open deals in scope, one line per stage in the pipeline's order (count, amount, weighted): one query."""
-    found = {
-        row["stage"]: row
-        for row in deals_in_scope(user)
-        .filter(stage__in=OPEN_STAGES)
-        .order_by()
-        .values("stage")
-        .annotate(n=Count("pk"), sum_amount=Sum("amount"), sum_weighted=Sum(_weighted()))
-    }
-    labels = dict(Stage.choices)
-    return [
-        StageRow(
-            stage=stage,
-            label=str(labels[stage]),
-            count=found[stage]["n"] if stage in found else 0,
-            amount=to_money(found[stage]["sum_amount"] or ZERO) if stage in found else ZERO,
-            weighted=to_money(found[stage]["sum_weighted"] or ZERO) if stage in found else ZERO,
-        )
-        for stage in PIPELINE
-        if stage in OPEN_STAGES
-    ]
+@dataclass
+class OpenDeals:
+    """What the dashboard reads from the open deals in scope."""
+
+    pipeline: list[StageRow]
+    payments: dict[date, PaymentDay]
+    overdue: PaymentDay
+    weighted_by_owner: dict[int, Decimal]
 
 
-def payment_days(user: User, start: date, end: date) -> dict[date, PaymentDay]:
-    """Expected payments of open deals by expected close date in [start, end]: one query."""
+def open_deals(user: User, *, as_of: date, start: date, end: date) -> OpenDeals:
+    """The open deals in scope: per stage and owner (count, amount, weighted, and what was expected before `as_of`)
+    in one scan, and the payment plan by day in [start, end] by the (stage, expected close) index: two queries
+    whatever the number of deals, a few hundred rows added up here."""
+    scope = deals_in_scope(user).filter(stage__in=OPEN_STAGES)
+    late = Q(expected_close_date__lt=as_of)
+    due_weighted = ExpressionWrapper(_outstanding() * F("probability") / Value(Decimal("100")), output_field=MONEY)
     rows = (
-        deals_in_scope(user)
-        .filter(stage__in=OPEN_STAGES, expected_close_date__gte=start, expected_close_date__lte=end)
-        .order_by()
-        .values("expected_close_date")
+        scope.order_by()
+        .values("stage", "owner_id")
         .annotate(
             n=Count("pk"),
-            sum_amount=Sum(_outstanding()),
-            sum_weighted=Sum(_outstanding() * F("probability") / Value(Decimal("100")), output_field=MONEY),
+            sum_amount=Sum("amount"),
+            sum_weighted=Sum(_weighted()),
+            late_n=Count("pk", filter=late),
+            late_due=Sum(_outstanding(), filter=late),
+            late_due_weighted=Sum(due_weighted, filter=late),
         )
     )
-    return {
-        row["expected_close_date"]: PaymentDay(
-            row["expected_close_date"],
-            row["n"],
-            to_money(row["sum_amount"] or ZERO),
-            to_money(row["sum_weighted"] or ZERO),
-        )
-        for row in rows
-    }
-
-
-def overdue_payments(user: User, as_of: date) -> PaymentDay:
-    """Open deals whose expected close date has passed: the payments that did not come when expected."""
-    row = (
-        deals_in_scope(user)
-        .filter(stage__in=OPEN_STAGES, expected_close_date__lt=as_of)
-        .aggregate(
-            n=Count("pk"),
-            sum_amount=Sum(_outstanding()),
-            sum_weighted=Sum(_outstanding() * F("probability") / Value(Decimal("100")), output_field=MONEY),
-        )
-    )
-    return PaymentDay(as_of, row["n"] or 0, to_money(row["sum_amount"] or ZERO), to_money(row["sum_weighted"] or ZERO))
-
-
-def weighted_by_owner(user: User, ids: list[int]) -> dict[int, Decimal]:
-    if not ids:
-        return {}
-    return {
-        row["owner_id"]: to_money(row["sum_weighted"] or ZERO)
-        for row in deals_in_scope(user)
-        .filter(stage__in=OPEN_STAGES, owner_id__in=ids)
+    stages: dict[str, list[Any]] = {}
+    owners: dict[int, Decimal] = {}
+    overdue: list[Any] = [0, ZERO, ZERO]
+    for row in rows:
+        weighted = row["sum_weighted"] or ZERO
+        stage = stages.setdefault(row["stage"], [0, ZERO, ZERO])
+        stage[0] += row["n"]
+        stage[1] += row["sum_amount"] or ZERO
+        stage[2] += weighted
+        owners[row["owner_id"]] = owners.get(row["owner_id"], ZERO) + weighted
+        overdue[0] += row["late_n"]
+        overdue[1] += row["late_due"] or ZERO
+        overdue[2] += row["late_due_weighted"] or ZERO
+    days = {
+        row["expected_close_date"]: [row["n"], row["sum_due"] or ZERO, row["sum_due_weighted"] or ZERO]
+        for row in scope.filter(expected_close_date__gte=start, expected_close_date__lte=end)
         .order_by()
-        .values("owner_id")
-        .annotate(sum_weighted=Sum(_weighted()))
+        .values("expected_close_date")
+        .annotate(n=Count("pk"), sum_due=Sum(_outstanding()), sum_due_weighted=Sum(due_weighted))
     }
+    labels = dict(Stage.choices)
+    empty: list[Any] = [0, ZERO, ZERO]
+    return OpenDeals(
+        pipeline=[
+            StageRow(
+                stage=stage,
+                label=str(labels[stage]),
+                count=stages.get(stage, empty)[0],
+                amount=to_money(stages.get(stage, empty)[1]),
+                weighted=to_money(stages.get(stage, empty)[2]),
+            )
+            for stage in PIPELINE
+            if stage in OPEN_STAGES
+        ],
+        payments={d: PaymentDay(d, v[0], to_money(v[1]), to_money(v[2])) for d, v in days.items()},
+        overdue=PaymentDay(as_of, overdue[0], to_money(overdue[1]), to_money(overdue[2])),
+        weighted_by_owner={owner: to_money(amount) for owner, amount in owners.items()},
+    )
 
 
 def lost_this_month(user: User, as_of: date) -> int:
@@ -312,17 +306,18 @@ def dashboard(*, user: User, as_of: date, managers: list[User] | None = None) ->
     result = plan_fact(user=user, month=month, today=as_of, managers=people)
     days = result.total.working_passed
     kpis = kpi_rows(user=user, managers=people, start=month, end=as_of, days=days)
-    weighted = weighted_by_owner(user, [p.pk for p in people])
+    week_start, week_end = week_bounds(as_of)
+    all_days = month_days(month)
+    span_start, span_end = min(week_start, month), max(week_end, all_days[-1])
+    deals = open_deals(user, as_of=as_of, start=span_start, end=span_end)
+    weighted = deals.weighted_by_owner
     rows = [
         ManagerRow(manager=m.manager, series=m.series, weighted_pipeline=weighted.get(m.manager.pk, ZERO))
         for m in result.managers
     ]
     for row in rows:
         row.kpis = kpis.get(row.manager.pk)
-    week_start, week_end = week_bounds(as_of)
-    all_days = month_days(month)
-    span_start, span_end = min(week_start, month), max(week_end, all_days[-1])
-    expected = payment_days(user, span_start, span_end)
+    expected = deals.payments
 
     def days_of(first: date, last: date) -> list[PaymentDay]:
         out, day = [], first
@@ -339,10 +334,10 @@ def dashboard(*, user: User, as_of: date, managers: list[User] | None = None) ->
         working_days_passed=days,
         plan_fact=result,
         managers=rows,
-        pipeline=pipeline_rows(user),
+        pipeline=deals.pipeline,
         payments_month=days_of(month, all_days[-1]),
         payments_week=days_of(week_start, week_end),
-        overdue_payments=overdue_payments(user, as_of),
+        overdue_payments=deals.overdue,
         headlines=headlines,
         lost_this_month=None if any(h.key == "lost" for h in headlines) else lost_this_month(user, as_of),
         norms={"meetings": settings.meetings_norm, "proposals": settings.proposals_norm},
