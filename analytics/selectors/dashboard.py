@@ -173,6 +173,11 @@ def _sum_days(day: date, days: list[PaymentDay]) -> PaymentDay:
     )
 
 
+def analytics_settings() -> AnalyticsSettings:
+    """The settings row, read without creating it (a page's GET writes nothing): the defaults until the head saves."""
+    return AnalyticsSettings.objects.filter(pk=1).first() or AnalyticsSettings(pk=1)
+
+
 def _weighted() -> ExpressionWrapper:
     return ExpressionWrapper(F("amount") * F("probability") / Value(Decimal("100")), output_field=MONEY)
 
@@ -208,7 +213,7 @@ def kpi_rows(*, user: User, managers: list[User], start: date, end: date, days: 
     )
     own_norms = dict(ColdCallNorm.objects.filter(manager_id__in=ids).values_list("manager_id", "daily_calls"))
     default_calls = DepartmentSettings.current().default_cold_calls
-    settings = AnalyticsSettings.current()
+    settings = analytics_settings()
     return {
         m.pk: KpiRow(
             manager=m,
@@ -327,7 +332,7 @@ def dashboard(*, user: User, as_of: date, managers: list[User] | None = None) ->
         return out
 
     headlines = headlines_for(user, as_of)
-    settings = AnalyticsSettings.current()
+    settings = analytics_settings()
     return Dashboard(
         as_of=as_of,
         month=month,
@@ -379,7 +384,7 @@ def my_day_figures(user: User, today: date) -> MyFigures | None:
     month = month_start(today)
     # The department as the head sees it, to rank him; nothing but his own place leaves this function.
     department = User(role=Role.HEAD)
-    sellers = list(managers_in_scope(department))
+    sellers = list(managers_in_scope(department).select_related("team"))
     result = plan_fact(user=department, month=month, today=today, managers=sellers)
     percents = {m.manager.pk: m.series.percent for m in result.managers if m.series.percent is not None}
     ordered = sorted(percents.items(), key=lambda item: -item[1])
