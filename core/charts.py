@@ -96,7 +96,7 @@ def stacked_bars_option(*, categories: Sequence[str], stacks: Sequence[tuple[str
 def bars_against_line_option(
     *, categories: Sequence[str], bars: tuple[str, Sequence[float]], line: tuple[str, Sequence[float]]
 ) -> dict[str, Any]:
-    """One bar per category (a manager's fact) against a mark per category (his plan), with a legend."""
+    """One bar per category (a manager's fact) against a mark at his plan, with a legend."""
     return {
         "money": True,
         "animation": False,
@@ -107,14 +107,14 @@ def bars_against_line_option(
         "yAxis": _value_axis(),
         "series": [
             {"name": str(bars[0]), "type": "bar", "data": list(bars[1]), "itemStyle": {"color": GREEN}},
+            # Each manager's own plan: a mark over his bar, not a line joining different people's plans.
             {
                 "name": str(line[0]),
-                "type": "line",
+                "type": "scatter",
                 "data": list(line[1]),
                 "itemStyle": {"color": RED},
-                "lineStyle": {"type": "dashed"},
                 "symbol": "rect",
-                "symbolSize": 14,
+                "symbolSize": [28, 4],
             },
         ],
     }
