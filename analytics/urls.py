@@ -2,9 +2,17 @@
 
 from django.urls import URLPattern, path
 
-from analytics.views import contests, nps
+from analytics.views import contests, dashboard, nps
 
 urlpatterns: list[URLPattern] = [
+    path("analytics/dashboard/", dashboard.DashboardView.as_view(), name="analytics_dashboard"),
+    path(
+        "analytics/dashboard/export/<slug:table>/",
+        dashboard.DashboardExportView.as_view(),
+        name="analytics_dashboard_export",
+    ),
+    path("analytics/dashboard/weekly.pdf", dashboard.DashboardPdfView.as_view(), name="analytics_dashboard_pdf"),
+    path("analytics/morning/", dashboard.MorningSheetView.as_view(), name="analytics_morning"),
     path("analytics/contests/", contests.ContestListView.as_view(), name="analytics_contest_list"),
     path("analytics/contests/new/", contests.ContestFormView.as_view(), name="analytics_contest_create"),
     path("analytics/contests/<int:pk>/", contests.ContestDetailView.as_view(), name="analytics_contest_detail"),

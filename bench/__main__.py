@@ -16,7 +16,7 @@ from typing import Any
 
 from bench.harness import SCALES, database_label, django_setup, ensure_dataset, write_result
 
-BENCHMARKS = ("import", "deals", "pages", "rule", "plans", "search")
+BENCHMARKS = ("import", "deals", "pages", "rule", "plans", "search", "dashboard")
 
 
 def child(module: str, *args: str) -> dict[str, Any]:
@@ -122,6 +122,15 @@ def print_search(report: dict[str, Any]) -> None:
         print(f"{username + ': all queries':<44}{figures['p50_ms']:>9}{figures['p95_ms']:>9}")
 
 
+def print_dashboard(report: dict[str, Any]) -> None:
+    print(f"\nThe dashboard and the morning sheet with {report['deals_in_db']} deals, {report['runs']} runs each")
+    print(f"{'user: page':<30}{'median ms':>10}{'p95 ms':>9}{'max':>8}{'queries':>9}{'KB':>6}")
+    for label, case in report["cases"].items():
+        print(
+            f"{label:<30}{case['median_ms']:>10}{case['p95_ms']:>9}{case['max_ms']:>8}{case['queries']:>9}{case['kb']:>6}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run the benchmarks against DATABASE_URL.")
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
@@ -153,6 +162,9 @@ def main() -> None:
         elif name == "search":
             report = child("bench_search", "--scale", scale.name)
             print_search(report)
+        elif name == "dashboard":
+            report = child("bench_dashboard", "--scale", scale.name)
+            print_dashboard(report)
         else:
             report = child("bench_pages", "--scale", scale.name)
             print_pages(report)

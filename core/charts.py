@@ -91,3 +91,30 @@ def stacked_bars_option(*, categories: Sequence[str], stacks: Sequence[tuple[str
         "yAxis": {"type": "category", "data": list(categories), "inverse": True},
         "series": [{"name": str(name), "type": "bar", "stack": "total", "data": list(data)} for name, data in stacks],
     }
+
+
+def bars_against_line_option(
+    *, categories: Sequence[str], bars: tuple[str, Sequence[float]], line: tuple[str, Sequence[float]]
+) -> dict[str, Any]:
+    """One bar per category (a manager's fact) against a mark at his plan, with a legend."""
+    return {
+        "money": True,
+        "animation": False,
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "legend": {"top": 0},
+        "grid": {"left": 8, "right": 16, "top": 32, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "category", "data": list(categories), "axisLabel": {"interval": 0, "rotate": 30}},
+        "yAxis": _value_axis(),
+        "series": [
+            {"name": str(bars[0]), "type": "bar", "data": list(bars[1]), "itemStyle": {"color": GREEN}},
+            # Each manager's own plan: a mark over his bar, not a line joining different people's plans.
+            {
+                "name": str(line[0]),
+                "type": "scatter",
+                "data": list(line[1]),
+                "itemStyle": {"color": RED},
+                "symbol": "rect",
+                "symbolSize": [28, 4],
+            },
+        ],
+    }

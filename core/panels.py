@@ -37,6 +37,9 @@ _PANELS: dict[str, list[Panel]] = {}
 
 MY_DAY = "my_day"
 PIPELINE_REVIEW = "pipeline_review"
+# The top of the home of those who run people (the head, the admin, a team lead): analytics puts the dashboard here,
+# so `/` shows it while crm's home (crm/views/home.py) never imports analytics.
+DASHBOARD = "dashboard"
 
 
 def panel_register(page: str, panel: Panel) -> None:

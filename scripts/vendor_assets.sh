@@ -17,7 +17,7 @@ fi
 NM="$ROOT/node_modules"
 VENDOR="$ROOT/static/vendor"
 rm -rf "$VENDOR"
-mkdir -p "$VENDOR/tabler/css" "$VENDOR/tabler/js" "$VENDOR/htmx" "$VENDOR/echarts" "$VENDOR/sortablejs" "$VENDOR/fullcalendar" "$VENDOR/axe-core"
+mkdir -p "$VENDOR/tabler/css" "$VENDOR/tabler/js" "$VENDOR/htmx" "$VENDOR/echarts" "$VENDOR/sortablejs" "$VENDOR/fullcalendar" "$VENDOR/axe-core" "$VENDOR/fonts/noto-sans"
 
 copy() {  # copy <source> <destination>, stripping remote @imports and source-map comments
     local src="$1" dst="$2"
@@ -43,11 +43,19 @@ cp "$NM/fullcalendar/LICENSE.md" "$VENDOR/fullcalendar/LICENSE.md"
 # axe-core is loaded only by the browser tests (accessibility checks), never by a page.
 copy "$NM/axe-core/axe.min.js" "$VENDOR/axe-core/axe.min.js"
 cp "$NM/axe-core/LICENSE" "$VENDOR/axe-core/LICENSE"
+# Noto Sans (Latin, Latin-ext for ₽, Cyrillic; regular and bold) for the weekly report's PDF (WeasyPrint reads it by @font-face,
+# so the PDF does not depend on the fonts of the machine that renders it).
+for subset in latin latin-ext cyrillic; do
+    for weight in 400 700; do
+        cp "$NM/@fontsource/noto-sans/files/noto-sans-$subset-$weight-normal.woff" "$VENDOR/fonts/noto-sans/"
+    done
+done
+cp "$NM/@fontsource/noto-sans/LICENSE" "$VENDOR/fonts/noto-sans/LICENSE"
 
 # Record exactly what was vendored, so a reviewer can compare with package-lock.json.
 node -e '
 const lock = require("./package-lock.json").packages;
-const names = ["@tabler/core", "htmx.org", "echarts", "sortablejs", "fullcalendar", "axe-core"];
+const names = ["@tabler/core", "htmx.org", "echarts", "sortablejs", "fullcalendar", "axe-core", "@fontsource/noto-sans"];
 console.log(names.map(n => `${n}@${lock["node_modules/" + n].version}`).join("\n"));
 ' > "$VENDOR/VERSIONS.txt"
 

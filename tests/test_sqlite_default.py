@@ -26,7 +26,9 @@ paths = ["/", "/clients/", "/pipeline/", "/pipeline/?open=goal:2", "/pipeline/co
          "/pay/", "/pay/schemes/", "/pay/kpi-results/",
          "/api/v1/reassignments/?status=pending", "/api/v1/prospect-lists/", "/api/v1/long-lists/",
          "/api/v1/plans/", "/api/v1/plan-fact/", "/api/v1/pay/", "/api/v1/cross-sell/",
-         "/analytics/nps/", "/analytics/nps/export/", "/api/v1/analytics/nps/", "/api/v1/analytics/nps/answers/"]
+         "/analytics/nps/", "/analytics/nps/export/", "/api/v1/analytics/nps/", "/api/v1/analytics/nps/answers/",
+         "/analytics/dashboard/", "/analytics/dashboard/export/managers/", "/analytics/dashboard/export/payments/",
+         "/analytics/morning/"]
 result = {}
 with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
     for username in ["manager01", "lead1", "head", "vip", "service", "base", "admin"]:
@@ -71,4 +73,6 @@ def test_every_page_answers_on_the_sqlite_default_with_demo_data(tmp_path):
     manager = statuses["manager01"]
     assert manager["/"] == manager["/pipeline/"] == manager["/clients/"] == manager["/api/v1/deals/"] == 200
     assert manager["/pipeline/review/"] == manager["/users/"] == 403
+    assert manager["/analytics/dashboard/"] == manager["/analytics/morning/"] == 200
+    assert statuses["service"]["/analytics/dashboard/"] == statuses["base"]["/analytics/morning/"] == 403
     assert any(path.startswith("/deals/") and code == 200 for path, code in manager.items())

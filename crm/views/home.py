@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from core.http import user_of
-from core.panels import home_links
+from core.panels import DASHBOARD, home_links, panels_for
 from crm.models import Activity, Client, Deal, User
 from crm.views.myday import my_day_context
 
@@ -141,6 +141,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
         user = user_of(self.request)
         now = timezone.now()
         context.update(now=now, today=timezone.localdate(now))
+        if user.sees_everything or user.is_team_lead:
+            # The dashboard on top of the home (analytics registers it in core/panels.py DASHBOARD).
+            context["dashboard_panels"] = panels_for(DASHBOARD, user=user, today=context["today"])
         if user.is_seller:
             context.update(my_day_context(self.request, now))
             if user.is_team_lead:

@@ -160,6 +160,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vip.tasks.send_daily_report_task",
         "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=18, minute=0),
     },
+    # The morning sheet (analytics: fact yesterday / plan for today) to each employee, working days only.
+    "morning-sheet": {
+        "task": "analytics.tasks.morning_sheet_task",
+        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=8, minute=30),
+    },
+    # The head's weekly report (the dashboard as a PDF) on Monday morning.
+    "weekly-report": {
+        "task": "analytics.tasks.weekly_report_task",
+        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=8, minute=0, day_of_week=1),
+    },
 }
 
 # E-mail (the morning digest). EMAIL_URL as django-environ reads it: smtp+tls://user:password@host:587 (STARTTLS),
