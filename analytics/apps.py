@@ -8,4 +8,7 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         # Each subject registers its dashboard headline here (analytics/selectors/headlines.py), one line each.
-        pass
+        from analytics.selectors.headlines import headline_register
+        from analytics.selectors.lost import lost_headline
+
+        headline_register("lost", lost_headline)

@@ -2,4 +2,10 @@
 
 from rest_framework.viewsets import ViewSetMixin
 
-ROUTES: list[tuple[str, type[ViewSetMixin], str]] = []
+from analytics.api.views.reports import LostViewSet, LtvViewSet, WalletViewSet
+
+ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
+    ("analytics/ltv", LtvViewSet, "analytics-ltv"),
+    ("analytics/wallet", WalletViewSet, "analytics-wallet"),
+    ("analytics/lost", LostViewSet, "analytics-lost"),
+]
