@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from analytics.demo import analytics_seed
 from core.calendar import month_start
 from crm.demo.generator import DEMO_PASSWORD, demo_usernames, generate, is_generated, wipe
 from crm.models import LongList, ProspectList, Reassignment, User
@@ -101,6 +102,7 @@ class Command(BaseCommand):
         pay_schemes_default_create()
         vip = programme_seed(as_of=as_of)
         self.run_nightly_jobs(as_of)
+        analytics_seed(as_of=as_of, seed=options["seed"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Готово за {result.seconds:.1f} с: {result.users} пользователей, {result.clients} клиентов, "
