@@ -1,3 +1,4 @@
+from .ltv import LtvClient
 from .settings import AnalyticsSettings
 
-__all__ = ["AnalyticsSettings"]
+__all__ = ["AnalyticsSettings", "LtvClient"]

@@ -77,7 +77,7 @@ def test_counts_per_month_and_by_reason(head, world):
     assert by_reason == {
         "Цена": [0] * 11 + [1],
         "Ушли к конкуренту": [0] * 10 + [1, 0],
-        "No reason recorded": [0] * 7 + [1, 0, 0, 0, 0],
+        "Причина не записана": [0] * 7 + [1, 0, 0, 0, 0],
     }
     assert {b.label: b.total for b in report.by_category} == {"Щебень": 2, "Песок": 1}
     assert {b.label: b.total for b in report.by_segment} == {"Стройка": 2, "Агро": 1}

@@ -29,5 +29,6 @@ class LtvSerializer(serializers.Serializer):
     by = serializers.CharField()
     default_profitability = serializers.DecimalField(max_digits=5, decimal_places=2)
     lost_after_months = serializers.IntegerField()
+    stored = serializers.BooleanField(help_text="read from the nightly aggregate of as_of")
     total = LtvFactorsSerializer()
     rows = LtvRowSerializer(many=True)

@@ -57,6 +57,7 @@ class LtvViewSet(ReportViewSet):
             "by": by,
             "default_profitability": report.default_profitability,
             "lost_after_months": report.lost_after_months,
+            "stored": report.stored,
             "total": report.total,
             "rows": report.groups[by],
         }
