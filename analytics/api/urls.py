@@ -2,7 +2,9 @@
 
 from rest_framework.viewsets import ViewSetMixin
 
-from analytics.api.views.reports import LostViewSet, LtvViewSet, WalletViewSet
+from analytics.api.views.lost import LostViewSet
+from analytics.api.views.ltv import LtvViewSet
+from analytics.api.views.wallet import WalletViewSet
 
 ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
     ("analytics/ltv", LtvViewSet, "analytics-ltv"),
