@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from analytics.views import contests, dashboard, nps
+from analytics.views import contests, dashboard, lost, ltv, nps, wallet
 
 urlpatterns: list[URLPattern] = [
     path("analytics/dashboard/", dashboard.DashboardView.as_view(), name="analytics_dashboard"),
@@ -24,4 +24,10 @@ urlpatterns: list[URLPattern] = [
     path("analytics/nps/survey/", nps.NpsSurveyStartView.as_view(), name="analytics_nps_survey"),
     # The contact's page behind the survey's e-mail link: outside login.
     path("nps/<str:token>/", nps.NpsPublicView.as_view(), name="nps_public"),
+    path("analytics/ltv/", ltv.LtvView.as_view(), name="analytics_ltv"),
+    path("analytics/ltv/export/", ltv.LtvExportView.as_view(), name="analytics_ltv_export"),
+    path("analytics/wallet/", wallet.WalletView.as_view(), name="analytics_wallet"),
+    path("analytics/wallet/export/", wallet.WalletExportView.as_view(), name="analytics_wallet_export"),
+    path("analytics/lost/", lost.LostView.as_view(), name="analytics_lost"),
+    path("analytics/lost/export/", lost.LostExportView.as_view(), name="analytics_lost_export"),
 ]

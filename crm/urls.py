@@ -25,6 +25,7 @@ from crm.views import (
     settings,
     stock,
     tasks,
+    wallet,
     winbacks,
 )
 
@@ -89,6 +90,7 @@ urlpatterns = [
     path("clients/inn-check/", clients.ClientInnCheckView.as_view(), name="client_inn_check"),
     path("clients/<int:pk>/", clients.ClientDetailView.as_view(), name="client_detail"),
     path("clients/<int:pk>/print/", clients.ClientPrintView.as_view(), name="client_print"),
+    path("clients/<int:pk>/wallet/", wallet.ClientWalletRecordView.as_view(), name="client_wallet_record"),
     path("clients/<int:pk>/edit/", clients.ClientUpdateView.as_view(), name="client_update"),
     path("clients/<int:pk>/contacts/", clients.ContactCreateView.as_view(), name="contact_create"),
     path("clients/<int:pk>/activities/", clients.ClientActivityView.as_view(), name="client_activity"),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0004_nps'),
+        ('analytics', '0005_ltv'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

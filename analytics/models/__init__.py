@@ -1,4 +1,5 @@
 from .contests import Contest, ContestParticipant
+from .ltv import LtvClient
 from .nps import NpsAnswer, NpsInvitation, NpsSurvey, NpsVipFollowUp
 from .settings import AnalyticsSettings
 
@@ -6,6 +7,7 @@ __all__ = [
     "AnalyticsSettings",
     "Contest",
     "ContestParticipant",
+    "LtvClient",
     "NpsAnswer",
     "NpsInvitation",
     "NpsSurvey",

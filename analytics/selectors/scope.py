@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from crm.models import Client, Deal, Role, SaleLine, User
+from crm.models import Client, Deal, OwnershipChange, Role, SaleLine, User
 from vip.models import ProgrammeClient
 
 
@@ -65,3 +65,21 @@ def managers_in_scope(user: User) -> QuerySet[User]:
     if user.is_seller:
         return sellers.filter(pk=user.pk)
     return sellers.none()
+
+
+def lost_clients_in_scope(user: User) -> QuerySet[Client]:
+    """The clients whose losses the user's figures count: those in scope, and for a seller also those he (his team)
+    lost, since a lost client leaves its owner (DOMAIN.md section 3) and would drop out of his figures."""
+    if not sees_analytics(user) or user.sees_everything or not user.is_seller:
+        return clients_in_scope(user)
+    lost_by = OwnershipChange.objects.filter(
+        Q(client_id=OuterRef("id")), user.owner_q("from_owner"), cause__in=(OwnershipChange.Cause.LOST,)
+    )
+    return Client.objects.filter(user.owner_q("owner") | Q(Exists(lost_by)))
+
+
+def lost_sale_lines_in_scope(user: User) -> QuerySet[SaleLine]:
+    """The sale lines of `lost_clients_in_scope`."""
+    if not sees_analytics(user) or user.sees_everything or not user.is_seller:
+        return sale_lines_in_scope(user)
+    return SaleLine.objects.filter(client_id__in=lost_clients_in_scope(user).values("id"))

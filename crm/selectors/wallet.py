@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -9,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from core.calendar import month_shift, month_start
-from crm.models import Client, ClientCategoryPurchase, SaleLine, User
+from crm.models import Client, ClientCategoryPurchase, ProductCategory, SaleLine, User
 from crm.rules.wallet import wallet_share
 
 
@@ -59,13 +60,27 @@ class WalletLine:
         return wallet_share(self.ours, self.total)
 
 
-def client_wallet_panel(user: User, client: Client, today: date) -> list[WalletLine] | None:
-    """The client card's panel: the current figures, latest per category, with our 12-month sales and the share
-    (two queries); None hides the panel when nothing is recorded."""
+@dataclass
+class WalletPanel:
+    """The client card's panel: the current figures and, for who may record one, the categories of the form."""
+
+    lines: list[WalletLine]
+    can_record: bool
+    categories: list[ProductCategory]
+
+    def __iter__(self) -> Iterator[WalletLine]:
+        return iter(self.lines)
+
+
+def client_wallet_panel(user: User, client: Client, today: date) -> WalletPanel | None:
+    """The client card's panel: the current figures, latest per category, with our 12-month sales and the share,
+    and the form to type a figure (source "card") for who works with the client (at most four queries); None hides
+    the panel when nothing is recorded and the user may not record."""
+    can_record = Client.objects.visible_to(user).filter(pk=client.pk).exists()
     current = current_purchases(user=user, client=client)
-    if not current:
+    if not current and not can_record:
         return None
-    ours = category_sales_12m(user=user, client=client, as_of=today)
+    ours = category_sales_12m(user=user, client=client, as_of=today) if current else {}
     lines = [
         WalletLine(
             category_id=row.category_id,
@@ -76,4 +91,5 @@ def client_wallet_panel(user: User, client: Client, today: date) -> list[WalletL
         )
         for row in current.values()
     ]
-    return sorted(lines, key=lambda line: line.category)
+    categories = list(ProductCategory.objects.filter(is_active=True).order_by("name")) if can_record else []
+    return WalletPanel(sorted(lines, key=lambda line: line.category), can_record, categories)

@@ -179,5 +179,12 @@ def test_client_card_shows_the_current_figures(client, manager, django_assert_ma
     assert "3\u00a0600\u00a0000\u00a0₽" in page
 
 
-def test_client_card_hides_the_panel_without_figures(manager):
-    assert client_wallet_panel(manager, ClientFactory(owner=manager), date(2026, 6, 15)) is None
+def test_client_card_shows_the_form_without_figures(manager):
+    CategoryFactory(name="Щебень")
+    panel = client_wallet_panel(manager, ClientFactory(owner=manager), date(2026, 6, 15))
+    assert panel is not None and panel.lines == [] and panel.can_record
+    assert [c.name for c in panel.categories] == ["Щебень"]
+
+
+def test_client_card_hides_the_panel_from_who_may_not_record_and_sees_none(manager, other_manager):
+    assert client_wallet_panel(other_manager, ClientFactory(owner=manager), date(2026, 6, 15)) is None

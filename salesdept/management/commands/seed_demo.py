@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from analytics.demo import nps_seed
 from analytics.demo_contests import contests_demo
+from analytics.demo_reports import analytics_seed
 from core.calendar import month_start
 from crm.demo.generator import DEMO_PASSWORD, demo_usernames, generate, is_generated, wipe
 from crm.models import LongList, ProspectList, Reassignment, User
@@ -105,6 +106,7 @@ class Command(BaseCommand):
         nps_seed(as_of=as_of)
         self.run_nightly_jobs(as_of)
         contests_demo(as_of)
+        analytics_seed(as_of=as_of, seed=options["seed"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Готово за {result.seconds:.1f} с: {result.users} пользователей, {result.clients} клиентов, "
