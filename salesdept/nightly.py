@@ -23,6 +23,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
+from analytics.nightly import abc_xyz_refresh
 from core.calendar import month_start
 from crm.nightly import client_statuses_refresh, deal_hygiene_snapshot, long_lists_draft, reassignment_flags_refresh
 from planning.nightly import plan_drafts_generate
@@ -50,6 +51,7 @@ NIGHTLY_JOBS: list[NightlyJob] = [
     NightlyJob("plan_drafts_generate", plan_drafts_generate, monthly=True),
     NightlyJob("vip_problems_escalate", vip_problems_escalate),
     NightlyJob("vip_frequencies_refresh", vip_frequencies_refresh, monthly=True),
+    NightlyJob("abc_xyz_refresh", abc_xyz_refresh),
 ]
 JOBS_BY_NAME = {job.name: job for job in NIGHTLY_JOBS}
 

@@ -1,3 +1,4 @@
+from .abc import ClientAbc
 from .settings import AnalyticsSettings
 
-__all__ = ["AnalyticsSettings"]
+__all__ = ["AnalyticsSettings", "ClientAbc"]
