@@ -2,4 +2,9 @@
 
 from rest_framework.viewsets import ViewSetMixin
 
-ROUTES: list[tuple[str, type[ViewSetMixin], str]] = []
+from analytics.api.views.abc import AbcMatrixViewSet, AbcTransitionsViewSet
+
+ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
+    ("analytics/abc", AbcMatrixViewSet, "analytics-abc"),
+    ("analytics/abc-transitions", AbcTransitionsViewSet, "analytics-abc-transitions"),
+]
