@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -27,8 +27,10 @@ class AbcFilterForm(forms.Form):
         super().__init__(data)
         self.user = user
         managers = managers_in_scope(user)
-        self.fields["manager"].queryset = managers.order_by("last_name", "first_name", "username")
-        self.fields["team"].queryset = Team.objects.filter(pk__in=managers.values("team_id")).order_by("name")
+        manager_field = cast(forms.ModelChoiceField, self.fields["manager"])
+        manager_field.queryset = managers.order_by("last_name", "first_name", "username")
+        team_field = cast(forms.ModelChoiceField, self.fields["team"])
+        team_field.queryset = Team.objects.filter(pk__in=managers.values("team_id")).order_by("name")
 
     def slice(self) -> Slice:
         data = self.cleaned_data

@@ -34,16 +34,19 @@ def measured_run() -> dict[str, Any]:
 
 
 def run(scale: Scale) -> dict[str, Any]:
+    from django.db.models import Count
+
     from analytics.models import AnalyticsSettings, ClientAbc
     from core.calendar import month_start
     from crm.models import Client, SaleLine
-    from django.db.models import Count
 
     AnalyticsSettings.current()
     month = month_start(AS_OF)
     ClientAbc.objects.filter(month=month).delete()
     runs = [measured_run() for _ in range(3)]
-    cells = {row["cell"]: row["n"] for row in ClientAbc.objects.filter(month=month).values("cell").annotate(n=Count("id"))}
+    cells = {
+        row["cell"]: row["n"] for row in ClientAbc.objects.filter(month=month).values("cell").annotate(n=Count("id"))
+    }
     ClientAbc.objects.all().delete()
     return {
         "database": database_label(),

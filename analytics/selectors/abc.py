@@ -199,7 +199,11 @@ def abc_transitions(where: Slice, month: date | None) -> Transitions:
     """How many of the slice's clients moved from each cell of the month before to each cell now (one query)."""
     if month is None:
         return Transitions(None, None)
-    rows = _with_previous(where.rows(month), month).values("previous", "cell").annotate(n=Count("id"))
+    rows = (
+        _with_previous(where.rows(month), month)
+        .values("previous", "cell")  # type: ignore[misc]  # django-stubs: `previous` is an annotation
+        .annotate(n=Count("id"))
+    )
     return Transitions(month, month_shift(month, -1), {(r["previous"] or NEW, r["cell"]): r["n"] for r in rows})
 
 
@@ -232,9 +236,7 @@ def client_abc_history(user: User, client: Client, today: date) -> dict[str, Any
     category beside it (crm's Client.category stays the head's label; the computed class does not overwrite it)."""
     if not clients_in_scope(user).filter(pk=client.pk).exists():
         return None
-    history = list(
-        ClientAbc.objects.filter(client=client, month__lte=month_start(today)).order_by("-month")[:24]
-    )
+    history = list(ClientAbc.objects.filter(client=client, month__lte=month_start(today)).order_by("-month")[:24])
     if not history:
         return None
     current = history[0]

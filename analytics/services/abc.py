@@ -120,13 +120,15 @@ def client_months(month: date) -> list[ClientMonths]:
     index = {m: i for i, m in enumerate(months)}
     amounts: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO] * 12)
     margins: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    lines = SaleLine.objects.filter(date__gte=months[0], date__lt=month).values_list("client_id", "date", "amount", "margin")
+    lines = SaleLine.objects.filter(date__gte=months[0], date__lt=month).values_list(
+        "client_id", "date", "amount", "margin"
+    )
     for client_id, day, amount, margin in lines.iterator(chunk_size=5000):
         amounts[client_id][index[month_start(day)]] += amount
         margins[client_id] += margin or ZERO
     previous = ClientAbc.objects.filter(month=month_shift(month, -1)).values_list("client_id", flat=True)
     for client_id in previous:
-        amounts[client_id]  # noqa: B018 (a client classified last month stays, with zeros)
+        amounts[client_id]
     return [ClientMonths(client_id, monthly, margins[client_id]) for client_id, monthly in amounts.items()]
 
 

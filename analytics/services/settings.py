@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from analytics.models import AnalyticsSettings
@@ -35,15 +36,15 @@ SETTINGS_FIELDS = (
 def check_analytics_settings(settings: AnalyticsSettings) -> None:
     """The thresholds must make sense together: A + B at most 100 %, X above Y in months, X below Y in CV."""
     errors: dict[str, list[str]] = {}
-    if settings.abc_a_share is not None and settings.abc_b_share is not None:
-        if settings.abc_a_share + settings.abc_b_share > 100:
-            errors["abc_b_share"] = [_("A and B together cannot exceed 100 %.")]
-    if settings.xyz_x_months is not None and settings.xyz_y_months is not None:
-        if settings.xyz_x_months <= settings.xyz_y_months:
-            errors["xyz_x_months"] = [_("X must need more months with a purchase than Y.")]
-    if settings.xyz_cv_x is not None and settings.xyz_cv_y is not None:
-        if settings.xyz_cv_x >= settings.xyz_cv_y:
-            errors["xyz_cv_x"] = [_("X's coefficient of variation must be below Y's.")]
+    a, b = settings.abc_a_share, settings.abc_b_share
+    if a is not None and b is not None and a + b > 100:
+        errors["abc_b_share"] = [_("A and B together cannot exceed 100 %.")]
+    x, y = settings.xyz_x_months, settings.xyz_y_months
+    if x is not None and y is not None and x <= y:
+        errors["xyz_x_months"] = [_("X must need more months with a purchase than Y.")]
+    cv_x, cv_y = settings.xyz_cv_x, settings.xyz_cv_y
+    if cv_x is not None and cv_y is not None and cv_x >= cv_y:
+        errors["xyz_cv_x"] = [_("X's coefficient of variation must be below Y's.")]
     if errors:
         raise ValidationError(errors)
 
@@ -63,6 +64,12 @@ def analytics_settings_update(*, by: User, data: dict[str, Any]) -> AnalyticsSet
     def clean(obj: AnalyticsSettings) -> None:
         obj.full_clean()
         check_analytics_settings(obj)
+        # Decimals as stored ("75.00", not "75"), so the change log compares like with like.
+        for name in SETTINGS_FIELDS:
+            field = obj._meta.get_field(name)
+            if isinstance(field, models.DecimalField):
+                value = Decimal(getattr(obj, name))
+                setattr(obj, name, value.quantize(Decimal(1).scaleb(-field.decimal_places)))
 
     model_update(instance=settings, data=data, clean=clean)
     changelog_record(obj=settings, by=by, action=ChangeLog.Action.UPDATE, before=before)

@@ -144,7 +144,10 @@ class AbcCellExportView(AbcView):
         if where is None:
             return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
         return xlsx_response(
-            filename=f"abc-{cell}", title=f"{cell}", columns=ROW_COLUMNS, rows=abc_cell_rows(where, month, cell).iterator()
+            filename=f"abc-{cell}",
+            title=f"{cell}",
+            columns=ROW_COLUMNS,
+            rows=abc_cell_rows(where, month, cell).iterator(),
         )
 
 

@@ -53,9 +53,7 @@ def test_abc_nothing_bought_is_all_c():
     assert classes([(1, D(0)), (2, D(0))]) == {1: "C", 2: "C"}
 
 
-@pytest.mark.parametrize(
-    ("months", "expected"), [(12, "X"), (9, "X"), (8, "Y"), (3, "Y"), (2, "Z"), (0, "Z")]
-)
+@pytest.mark.parametrize(("months", "expected"), [(12, "X"), (9, "X"), (8, "Y"), (3, "Y"), (2, "Z"), (0, "Z")])
 def test_xyz_by_months(months, expected):
     assert xyz_by_months(months, x_months=9, y_months=3) == expected
 
@@ -110,8 +108,17 @@ def test_classify_by_revenue_and_by_margin():
 
 @pytest.mark.parametrize(
     ("before", "after", "fall"),
-    [("AX", "BX", True), ("AX", "CZ", True), ("AX", "AY", True), ("BX", "BZ", True), ("AY", "BY", True),
-     ("BX", "AX", False), ("BY", "CY", False), ("CZ", "AX", False), ("AY", "AZ", False)],
+    [
+        ("AX", "BX", True),
+        ("AX", "CZ", True),
+        ("AX", "AY", True),
+        ("BX", "BZ", True),
+        ("AY", "BY", True),
+        ("BX", "AX", False),
+        ("BY", "CY", False),
+        ("CZ", "AX", False),
+        ("AY", "AZ", False),
+    ],
 )
 def test_falls(before, after, fall):
     assert is_fall(before, after) is fall

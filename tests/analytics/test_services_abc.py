@@ -59,7 +59,9 @@ def test_sql_and_python_agree_exactly(sales, change):
 
 def test_the_classes_of_the_data_set(sales):
     abc_xyz_refresh(AS_OF)
-    got = {r.client.name: (r.cell, r.revenue, r.months_bought, r.rank) for r in ClientAbc.objects.select_related("client")}
+    got = {
+        r.client.name: (r.cell, r.revenue, r.months_bought, r.rank) for r in ClientAbc.objects.select_related("client")
+    }
     # total 12000 + 9003 + 2999.97 + 5000 + 12000 = 41002.97; 0 and 4 tie at 12000 (id order), then 1, 3, 2, 5
     assert got == {
         "К0": ("AX", D("12000.00"), 12, 1),

@@ -128,8 +128,15 @@ def test_bad_filter_is_400_keeping_what_was_typed(client, manager, other_manager
     assert api_as(manager).get("/api/v1/analytics/abc-transitions/", params).status_code == 400
 
 
-@pytest.mark.parametrize(("who", "names"), [("head", ["Чужой VIP", "Мой растёт"]), ("manager", ["Мой растёт"]),
-                                            ("vip_head", ["Чужой VIP"]), ("team_lead", ["Мой растёт"])])
+@pytest.mark.parametrize(
+    ("who", "names"),
+    [
+        ("head", ["Чужой VIP", "Мой растёт"]),
+        ("manager", ["Мой растёт"]),
+        ("vip_head", ["Чужой VIP"]),
+        ("team_lead", ["Мой растёт"]),
+    ],
+)
 def test_a_cell_lists_its_clients_and_exports_them(client, request, world, who, names):
     client.force_login(request.getfixturevalue(who))
     response = client.get(reverse("analytics_abc_cell", args=["AY"]), {"as_of": AS_OF})

@@ -73,7 +73,7 @@ class AbcTransitionsViewSet(AbcViewSet):
                 "client": row.client_id,
                 "name": row.client.name,
                 "owner": row.client.owner_id,
-                "from": row.previous,
+                "from": getattr(row, "previous", None),
                 "to": row.cell,
                 "revenue": str(row.revenue),
             }

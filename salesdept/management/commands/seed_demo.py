@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from analytics.demo import abc_history_seed
 from core.calendar import month_start
 from crm.demo.generator import DEMO_PASSWORD, demo_usernames, generate, is_generated, wipe
 from crm.models import LongList, ProspectList, Reassignment, User
@@ -100,6 +101,7 @@ class Command(BaseCommand):
         client_statuses_refresh(as_of)
         pay_schemes_default_create()
         vip = programme_seed(as_of=as_of)
+        abc_history_seed(as_of=as_of)
         self.run_nightly_jobs(as_of)
         self.stdout.write(
             self.style.SUCCESS(
