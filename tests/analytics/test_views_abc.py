@@ -260,3 +260,35 @@ def test_headline(head, manager, world):
     assert "2" in headline.detail and "4" in headline.detail
     assert abc_matrix(Slice(manager), NOW).clients == 2
     assert abc_headline(head, date(2026, 9, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("who", "cells", "falls"),
+    [
+        ("head", 4, 2),
+        ("admin_user", 4, 2),
+        ("team_lead", 3, 1),
+        ("manager", 2, 1),
+        ("other_manager", 1, 1),
+        ("vip_head", 1, 1),
+    ],
+)
+def test_exports_per_role(client, request, world, who, cells, falls):
+    client.force_login(request.getfixturevalue(who))
+    matrix = load_workbook(BytesIO(client.get(reverse("analytics_abc_export"), {"as_of": AS_OF}).content)).active
+    assert sum(r[2].value for r in matrix.iter_rows(min_row=2) if r[0].value in ("Cell", "Ячейка")) == cells
+    export = client.get(reverse("analytics_abc_falls_export"), {"as_of": AS_OF})
+    assert load_workbook(BytesIO(export.content)).active.max_row - 1 == falls
+
+
+@pytest.mark.parametrize(
+    ("who", "shown"),
+    [("head", True), ("manager", True), ("team_lead", True), ("vip_head", False), ("base_manager", False)],
+)
+def test_the_client_card_panel_follows_the_scope(client, request, world, who, shown):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse("client_detail", args=[world["mine1"].pk]))
+    if response.status_code == 200:
+        assert ('data-testid="client-abc"' in response.content.decode()) is shown
+    else:
+        assert not shown
