@@ -31,7 +31,7 @@ SALES = SaleLine._meta.db_table
 AGGREGATE_SQL = f"""
 CREATE TEMPORARY TABLE abc_client ON COMMIT DROP AS
 WITH cm AS (
-    SELECT client_id, date_trunc('month', date) AS m, sum(amount) AS rev, sum(coalesce(margin, 0)) AS mar
+    SELECT client_id, date_trunc('month', date::timestamp) AS m, sum(amount) AS rev, sum(coalesce(margin, 0)) AS mar
     FROM {SALES} WHERE date >= %(start)s AND date < %(month)s GROUP BY 1, 2
 ), cs AS (
     SELECT client_id, sum(rev) AS revenue, sum(mar) AS margin, count(*) FILTER (WHERE rev > 0) AS months,
