@@ -60,7 +60,8 @@ def test_sql_and_python_agree_exactly(sales, change):
 def test_the_classes_of_the_data_set(sales):
     abc_xyz_refresh(AS_OF)
     got = {
-        r.client.name: (r.cell, r.revenue, r.months_bought, r.rank) for r in ClientAbc.objects.select_related("client")
+        r.client.name: (r.cell, r.revenue, r.months_bought, r.rank)
+        for r in ClientAbc.objects.filter(month=AS_OF).select_related("client")
     }
     # total 12000 + 9003 + 2999.97 + 5000 + 12000 = 41002.97; 0 and 4 tie at 12000 (id order), then 1, 3, 2, 5
     assert got == {
@@ -70,6 +71,7 @@ def test_the_classes_of_the_data_set(sales):
         "К3": ("BZ", D("5000.00"), 1, 4),  # before: 33003 = 80.5 % -> B
         "К2": ("BX", D("2999.97"), 9, 5),  # before: 38003 = 92.7 % -> B
         "К5": ("CZ", D("0.00"), 1, 6),  # +100 and -100: nothing bought on balance -> C; 1 month -> Z
+        "К6": ("CZ", D("0.00"), 0, 7),  # classified in November (the first night fills it), nothing bought since
     }
 
 
@@ -87,3 +89,12 @@ def test_rerun_replaces_the_month_and_a_client_that_stopped_stays(sales):
 
 def test_registered_in_the_nightly():
     assert JOBS_BY_NAME["abc_xyz_refresh"].run is abc_xyz_refresh
+
+
+def test_the_first_night_classifies_the_month_before_too(sales):
+    counts = abc_xyz_refresh(AS_OF)
+    # November's window (11.2025-10.2026) holds client 6's line of 30.11.2025 but not client 3's one month (11.2026)
+    assert counts["previous_month_filled"] == 6
+    assert ClientAbc.objects.filter(month=date(2026, 11, 1)).count() == 6
+    assert not ClientAbc.objects.filter(month=date(2026, 11, 1), client=sales[3]).exists()
+    assert "previous_month_filled" not in abc_xyz_refresh(AS_OF)
