@@ -17,6 +17,7 @@ class AnalyticsConfig(AppConfig):
     def ready(self) -> None:
         # The Celery tasks (NPS letters, the morning sheet, the weekly report).
         from analytics import tasks  # noqa: F401
+        from analytics.selectors.abc import abc_headline, client_abc_history, my_day_abc_falls
         from analytics.selectors.contests import contest_headline, my_day_contest
         from analytics.selectors.headlines import headline_register
         from analytics.selectors.lost import lost_headline
@@ -26,6 +27,7 @@ class AnalyticsConfig(AppConfig):
         from core.panels import DASHBOARD, MY_DAY, ClientPanel, Panel, client_panel_register, panel_register
 
         # Each subject's headline on the head's dashboard (analytics/selectors/headlines.py).
+        headline_register("abc", abc_headline)
         headline_register("contest", contest_headline)
         headline_register("nps", nps_headline)
         headline_register("lost", lost_headline)
@@ -34,8 +36,12 @@ class AnalyticsConfig(AppConfig):
         panel_register(DASHBOARD, Panel("dashboard_home", "analytics/dashboard/_home.html", _dashboard_home))
         panel_register(MY_DAY, Panel("my_figures", "analytics/dashboard/_myday.html", _my_figures, order=105))
         panel_register(MY_DAY, Panel("contest", "analytics/contests/_myday.html", my_day_contest, order=120))
+        panel_register(MY_DAY, Panel("abc_falls", "analytics/abc/_myday.html", my_day_abc_falls, order=125))
 
-        # The client card's NPS panel.
+        # The client card: the ABC/XYZ class with its history, and the NPS panel.
+        client_panel_register(
+            ClientPanel("analytics_abc", "analytics/abc/_client_panel.html", client_abc_history, order=40)
+        )
         client_panel_register(ClientPanel("analytics_nps", "analytics/nps/_client_panel.html", client_nps, order=60))
 
         # A VIP questionnaire's "would you recommend us" of 0-6 makes the detractor's task too: vip's answer service

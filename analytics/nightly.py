@@ -7,9 +7,11 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from analytics.models import Contest, LtvClient
+from analytics.models import ClientAbc, Contest, LtvClient
+from analytics.services.abc import abc_xyz_compute
 from analytics.services.contests import contest_results_send
 from analytics.services.nps import nps_surveys_send as _nps_surveys_send
+from core.calendar import month_shift, month_start
 from crm.models import SaleLine
 
 
@@ -55,3 +57,17 @@ def ltv_refresh(as_of: date) -> dict[str, Any]:
         written = cursor.rowcount
     dropped, _by_model = LtvClient.objects.exclude(as_of=as_of).exclude(as_of__day=1).filter(as_of__lt=as_of).delete()
     return {"clients": written, "dropped": dropped}
+
+
+def abc_xyz_refresh(as_of: date) -> dict[str, Any]:
+    """ABC/XYZ of every client for the month of `as_of` (the 12 full months before it); a re-run replaces the
+    month's rows, so the job is idempotent. When the month before was never classified (the first night after the
+    install), it is classified first, so the transitions show from the first morning."""
+    previous = month_shift(month_start(as_of), -1)
+    filled = None
+    if not ClientAbc.objects.filter(month=previous).exists():
+        filled = abc_xyz_compute(as_of=previous)["clients"]
+    counts = abc_xyz_compute(as_of=as_of)
+    if filled is not None:
+        counts["previous_month_filled"] = filled
+    return counts

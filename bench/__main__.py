@@ -16,7 +16,7 @@ from typing import Any
 
 from bench.harness import SCALES, database_label, django_setup, ensure_dataset, write_result
 
-BENCHMARKS = ("import", "deals", "pages", "rule", "plans", "search", "dashboard")
+BENCHMARKS = ("import", "deals", "pages", "rule", "plans", "search", "dashboard", "abc")
 
 
 def child(module: str, *args: str) -> dict[str, Any]:
@@ -131,6 +131,21 @@ def print_dashboard(report: dict[str, Any]) -> None:
         )
 
 
+def print_abc(report: dict[str, Any]) -> None:
+    print(
+        f"\nNightly ABC/XYZ, {report['clients_in_db']} clients, {report['sale_lines_in_db']} sales lines, "
+        f"month of {report['as_of']}"
+    )
+    print(f"{'run':<26}{'seconds':>9}{'aggregate':>11}{'classify':>10}{'write':>8}{'queries':>9}{'clients':>9}")
+    for label, run in zip(("first (empty month)", "again (replaces)", "again"), report["runs"], strict=False):
+        parts = run["parts"]
+        print(
+            f"{label:<26}{run['seconds']:>9.2f}{parts['aggregation']:>11.2f}{parts['classification']:>10.2f}"
+            f"{parts['writing']:>8.2f}{run['queries']:>9}{run['clients']:>9}"
+        )
+    print(f"(cells: {report['cells']})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run the benchmarks against DATABASE_URL.")
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
@@ -159,6 +174,9 @@ def main() -> None:
         elif name == "rule":
             report = child("bench_rule", "--scale", scale.name)
             print_rule(report)
+        elif name == "abc":
+            report = child("bench_abc", "--scale", scale.name)
+            print_abc(report)
         elif name == "search":
             report = child("bench_search", "--scale", scale.name)
             print_search(report)

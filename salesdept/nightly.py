@@ -23,7 +23,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from analytics.nightly import contests_finish, ltv_refresh, nps_surveys_send
+from analytics.nightly import abc_xyz_refresh, contests_finish, ltv_refresh, nps_surveys_send
 from core.calendar import month_start
 from crm.nightly import client_statuses_refresh, deal_hygiene_snapshot, long_lists_draft, reassignment_flags_refresh
 from planning.nightly import plan_drafts_generate
@@ -55,6 +55,7 @@ NIGHTLY_JOBS: list[NightlyJob] = [
     # After the statuses: a round goes to the clients that are active today.
     NightlyJob("nps_surveys_send", nps_surveys_send, needs=("client_statuses_refresh",)),
     NightlyJob("ltv_refresh", ltv_refresh),
+    NightlyJob("abc_xyz_refresh", abc_xyz_refresh),
 ]
 JOBS_BY_NAME = {job.name: job for job in NIGHTLY_JOBS}
 

@@ -2,6 +2,7 @@
 
 from rest_framework.viewsets import ViewSetMixin
 
+from analytics.api.views.abc import AbcMatrixViewSet, AbcTransitionsViewSet
 from analytics.api.views.contests import ContestViewSet
 from analytics.api.views.lost import LostViewSet
 from analytics.api.views.ltv import LtvViewSet
@@ -14,4 +15,6 @@ ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
     ("analytics/ltv", LtvViewSet, "analytics-ltv"),
     ("analytics/wallet", WalletViewSet, "analytics-wallet"),
     ("analytics/lost", LostViewSet, "analytics-lost"),
+    ("analytics/abc", AbcMatrixViewSet, "analytics-abc"),
+    ("analytics/abc-transitions", AbcTransitionsViewSet, "analytics-abc-transitions"),
 ]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0001_initial'),
+        ('analytics', '0002_abc'),
         ('crm', '0023_category_purchases'),
         ('vip', '0005_offers_referrals'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -1,3 +1,4 @@
+from .abc import ClientAbc
 from .contests import Contest, ContestParticipant
 from .ltv import LtvClient
 from .nps import NpsAnswer, NpsInvitation, NpsSurvey, NpsVipFollowUp
@@ -5,6 +6,7 @@ from .settings import AnalyticsSettings
 
 __all__ = [
     "AnalyticsSettings",
+    "ClientAbc",
     "Contest",
     "ContestParticipant",
     "LtvClient",

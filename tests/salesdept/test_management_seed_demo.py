@@ -126,6 +126,17 @@ def test_seed_demo_runs_the_nightly_jobs_for_the_1st_and_for_today_so_the_first_
     assert series is not None
     assert series.target > 0
     assert series.fact > 0
+    # ABC/XYZ: the current month and the ones before it are classified, so the matrix, the moves and the falls show.
+    from analytics.models import ClientAbc
+    from analytics.selectors.abc import Slice, abc_falls, abc_matrix, abc_transitions
+
+    months = set(ClientAbc.objects.values_list("month", flat=True))
+    assert {november, date(2026, 10, 1), date(2026, 5, 1)} <= months
+    head = User.objects.get(username="head")
+    matrix = abc_matrix(Slice(head), november)
+    assert matrix.cells["AX"].clients > 0 and matrix.cells["CZ"].clients > 0
+    assert abc_transitions(Slice(head), november).moved > 0
+    assert abc_falls(Slice(head), november).exists()
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from analytics.demo import nps_seed
+from analytics.demo_abc import abc_history_seed
 from analytics.demo_contests import contests_demo
 from analytics.demo_reports import analytics_seed
 from core.calendar import month_start
@@ -104,6 +105,7 @@ class Command(BaseCommand):
         pay_schemes_default_create()
         vip = programme_seed(as_of=as_of)
         nps_seed(as_of=as_of)
+        abc_history_seed(as_of=as_of)
         self.run_nightly_jobs(as_of)
         contests_demo(as_of)
         analytics_seed(as_of=as_of, seed=options["seed"])
