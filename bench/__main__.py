@@ -16,7 +16,7 @@ from typing import Any
 
 from bench.harness import SCALES, database_label, django_setup, ensure_dataset, write_result
 
-BENCHMARKS = ("import", "deals", "pages", "rule", "plans", "search")
+BENCHMARKS = ("import", "deals", "pages", "rule", "plans", "search", "funnel")
 
 
 def child(module: str, *args: str) -> dict[str, Any]:
@@ -122,6 +122,14 @@ def print_search(report: dict[str, Any]) -> None:
         print(f"{username + ': all queries':<44}{figures['p50_ms']:>9}{figures['p95_ms']:>9}")
 
 
+def print_funnel(report: dict[str, Any]) -> None:
+    print(f"\nThe funnel with {report['deals_in_db']} deals, {report['runs']} runs each")
+    print(f"{'user / case':<44}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}")
+    for username, cases in report["users"].items():
+        for label, case in cases.items():
+            print(f"{username + ': ' + label:<44}{case['p50_ms']:>9}{case['p95_ms']:>9}{case['queries']:>9}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run the benchmarks against DATABASE_URL.")
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
@@ -150,6 +158,9 @@ def main() -> None:
         elif name == "rule":
             report = child("bench_rule", "--scale", scale.name)
             print_rule(report)
+        elif name == "funnel":
+            report = child("bench_funnel", "--scale", scale.name)
+            print_funnel(report)
         elif name == "search":
             report = child("bench_search", "--scale", scale.name)
             print_search(report)

@@ -25,7 +25,9 @@ paths = ["/", "/clients/", "/pipeline/", "/pipeline/?open=goal:2", "/pipeline/co
          "/plans/", "/plans/work/", "/plans/fact/", "/plans/cross-sell/", "/plans/tool2/", "/plans/complements/",
          "/pay/", "/pay/schemes/", "/pay/kpi-results/",
          "/api/v1/reassignments/?status=pending", "/api/v1/prospect-lists/", "/api/v1/long-lists/",
-         "/api/v1/plans/", "/api/v1/plan-fact/", "/api/v1/pay/", "/api/v1/cross-sell/"]
+         "/api/v1/plans/", "/api/v1/plan-fact/", "/api/v1/pay/", "/api/v1/cross-sell/",
+         "/analytics/funnel/", "/analytics/funnel/?view=cohort&client_kind=new", "/analytics/funnel/deals/?stage=goal",
+         "/analytics/funnel/clients/?purchase=2", "/analytics/funnel/export/", "/api/v1/analytics/funnel/"]
 result = {}
 with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
     for username in ["manager01", "lead1", "head", "vip", "service", "base", "admin"]:

@@ -21,7 +21,10 @@ class FunnelForm(forms.Form):
     view = forms.ChoiceField(
         label=_("View"),
         required=False,
-        choices=[(PERIOD, _("By period: deals that reached each stage in it")), (COHORT, _("By cohort: deals created in it"))],
+        choices=[
+            (PERIOD, _("By period: deals that reached each stage in it")),
+            (COHORT, _("By cohort: deals created in it")),
+        ],
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
@@ -33,11 +36,18 @@ class FunnelForm(forms.Form):
         empty_label=_("All categories"),
     )
     segment = forms.ModelChoiceField(
-        label=_("Segment"), required=False, queryset=MarketSegment.objects.order_by("name"), empty_label=_("All segments")
+        label=_("Segment"),
+        required=False,
+        queryset=MarketSegment.objects.order_by("name"),
+        empty_label=_("All segments"),
     )
-    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All channels")), *Client.Channel.choices])
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("All channels")), *Client.Channel.choices]
+    )
     region = forms.CharField(label=_("Region"), required=False, max_length=120)
-    source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("All sources")), *Client.Source.choices])
+    source = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", _("All sources")), *Client.Source.choices]
+    )
     client_kind = forms.ChoiceField(
         label=_("Clients"),
         required=False,
@@ -46,7 +56,9 @@ class FunnelForm(forms.Form):
     manager = forms.ModelChoiceField(
         label=_("Manager"), required=False, queryset=User.objects.none(), empty_label=_("All managers")
     )
-    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("All teams"))
+    team = forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("All teams")
+    )
 
     def __init__(self, *args: Any, by: User, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,10 +66,12 @@ class FunnelForm(forms.Form):
         manager_field: forms.ModelChoiceField = self.fields["manager"]  # type: ignore[assignment]
         team_field: forms.ModelChoiceField = self.fields["team"]  # type: ignore[assignment]
         manager_field.queryset = managers_in_scope(by).order_by("last_name", "first_name", "id")
-        team_field.queryset = Team.objects.visible_to(by).order_by("name") if by.is_seller or by.sees_everything else Team.objects.none()
+        team_field.queryset = (
+            Team.objects.visible_to(by).order_by("name") if by.is_seller or by.sees_everything else Team.objects.none()
+        )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         as_of = data.get("as_of") or self.today
         date_to = data.get("date_to") or as_of
         date_from = data.get("date_from") or month_shift(month_start(date_to), -2)

@@ -134,8 +134,8 @@ def stage_columns() -> list[Column]:
         Column(gettext_lazy("No."), lambda row: row.number, width=6),
         Column(gettext_lazy("Stage"), lambda row: str(Stage(row.code).label), width=36),
         Column(gettext_lazy("Deals"), lambda row: row.count, width=10),
-        Column(gettext_lazy("% of the previous stage"), lambda row: row.of_previous, width=14),
-        Column(gettext_lazy("% of the first stage"), lambda row: row.of_first, width=14),
+        Column(gettext_lazy("Share of the previous stage"), lambda row: row.of_previous, width=14),
+        Column(gettext_lazy("Share of the first stage"), lambda row: row.of_first, width=14),
         Column(gettext_lazy("Median days in the stage"), lambda row: row.durations.median_days, width=14),
         Column(gettext_lazy("75th percentile, days"), lambda row: row.durations.p75_days, width=14),
         Column(gettext_lazy("Stays measured"), lambda row: row.durations.count, width=12),
@@ -166,9 +166,7 @@ def _describe(query: FunnelQuery, stage: str, lost_from: str) -> str:
     if stage == "won":
         return _("Won")
     if stage == Stage.LOST:
-        return (
-            _("Lost at “%(stage)s”") % {"stage": Stage(lost_from).label} if lost_from else str(Stage.LOST.label)
-        )
+        return _("Lost at “%(stage)s”") % {"stage": Stage(lost_from).label} if lost_from else str(Stage.LOST.label)
     label = Stage(stage).label
     if query.view == PERIOD:
         return _("Entered “%(stage)s” in the period") % {"stage": label}

@@ -29,9 +29,7 @@ def walk(deal: Deal, start: date, gaps: list[int], *, lost_after: int | None = N
     if lost_after is not None:
         at += timedelta(days=lost_after)
         changes.append(DealStageChange(deal=deal, from_stage=stage, to_stage=Stage.LOST, at=at))
-        fields.update(
-            stage=Stage.LOST, lost_from_stage=stage, lost_reason=LostReasonFactory(name=reason), closed_at=at
-        )
+        fields.update(stage=Stage.LOST, lost_from_stage=stage, lost_reason=LostReasonFactory(name=reason), closed_at=at)
     elif stage in ("fulfilment", "closing", "account"):
         fields["won_at"] = changes[PIPELINE.index("fulfilment")].at
     DealStageChange.objects.bulk_create(changes)

@@ -29,7 +29,7 @@ class DurationsSerializer(serializers.Serializer):
 class StageSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     stage = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
     amount = serializers.DecimalField(max_digits=18, decimal_places=2)
     average = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
