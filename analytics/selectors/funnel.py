@@ -159,23 +159,31 @@ def _durations(sql: str, params: tuple[Any, ...]) -> dict[str, Durations]:
     return {key: Durations.of(values) for key, values in found.items()}
 
 
+def _in_deals(column: str, deals_sql: str) -> str:
+    """`AND <column> IN (<the deals>)`, or nothing when the deals are every deal (the head's unsliced funnel): the
+    history is then read without joining the deals at all."""
+    return f" AND {column} IN ({deals_sql})" if deals_sql else ""
+
+
 def _reached(query: FunnelQuery, deals_sql: str, deals_params: tuple[Any, ...]) -> dict[str, tuple[int, Decimal]]:
     changes, deal = DealStageChange._meta.db_table, Deal._meta.db_table
     with connection.cursor() as cursor:
         if query.view == PERIOD:
+            # Distinct deals per stage (a deal moved back and forward again counts once); the amounts are the
+            # cohort view's: summing them here would mean joining every change of the period to its deal.
             cursor.execute(
-                f"SELECT c.to_stage, COUNT(*), SUM(d.amount) FROM (SELECT DISTINCT deal_id, to_stage FROM {changes}"
-                f" WHERE at >= %s AND at < %s AND deal_id IN ({deals_sql})) AS c"
-                f" JOIN {deal} AS d ON d.id = c.deal_id GROUP BY c.to_stage",
+                f"SELECT to_stage, COUNT(DISTINCT deal_id) FROM {changes} WHERE at >= %s AND at < %s"
+                f"{_in_deals('deal_id', deals_sql)} GROUP BY to_stage",
                 (query.start, query.end, *deals_params),
             )
-            return {stage: (count, Decimal(str(amount or 0))) for stage, count, amount in cursor.fetchall()}
+            return {stage: (count, ZERO) for stage, count in cursor.fetchall()}
         # A deal without any history (made before it was kept) counts at its stage, or the one it was lost from.
         cursor.execute(
             f"SELECT COALESCE(h.top, {_stage_number_sql('d.stage')}, {_stage_number_sql('d.lost_from_stage')}) AS n,"
             f" COUNT(*), SUM(d.amount) FROM {deal} AS d LEFT JOIN (SELECT deal_id,"
-            f" MAX({_stage_number_sql('to_stage')}) AS top FROM {changes} WHERE at < %s AND deal_id IN ({deals_sql})"
-            f" GROUP BY deal_id) AS h ON h.deal_id = d.id WHERE d.id IN ({deals_sql}) GROUP BY 1",
+            f" MAX({_stage_number_sql('to_stage')}) AS top FROM {changes} WHERE at < %s"
+            f"{_in_deals('deal_id', deals_sql)} GROUP BY deal_id) AS h ON h.deal_id = d.id"
+            f" WHERE 1 = 1{_in_deals('d.id', deals_sql)} GROUP BY 1",
             (query.end, *deals_params, *deals_params),
         )
         highest = {
@@ -187,20 +195,14 @@ def _reached(query: FunnelQuery, deals_sql: str, deals_params: tuple[Any, ...]) 
 def _stays(query: FunnelQuery, deals_sql: str, deals_params: tuple[Any, ...]) -> dict[str, Durations]:
     """The completed stays per stage: from entering a stage to the next change of the same deal."""
     changes = DealStageChange._meta.db_table
-    period = (
-        f" AND deal_id IN (SELECT deal_id FROM {changes} WHERE at >= %s AND at < %s)" if query.view == PERIOD else ""
-    )
     ended = " AND left_at >= %s" if query.view == PERIOD else ""
     sql = (
         f"SELECT to_stage AS k, {_seconds_sql('left_at', 'at')} AS secs FROM (SELECT to_stage, at,"
         " LEAD(at) OVER (PARTITION BY deal_id ORDER BY at, id) AS left_at"
-        f" FROM {changes} WHERE at < %s AND deal_id IN ({deals_sql}){period}) AS h"
+        f" FROM {changes} WHERE at < %s{_in_deals('deal_id', deals_sql)}) AS h"
         f" WHERE left_at IS NOT NULL AND to_stage <> %s{ended}"
     )
-    params: tuple[Any, ...] = (query.end, *deals_params)
-    if query.view == PERIOD:
-        params += (query.start, query.end)
-    params += (Stage.LOST.value,)
+    params: tuple[Any, ...] = (query.end, *deals_params, Stage.LOST.value)
     if query.view == PERIOD:
         params += (query.start,)
     return _durations(sql, params)
@@ -235,7 +237,8 @@ def funnel_report(user: User, query: FunnelQuery) -> Funnel:
 
 def _funnel_report(user: User, query: FunnelQuery) -> Funnel:
     deals = funnel_deals(user, query)
-    deals_sql, deals_params = _sql(deals.values("id"))
+    # Every deal (no scope, no slice, no cohort): the history queries need not look the deals up.
+    deals_sql, deals_params = ("", ()) if not deals.query.where else _sql(deals.values("id"))
     won_q, lost_q = _closed_q(query)
     totals = deals.aggregate(
         won=Count("id", filter=won_q), lost=Count("id", filter=lost_q), won_amount=Sum("amount", filter=won_q)

@@ -129,8 +129,8 @@ class FunnelView(FunnelParamsMixin, View):
         return TemplateResponse(request, "analytics/funnel/funnel.html", context)
 
 
-def stage_columns() -> list[Column]:
-    return [
+def stage_columns(view: str) -> list[Column]:
+    columns = [
         Column(gettext_lazy("No."), lambda row: row.number, width=6),
         Column(gettext_lazy("Stage"), lambda row: str(Stage(row.code).label), width=36),
         Column(gettext_lazy("Deals"), lambda row: row.count, width=10),
@@ -142,6 +142,8 @@ def stage_columns() -> list[Column]:
         Column(gettext_lazy("Average deal"), lambda row: row.average, money=True),
         Column(gettext_lazy("Lost at the stage"), lambda row: row.lost, width=12),
     ]
+    # The period view counts deals per stage without their amounts (analytics/selectors/funnel.py `_reached`).
+    return [column for column in columns if view == COHORT or column.title != gettext_lazy("Average deal")]
 
 
 class FunnelExportView(FunnelParamsMixin, View):
@@ -157,7 +159,7 @@ class FunnelExportView(FunnelParamsMixin, View):
         return xlsx_response(
             filename=f"funnel-{query.view}-{query.date_from:%Y-%m-%d}-{query.date_to:%Y-%m-%d}",
             title=_("Sales funnel"),
-            columns=stage_columns(),
+            columns=stage_columns(query.view),
             rows=rows,
         )
 

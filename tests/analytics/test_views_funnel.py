@@ -78,11 +78,11 @@ def test_the_purchase_bar_lists_the_clients(client, head, world):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"date_from": "2026-12-01", "date_to": "2026-11-01"}, "before its start"),
+        ({"date_from": "2026-12-01", "date_to": "2026-11-01"}, "раньше его начала"),
         ({"date_from": "вчера"}, ""),
         ({"view": "weekly"}, ""),
         ({"manager": "abc"}, ""),
-        ({"date_from": "2020-01-01", "date_to": "2026-01-01"}, "three years"),
+        ({"date_from": "2020-01-01", "date_to": "2026-01-01"}, "трёх лет"),
     ],
 )
 def test_bad_parameters_answer_400_with_the_message(client, head, world, params, message):

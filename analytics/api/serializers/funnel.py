@@ -31,7 +31,7 @@ class StageSerializer(serializers.Serializer):
     stage = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
-    amount = serializers.DecimalField(max_digits=18, decimal_places=2)
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
     average = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
     of_previous = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True)
     of_first = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True)
@@ -93,8 +93,9 @@ def funnel_payload(*, query: Any, funnel: Funnel, steps: list[PurchaseStep]) -> 
                 "stage": row.code,
                 "label": str(Stage(row.code).label),
                 "count": row.count,
-                "amount": row.amount,
-                "average": row.average,
+                # The period view counts deals without their amounts.
+                "amount": row.amount if query.view == "cohort" else None,
+                "average": row.average if query.view == "cohort" else None,
                 "of_previous": row.of_previous,
                 "of_first": row.of_first,
                 "days": _days(row.durations),
