@@ -19,6 +19,7 @@ class AnalyticsConfig(AppConfig):
         from analytics import tasks  # noqa: F401
         from analytics.selectors.abc import abc_headline, client_abc_history, my_day_abc_falls
         from analytics.selectors.contests import contest_headline, my_day_contest
+        from analytics.selectors.funnel import funnel_headline
         from analytics.selectors.headlines import headline_register
         from analytics.selectors.lost import lost_headline
         from analytics.selectors.nps import client_nps, nps_headline
@@ -31,6 +32,7 @@ class AnalyticsConfig(AppConfig):
         headline_register("contest", contest_headline)
         headline_register("nps", nps_headline)
         headline_register("lost", lost_headline)
+        headline_register("funnel", funnel_headline)
 
         # The dashboard on top of the head's and a team lead's home; a manager's KPIs, place and contest on My day.
         panel_register(DASHBOARD, Panel("dashboard_home", "analytics/dashboard/_home.html", _dashboard_home))

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from analytics.views import abc, contests, dashboard, lost, ltv, nps, settings, wallet
+from analytics.views import abc, contests, dashboard, funnel, lost, ltv, nps, settings, wallet
 
 urlpatterns: list[URLPattern] = [
     path("analytics/abc/", abc.AbcMatrixView.as_view(), name="analytics_abc"),
@@ -36,4 +36,8 @@ urlpatterns: list[URLPattern] = [
     path("analytics/wallet/export/", wallet.WalletExportView.as_view(), name="analytics_wallet_export"),
     path("analytics/lost/", lost.LostView.as_view(), name="analytics_lost"),
     path("analytics/lost/export/", lost.LostExportView.as_view(), name="analytics_lost_export"),
+    path("analytics/funnel/", funnel.FunnelView.as_view(), name="analytics_funnel"),
+    path("analytics/funnel/export/", funnel.FunnelExportView.as_view(), name="analytics_funnel_export"),
+    path("analytics/funnel/deals/", funnel.FunnelDealsView.as_view(), name="analytics_funnel_deals"),
+    path("analytics/funnel/clients/", funnel.FunnelClientsView.as_view(), name="analytics_funnel_clients"),
 ]

@@ -16,7 +16,7 @@ from typing import Any
 
 from bench.harness import SCALES, database_label, django_setup, ensure_dataset, write_result
 
-BENCHMARKS = ("import", "deals", "pages", "rule", "plans", "search", "dashboard", "abc")
+BENCHMARKS = ("import", "deals", "pages", "rule", "plans", "search", "dashboard", "abc", "funnel")
 
 
 def child(module: str, *args: str) -> dict[str, Any]:
@@ -146,6 +146,14 @@ def print_abc(report: dict[str, Any]) -> None:
     print(f"(cells: {report['cells']})")
 
 
+def print_funnel(report: dict[str, Any]) -> None:
+    print(f"\nThe funnel with {report['deals_in_db']} deals, {report['runs']} runs each")
+    print(f"{'user / case':<44}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}")
+    for username, cases in report["users"].items():
+        for label, case in cases.items():
+            print(f"{username + ': ' + label:<44}{case['p50_ms']:>9}{case['p95_ms']:>9}{case['queries']:>9}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run the benchmarks against DATABASE_URL.")
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
@@ -177,6 +185,9 @@ def main() -> None:
         elif name == "abc":
             report = child("bench_abc", "--scale", scale.name)
             print_abc(report)
+        elif name == "funnel":
+            report = child("bench_funnel", "--scale", scale.name)
+            print_funnel(report)
         elif name == "search":
             report = child("bench_search", "--scale", scale.name)
             print_search(report)

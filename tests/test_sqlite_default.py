@@ -28,7 +28,11 @@ paths = ["/", "/clients/", "/pipeline/", "/pipeline/?open=goal:2", "/pipeline/co
          "/api/v1/plans/", "/api/v1/plan-fact/", "/api/v1/pay/", "/api/v1/cross-sell/",
          "/analytics/nps/", "/analytics/nps/export/", "/api/v1/analytics/nps/", "/api/v1/analytics/nps/answers/",
          "/analytics/dashboard/", "/analytics/dashboard/export/managers/", "/analytics/dashboard/export/payments/",
-         "/analytics/morning/"]
+         "/analytics/morning/", "/analytics/abc/", "/analytics/abc/cell/AX/", "/api/v1/analytics/abc/",
+         "/analytics/ltv/", "/analytics/wallet/", "/analytics/lost/", "/api/v1/analytics/ltv/",
+         "/api/v1/analytics/lost/", "/analytics/contests/", "/api/v1/analytics/contests/", "/analytics/settings/",
+         "/analytics/funnel/", "/analytics/funnel/?view=cohort&client_kind=new", "/analytics/funnel/deals/?stage=goal",
+         "/analytics/funnel/clients/?purchase=2", "/analytics/funnel/export/", "/api/v1/analytics/funnel/"]
 result = {}
 with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
     for username in ["manager01", "lead1", "head", "vip", "service", "base", "admin"]:

@@ -20,8 +20,22 @@
       });
     }
     delete option.money;
+    // Labels the server computed (core/charts.py funnel_option): JSON cannot carry a formatter function.
+    (option.series || []).forEach(function (series) {
+      if (series.labels) {
+        var texts = series.labels;
+        series.label = Object.assign({}, series.label, { formatter: function (p) { return texts[p.dataIndex]; } });
+        delete series.labels;
+      }
+    });
+    var links = option.links;
+    delete option.links;
     var chart = window.echarts.init(el);
     chart.setOption(option);
+    if (links) {
+      el.style.cursor = "pointer";
+      chart.on("click", function (p) { if (links[p.dataIndex]) { window.location.href = links[p.dataIndex]; } });
+    }
     charts.push(chart);
   });
   window.addEventListener("resize", function () {
