@@ -47,6 +47,14 @@ AXE_PAGES = {
     "vip_problem_list",
     "vip_dashboard",
     "vip_programme",
+    "analytics_dashboard",
+    "analytics_funnel",
+    "analytics_abc",
+    "analytics_nps",
+    "analytics_ltv",
+    "analytics_wallet",
+    "analytics_lost",
+    "analytics_contest_list",
 }
 
 
@@ -74,6 +82,17 @@ def department() -> dict[str, list[tuple[str, str]]]:
         ("task_create", reverse("task_create")),
         ("my_settings", reverse("my_settings")),
     ]
+    analytics = [
+        ("analytics_dashboard", reverse("analytics_dashboard")),
+        ("analytics_morning", reverse("analytics_morning")),
+        ("analytics_funnel", reverse("analytics_funnel")),
+        ("analytics_abc", reverse("analytics_abc")),
+        ("analytics_nps", reverse("analytics_nps")),
+        ("analytics_ltv", reverse("analytics_ltv")),
+        ("analytics_wallet", reverse("analytics_wallet")),
+        ("analytics_lost", reverse("analytics_lost")),
+        ("analytics_contest_list", reverse("analytics_contest_list")),
+    ]
     return {
         "manager01": [
             *every_seller,
@@ -85,6 +104,7 @@ def department() -> dict[str, list[tuple[str, str]]]:
             ("deal_create", reverse("deal_create")),
             ("call_log", reverse("call_log", args=[client.pk])),
             ("prospect_list_index", reverse("prospect_list_index")),
+            *analytics,
         ],
         "head": [
             *every_seller,
@@ -102,6 +122,9 @@ def department() -> dict[str, list[tuple[str, str]]]:
             ("team_list", reverse("team_list")),
             ("sources_report", reverse("sources_report")),
             ("stage_probabilities", reverse("stage_probabilities")),
+            *analytics,
+            ("analytics_settings", reverse("analytics_settings")),
+            ("analytics_contest_create", reverse("analytics_contest_create")),
         ],
         "lead1": [("home", reverse("home")), ("pipeline_review", reverse("pipeline_review"))],
         "vip": [
