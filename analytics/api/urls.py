@@ -4,6 +4,7 @@ from rest_framework.viewsets import ViewSetMixin
 
 from analytics.api.views.abc import AbcMatrixViewSet, AbcTransitionsViewSet
 from analytics.api.views.contests import ContestViewSet
+from analytics.api.views.dashboard import DashboardViewSet
 from analytics.api.views.funnel import FunnelViewSet
 from analytics.api.views.lost import LostViewSet
 from analytics.api.views.ltv import LtvViewSet
@@ -19,4 +20,5 @@ ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
     ("analytics/abc", AbcMatrixViewSet, "analytics-abc"),
     ("analytics/abc-transitions", AbcTransitionsViewSet, "analytics-abc-transitions"),
     ("analytics/funnel", FunnelViewSet, "analytics-funnel"),
+    ("analytics/dashboard", DashboardViewSet, "analytics-dashboard"),
 ]
