@@ -6,6 +6,7 @@ import random
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from analytics.selectors.funnel import (
@@ -14,7 +15,9 @@ from analytics.selectors.funnel import (
     FunnelQuery,
     _deal_scope,
     _durations,
+    _reached,
     _seconds_sql,
+    _stage_number_sql,
     _stays,
     funnel_deals,
     funnel_report,
@@ -46,6 +49,22 @@ def window_stays(query: FunnelQuery, deals_sql: str, deals_params: tuple) -> dic
     )
     params = (query.end, *deals_params, Stage.LOST.value) + ((query.start,) if query.view == PERIOD else ())
     return _durations(sql, params)
+
+
+def grouped_reached(query: FunnelQuery, deals_sql: str, deals_params: tuple) -> dict:
+    """The former cohort query (the history grouped per deal of the scope, then joined to the scope), the reference
+    of the deals-joined-once one."""
+    in_changes = f" AND deal_id {deals_sql}" if deals_sql else ""
+    in_deals = f" AND d.id {deals_sql}" if deals_sql else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COALESCE(h.top, {_stage_number_sql('d.stage')}, {_stage_number_sql('d.lost_from_stage')}) AS n,"
+            f" COUNT(*), SUM(d.amount) FROM crm_deal AS d LEFT JOIN (SELECT deal_id,"
+            f" MAX({_stage_number_sql('to_stage')}) AS top FROM crm_dealstagechange WHERE at < %s{in_changes}"
+            f" GROUP BY deal_id) AS h ON h.deal_id = d.id WHERE 1 = 1{in_deals} GROUP BY 1",
+            (query.end, *deals_params, *deals_params),
+        )
+        return {int(n): (count, amount) for n, count, amount in cursor.fetchall() if n is not None}
 
 
 def random_histories(manager, other_manager, count: int) -> None:
@@ -95,3 +114,18 @@ def test_the_whole_report_is_the_same_after_the_history_is_linked_again(head, ma
     DealStageChange.objects.update(left_at=None)
     DealStageChange.objects.link_history(DealStageChange.objects.values_list("deal_id", flat=True))
     assert [funnel_report(head, query) for query in QUERIES] == before
+
+
+@pytest.mark.parametrize("who", ["head", "team_lead", "manager", "other_manager"])
+@pytest.mark.parametrize("query", [q for q in QUERIES if q.view == COHORT])
+def test_cohort_reached_equals_the_grouped_history_query(request, manager, other_manager, who, query):
+    funnel_world(manager, other_manager)
+    random_histories(manager, other_manager, 60)
+    _deals, deals_sql, deals_params = _deal_scope(funnel_deals(request.getfixturevalue(who), query))
+    highest = grouped_reached(query, deals_sql, deals_params)
+    assert sum(count for count, _amount in highest.values()) > 5
+    reached = _reached(query, deals_sql, deals_params)
+    for number, stage in enumerate(PIPELINE, start=1):
+        at_or_later = [v for n, v in highest.items() if n >= number]
+        assert reached[stage][0] == sum(count for count, _ in at_or_later)
+        assert reached[stage][1] == sum((amount for _, amount in at_or_later), start=0)
