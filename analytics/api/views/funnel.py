@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from drf_spectacular.helpers import forced_singular_serializer
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
@@ -23,7 +24,7 @@ class FunnelViewSet(viewsets.ViewSet):
 
     permission_classes = [IsAuthenticated, SeesAnalytics]
 
-    @extend_schema(responses=FunnelSerializer)
+    @extend_schema(responses=forced_singular_serializer(FunnelSerializer))
     def list(self, request: Request) -> Response:
         user = user_of(request)
         form = FunnelForm(request.query_params, by=user, today=timezone.localdate())

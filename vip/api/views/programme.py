@@ -94,6 +94,8 @@ class CampaignViewSet(ReadOnlyVisibleViewSet):
 
     model = Campaign
     queryset = Campaign.objects.none()
+    # Without `updated_at`: ordering by it would be a 500 (schemathesis found it).
+    ordering_fields = ["id", "start", "created_at"]
     serializer_class = CampaignSerializer
     permission_classes = [IsAuthenticated]
     http_method_names = ["get", "post", "head", "options"]
@@ -130,6 +132,8 @@ class TemplateViewSet(ReadOnlyVisibleViewSet):
 
     model = QuestionnaireTemplate
     queryset = QuestionnaireTemplate.objects.none()
+    # Without `updated_at`: ordering by it would be a 500 (schemathesis found it).
+    ordering_fields = ["id", "version", "created_at"]
     serializer_class = TemplateSerializer
     permission_classes = [IsAuthenticated, SeesQuestionnaires]
 
@@ -165,6 +169,8 @@ class OfferViewSet(ReadOnlyVisibleViewSet):
 
     model = QuestionnaireOffer
     queryset = QuestionnaireOffer.objects.none()
+    # Without `updated_at`: ordering by it would be a 500 (schemathesis found it).
+    ordering_fields = ["id", "created_at"]
     serializer_class = OfferSerializer
     permission_classes = [IsAuthenticated]
     http_method_names = ["get", "post", "head", "options"]
@@ -195,6 +201,8 @@ class ReferralViewSet(ReadOnlyVisibleViewSet):
 
     model = Referral
     queryset = Referral.objects.none()
+    # Without `updated_at`: ordering by it would be a 500 (schemathesis found it).
+    ordering_fields = ["id", "created_at"]
     serializer_class = ReferralSerializer
     permission_classes = [IsAuthenticated]
     http_method_names = ["get", "post", "head", "options"]
