@@ -188,7 +188,8 @@ class PipelineMixin:
                 payments.add(values)
             path = PIPELINE[: ORDER[reached]] + ([Stage.LOST] if lost else [])
             previous = ""
-            for code, moment in zip(path, moments, strict=True):
+            # Each change is left at the next one's moment (crm.models.deals.LINK_SQL, written here directly).
+            for code, moment, left_at in zip(path, moments, [*moments[1 : len(path)], None], strict=True):
                 changes.add(
                     {
                         "id": changes.new_id(),
@@ -199,6 +200,7 @@ class PipelineMixin:
                         "reason": reason.name if code == Stage.LOST else "",
                         "by_id": owner_id,
                         "at": moment,
+                        "left_at": left_at,
                     }
                 )
                 previous = code

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -230,8 +231,35 @@ class DealPayment(models.Model):
         return deal.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
 
 
+# When each change was left: the `at` of the same deal's next change (by `at`, then id), NULL for the deal's latest.
+# One statement for the given deals, or for every change (the migration's backfill); the same SQL on PostgreSQL and
+# SQLite (window functions and UPDATE ... FROM on both).
+LINK_SQL = (
+    "UPDATE crm_dealstagechange SET left_at = n.next_at FROM (SELECT id, LEAD(at) OVER (PARTITION BY deal_id"
+    " ORDER BY at, id) AS next_at FROM crm_dealstagechange{where}) AS n WHERE crm_dealstagechange.id = n.id"
+    " AND crm_dealstagechange.left_at IS DISTINCT FROM n.next_at"
+)
+
+
 class DealStageChangeQuerySet(OwnedQuerySet["DealStageChange"]):
     owner_paths = ("deal__owner",)
+
+    def link_history(self, deal_ids: Iterable[int]) -> None:
+        """Set `left_at` on the history of these deals (after changes were written): one UPDATE."""
+        ids = sorted(set(deal_ids))
+        if not ids:
+            return
+        with connection.cursor() as cursor:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                where = f" WHERE deal_id IN ({', '.join(['%s'] * len(chunk))})"
+                cursor.execute(LINK_SQL.format(where=where), chunk)
+
+    def bulk_create(self, objs: Iterable[DealStageChange], *args: Any, **kwargs: Any) -> list[DealStageChange]:
+        """Written in bulk, the changes' deals get their `left_at` linked too."""
+        created = super().bulk_create(objs, *args, **kwargs)
+        self.link_history(change.deal_id for change in created)
+        return created
 
 
 class DealStageChange(models.Model):
@@ -244,6 +272,10 @@ class DealStageChange(models.Model):
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     by = models.ForeignKey("crm.User", verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(_("at"))
+    # Kept by the model (save, bulk_create) and the demo generator: stays in a stage are read without a window.
+    left_at = models.DateTimeField(
+        _("left at"), null=True, blank=True, editable=False, help_text=_("When the deal's next change was recorded.")
+    )
 
     objects = DealStageChangeQuerySet.as_manager()
 
@@ -251,7 +283,18 @@ class DealStageChange(models.Model):
         verbose_name = _("stage change")
         verbose_name_plural = _("stage history")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["deal", "at"], name="stagechange_deal_at")]
+        indexes = [
+            models.Index(fields=["deal", "at"], name="stagechange_deal_at"),
+            # The funnel (analytics/selectors/funnel.py), read index-only in stage order, with no sort: the stays
+            # that ended in a period, and the deals that entered each stage in it.
+            models.Index(fields=["to_stage", "left_at", "at"], name="stagechange_stage_left"),
+            models.Index(fields=["to_stage", "deal", "at"], name="stagechange_stage_deal"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.deal_id}: {self.from_stage} -> {self.to_stage}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A new change (or a moved one) ends the stay before it: the deal's history is linked again."""
+        super().save(*args, **kwargs)
+        DealStageChange.objects.link_history([self.deal_id])
