@@ -200,7 +200,7 @@ def test_queries_of_a_keyset_page_do_not_grow_with_rows(manager):
     assert len(many) == len(few)
 
 
-def test_a_list_without_updated_at_refuses_cursor_paging(manager):
-    response = api_as(manager).get("/api/v1/stage-probabilities/", {"sync": "true"})
+def test_a_list_without_updated_at_refuses_cursor_paging(head):
+    response = api_as(head).get("/api/v1/vip/referrals/", {"sync": "true"})
     assert response.status_code == 400
     assert "sync" in field_errors(response)
