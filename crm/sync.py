@@ -226,7 +226,8 @@ def _has_updated_at(model: type[models.Model]) -> bool:
 
 
 def _team_before(sender: type[User], instance: User, **kwargs: Any) -> None:
-    if instance.pk and not kwargs.get("raw"):
+    fields = kwargs.get("update_fields")
+    if instance.pk and not kwargs.get("raw") and (fields is None or "team" in fields or "team_id" in fields):
         instance._sync_team_before = User.objects.filter(pk=instance.pk).values_list("team_id", flat=True).first()  # type: ignore[attr-defined]
 
 
