@@ -16,7 +16,7 @@ from typing import Any
 
 from bench.harness import SCALES, database_label, django_setup, ensure_dataset, write_result
 
-BENCHMARKS = ("import", "deals", "pages", "rule", "plans", "search", "dashboard", "abc", "funnel")
+BENCHMARKS = ("import", "deals", "pages", "rule", "plans", "search", "dashboard", "abc", "funnel", "sync")
 
 
 def child(module: str, *args: str) -> dict[str, Any]:
@@ -154,6 +154,17 @@ def print_funnel(report: dict[str, Any]) -> None:
             print(f"{username + ': ' + label:<44}{case['p50_ms']:>9}{case['p95_ms']:>9}{case['queries']:>9}")
 
 
+def print_sync(report: dict[str, Any]) -> None:
+    print(f"\nA phone's sync of a manager with {report['clients']} clients (keyset pages of 500)")
+    print(f"{'sync':<28}{'requests':>9}{'rows':>7}{'seconds':>9}{'KB plain':>10}{'KB on the wire':>16}")
+    for label, key in (("full", "full"), ("full, gzip", "full_gzip"), ("incremental, gzip", "incremental_gzip")):
+        case = report[key]
+        print(
+            f"{label:<28}{case['requests']:>9}{case['rows']:>7}{case['seconds']:>9}"
+            f"{case['bytes_plain'] // 1024:>10}{case['bytes_wire'] // 1024:>16}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run the benchmarks against DATABASE_URL.")
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
@@ -188,6 +199,9 @@ def main() -> None:
         elif name == "funnel":
             report = child("bench_funnel", "--scale", scale.name)
             print_funnel(report)
+        elif name == "sync":
+            report = child("bench_sync")
+            print_sync(report)
         elif name == "search":
             report = child("bench_search", "--scale", scale.name)
             print_search(report)

@@ -26,5 +26,10 @@ class CrmConfig(AppConfig):
 
         client_panel_register(ClientPanel("crm_wallet", "crm/clients/_wallet.html", client_wallet_panel, order=40))
 
+        # Mobile sync: the CRM's syncable resources, whose deletions and reassignments become tombstones.
+        from crm.sync import crm_synced_register
+
+        crm_synced_register()
+
         # The schema's field extensions take effect once imported.
         from crm.api import schema  # noqa: F401

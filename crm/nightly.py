@@ -7,7 +7,7 @@ in order.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -204,3 +204,11 @@ def reassignment_flags_refresh(as_of: date) -> dict[str, int]:
     counts = {"flagged": flagged, "back_from_extension": returned, "resolved": resolved}
     logger.info("3-month rule as of %s: %s", as_of, counts)
     return counts
+
+
+def sync_tombstones_purge(as_of: date) -> dict[str, int]:
+    """Drop the mobile-sync tombstones kept longer than SYNC_TOMBSTONE_DAYS before the start of `as_of`."""
+    from crm.sync import tombstones_purge
+
+    start = timezone.make_aware(datetime.combine(as_of, time.min))
+    return {"purged": tombstones_purge(now=start)}

@@ -25,3 +25,9 @@ class PlanningConfig(AppConfig):
 
         panel_register(HOME, Panel("plan_fact", "crm/home/_link.html", plan_fact_link, order=20))
         panel_register(HOME, Panel("plans", "crm/home/_link.html", plans_to_approve_link, order=22))
+
+        # Mobile sync: plans are a syncable resource (their deletions become tombstones).
+        from crm.sync import Synced, synced_register
+        from planning.models import Plan
+
+        synced_register(Synced("plans", Plan, owner_field="manager"))

@@ -25,7 +25,13 @@ from django.utils import timezone
 
 from analytics.nightly import abc_xyz_refresh, contests_finish, ltv_refresh, nps_surveys_send
 from core.calendar import month_start
-from crm.nightly import client_statuses_refresh, deal_hygiene_snapshot, long_lists_draft, reassignment_flags_refresh
+from crm.nightly import (
+    client_statuses_refresh,
+    deal_hygiene_snapshot,
+    long_lists_draft,
+    reassignment_flags_refresh,
+    sync_tombstones_purge,
+)
 from planning.nightly import plan_drafts_generate
 from salesdept.models import NightlyJobRun, NightlyRun
 from vip.nightly import vip_frequencies_refresh, vip_problems_escalate
@@ -56,6 +62,7 @@ NIGHTLY_JOBS: list[NightlyJob] = [
     NightlyJob("nps_surveys_send", nps_surveys_send, needs=("client_statuses_refresh",)),
     NightlyJob("ltv_refresh", ltv_refresh),
     NightlyJob("abc_xyz_refresh", abc_xyz_refresh),
+    NightlyJob("sync_tombstones_purge", sync_tombstones_purge),
 ]
 JOBS_BY_NAME = {job.name: job for job in NIGHTLY_JOBS}
 

@@ -1,7 +1,7 @@
-from rest_framework.pagination import PageNumberPagination
+from crm.api.pagination import SyncPagination
 
 
-class StandardPagination(PageNumberPagination):
+class StandardPagination(SyncPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500

@@ -19,3 +19,10 @@ class VipConfig(AppConfig):
         panel_register(HOME, Panel("vip_dashboard", "crm/home/_link.html", dashboard_link, order=7))
         # The referrer's client card lists the companies he recommended and what became of them.
         client_panel_register(ClientPanel("vip_referrals", "vip/_client_referrals.html", client_referrals, order=50))
+
+        # Mobile sync: questionnaires and problems leave a phone with their client, and their deletions too.
+        from crm.sync import Synced, synced_register
+        from vip.models import Problem, Questionnaire
+
+        synced_register(Synced("vip/questionnaires", Questionnaire, client_field="client"))
+        synced_register(Synced("vip/problems", Problem, client_field="client"))

@@ -16,6 +16,7 @@ from crm.api.views.prospects import ProspectEntryViewSet, ProspectListViewSet
 from crm.api.views.reassignments import ReassignmentViewSet
 from crm.api.views.search import SearchView
 from crm.api.views.stock import StockRequestViewSet
+from crm.api.views.sync import SyncChangesView
 
 ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
     ("clients", views.ClientViewSet, "client"),
@@ -47,4 +48,5 @@ urlpatterns = [
     path("auth/logout/", LogoutView.as_view(), name="token_logout"),
     path("me/", views.MeView.as_view(), name="me"),
     path("search/", SearchView.as_view(), name="api_search"),
+    path("sync/changes/", SyncChangesView.as_view(), name="sync_changes"),
 ]

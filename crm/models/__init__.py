@@ -15,6 +15,7 @@ from .prospects import (
 from .sales import SaleLine
 from .settings import DepartmentSettings, WorkingDayOverride
 from .stock import StockRequest
+from .sync import Tombstone
 from .users import Role, Team, User
 from .wallet import ClientCategoryPurchase
 
@@ -47,6 +48,7 @@ __all__ = [
     "StageProbability",
     "StockRequest",
     "Team",
+    "Tombstone",
     "User",
     "WorkingDayOverride",
 ]

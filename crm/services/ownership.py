@@ -19,8 +19,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.models import Activity, ChangeLog, Client, Deal, OwnershipChange, User
+from crm.models import Activity, ChangeLog, Client, Deal, OwnershipChange, Tombstone, User
 from crm.services.history import changelog_record, snapshot
+from crm.sync import clients_arrived, clients_leaving
 
 OWNER_FIELDS = ["owner_id", "owned_since"]
 RELEASE_CHUNK = 5000
@@ -118,6 +119,8 @@ def client_owners_set(
             raise ValidationError({"owner": [_("The client already belongs to another manager.")]})
     start = (today or timezone.localdate()) if to_owner is not None else None
     now = timezone.now()
+    # The phones of the previous owners (and of their team leads) drop the clients with their work (mobile sync).
+    clients_leaving([pk for pk in ids if locked[pk].owner_id], reason=Tombstone.Reason.REASSIGNED, now=now)
     Client.objects.filter(pk__in=ids).update(
         owner=to_owner, owned_since=start, updated_at=now, revision=F("revision") + 1
     )
@@ -130,6 +133,7 @@ def client_owners_set(
     )
     if to_owner is not None:
         _work_moves(client_ids=ids, to_owner=to_owner, by=by, now=now)
+        clients_arrived(ids, now=now)
     for client in clients:
         before = snapshot(locked[client.pk], OWNER_FIELDS)
         client.owner, client.owned_since, client.updated_at = to_owner, start, now
@@ -168,6 +172,7 @@ def lost_clients_release(rows: Sequence[tuple[int, int, date | None, date]]) -> 
         return 0
     now = timezone.now()
     ids = [pk for pk, _owner, _since, _last in rows]
+    clients_leaving(ids, reason=Tombstone.Reason.REASSIGNED, now=now)
     for start in range(0, len(ids), RELEASE_CHUNK):
         Client.objects.filter(pk__in=ids[start : start + RELEASE_CHUNK]).update(
             owner=None, owned_since=None, updated_at=now, revision=F("revision") + 1

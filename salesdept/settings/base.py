@@ -217,6 +217,12 @@ REST_FRAMEWORK = {
 
 from datetime import timedelta  # noqa: E402
 
+# Mobile sync (docs/api.md, "Sync"): tombstones are kept SYNC_TOMBSTONE_DAYS, so a phone offline that long still
+# syncs incrementally (older tokens answer 410 full_resync_required); a sync token reaches SYNC_OVERLAP_SECONDS
+# back, longer than any transaction, so a row committed late is fetched the next time rather than missed.
+SYNC_TOMBSTONE_DAYS = env.int("SYNC_TOMBSTONE_DAYS", default=30)
+SYNC_OVERLAP_SECONDS = env.int("SYNC_OVERLAP_SECONDS", default=120)
+
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=14)),
