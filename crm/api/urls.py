@@ -16,6 +16,7 @@ from crm.api.views.prospects import ProspectEntryViewSet, ProspectListViewSet
 from crm.api.views.reassignments import ReassignmentViewSet
 from crm.api.views.search import SearchView
 from crm.api.views.stock import StockRequestViewSet
+from crm.api.views.webhooks import WebhookDeliveryViewSet, WebhookViewSet
 
 ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
     ("clients", views.ClientViewSet, "client"),
@@ -39,6 +40,8 @@ ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
     ("cold-call-norms", hunting.ColdCallNormViewSet, "cold-call-norm"),
     ("imports", ImportJobViewSet, "import"),
     ("stock-requests", StockRequestViewSet, "stock-request"),
+    ("webhooks", WebhookViewSet, "webhook"),
+    ("webhook-deliveries", WebhookDeliveryViewSet, "webhook-delivery"),
 ]
 
 urlpatterns = [

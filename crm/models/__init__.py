@@ -17,6 +17,7 @@ from .settings import DepartmentSettings, WorkingDayOverride
 from .stock import StockRequest
 from .users import Role, Team, User
 from .wallet import ClientCategoryPurchase
+from .webhooks import Webhook, WebhookDelivery, WebhookEvent
 
 __all__ = [
     "Activity",
@@ -48,5 +49,8 @@ __all__ = [
     "StockRequest",
     "Team",
     "User",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookEvent",
     "WorkingDayOverride",
 ]
