@@ -48,6 +48,7 @@ RESPONSE_LIMIT = 2048
 CLAIM_LEASE = timedelta(minutes=1)
 USER_AGENT = "salesdept-webhooks/1"
 LOGGED_FIELDS = ["url", "events", "is_active", "description"]
+DEFAULT_PORTS = (80, 443)
 
 
 # -- The own-host rule -------------------------------------------------------------------------------------------
@@ -84,6 +85,8 @@ def _endpoint(url: str) -> tuple[str, int] | None:
 def _site_endpoints(site_url: str | None) -> tuple[set[tuple[str, int]], set[str], set[int]]:
     """The site's own (host, port) pairs, its ALLOWED_HOSTS names (a leading dot: the domain and below), its ports."""
     pairs = {ep for url in (settings.SITE_URL, site_url) if url and (ep := _endpoint(url))}
+    # A site on a default port listens on the other one too (http on 80 only to send visitors to https on 443).
+    pairs |= {(host, other) for host, port in pairs if port in DEFAULT_PORTS for other in DEFAULT_PORTS}
     ports = {port for _host, port in pairs}
     names = {
         name if name.startswith(".") else _host_key(name)
