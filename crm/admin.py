@@ -46,6 +46,8 @@ from crm.models import (
     StockRequest,
     Team,
     User,
+    Webhook,
+    WebhookDelivery,
     WorkingDayOverride,
 )
 from crm.models.validators import normalize_phone
@@ -606,3 +608,18 @@ class ClientCategoryPurchaseAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+# Webhooks are managed on the head's pages (/settings/webhooks/), where the URL rule and the secret are kept.
+@admin.register(Webhook)
+class WebhookAdmin(ReadOnlyAdmin):
+    list_display = ("url", "is_active", "description", "created_by", "created_at")
+    list_filter = ("is_active",)
+    exclude = ("secret",)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("webhook", "event", "status", "attempts", "response_status", "created_at")
+    list_filter = ("status", "event")
+    list_select_related = ("webhook",)

@@ -11,6 +11,7 @@ from crm.models import ImportJob, User
 from crm.selectors.calendar import work_calendar
 from crm.services.digest import digest_send_all
 from crm.services.imports import import_check, import_execute
+from crm.services.webhooks import webhook_deliver, webhook_deliveries_due
 
 
 @shared_task(acks_late=True)
@@ -42,3 +43,19 @@ def morning_digest_task(now: str | None = None) -> dict[str, int]:
     if not work_calendar().is_working_day(timezone.localdate(moment)):
         return {"sent": 0, "empty": 0, "failed": 0, "day_off": 1}
     return digest_send_all(now=moment)
+
+
+@shared_task(acks_late=True)
+def deliver_webhook_task(delivery_id: int) -> str:
+    """One attempt of a webhook delivery; a delivery already claimed, sent or not yet due is left as it is."""
+    delivery = webhook_deliver(delivery_id=delivery_id, now=timezone.now())
+    return "skipped" if delivery is None else delivery.status
+
+
+@shared_task(acks_late=True)
+def retry_webhook_deliveries_task() -> int:
+    """Beat's minute: queue every pending delivery whose next attempt is due (the backoff's retries)."""
+    ids = webhook_deliveries_due(now=timezone.now())
+    for pk in ids:
+        deliver_webhook_task.delay(pk)
+    return len(ids)

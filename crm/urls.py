@@ -26,6 +26,7 @@ from crm.views import (
     stock,
     tasks,
     wallet,
+    webhooks,
     winbacks,
 )
 
@@ -106,6 +107,14 @@ urlpatterns = [
     path("settings/", settings.DepartmentSettingsView.as_view(), name="department_settings"),
     path("audit/", audit.AuditView.as_view(), name="audit"),
     path("settings/calendar/", calendar.WorkingCalendarView.as_view(), name="working_calendar"),
+    # The head's webhooks (docs/webhooks.md): the list, the form, the secret and delivery log, the test button.
+    path("settings/webhooks/", webhooks.WebhookListView.as_view(), name="webhook_list"),
+    path("settings/webhooks/new/", webhooks.WebhookCreateView.as_view(), name="webhook_create"),
+    path("settings/webhooks/<int:pk>/", webhooks.WebhookDetailView.as_view(), name="webhook_detail"),
+    path("settings/webhooks/<int:pk>/edit/", webhooks.WebhookUpdateView.as_view(), name="webhook_update"),
+    path("settings/webhooks/<int:pk>/delete/", webhooks.WebhookDeleteView.as_view(), name="webhook_delete"),
+    path("settings/webhooks/<int:pk>/test/", webhooks.WebhookTestView.as_view(), name="webhook_test"),
+    path("settings/webhooks/<int:pk>/secret/", webhooks.WebhookSecretView.as_view(), name="webhook_secret"),
     # Prospect lists (build, check, claim, print) and the sources report.
     path("prospects/", prospects.ProspectListIndexView.as_view(), name="prospect_list_index"),
     path("prospects/<int:pk>/", prospects.ProspectListDetailView.as_view(), name="prospect_list_detail"),

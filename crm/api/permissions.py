@@ -76,3 +76,10 @@ class ReadsClients(RolePermission):
 
     message = _("Your role does not work with clients and deals.")
     role_check = "reads_clients"
+
+
+class HeadOnly(RolePermission):
+    """Webhooks carry the secrets that sign what leaves the CRM: the head's and the administrator's alone."""
+
+    message = _("Only the sales head or the administrator manages webhooks.")
+    role_check = "sees_everything"

@@ -17,6 +17,7 @@ from crm.api.views.reassignments import ReassignmentViewSet
 from crm.api.views.search import SearchView
 from crm.api.views.stock import StockRequestViewSet
 from crm.api.views.sync import SyncChangesView
+from crm.api.views.webhooks import WebhookDeliveryViewSet, WebhookViewSet
 
 ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
     ("clients", views.ClientViewSet, "client"),
@@ -40,6 +41,8 @@ ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
     ("cold-call-norms", hunting.ColdCallNormViewSet, "cold-call-norm"),
     ("imports", ImportJobViewSet, "import"),
     ("stock-requests", StockRequestViewSet, "stock-request"),
+    ("webhooks", WebhookViewSet, "webhook"),
+    ("webhook-deliveries", WebhookDeliveryViewSet, "webhook-delivery"),
 ]
 
 urlpatterns = [

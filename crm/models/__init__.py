@@ -18,6 +18,7 @@ from .stock import StockRequest
 from .sync import Tombstone
 from .users import Role, Team, User
 from .wallet import ClientCategoryPurchase
+from .webhooks import Webhook, WebhookDelivery, WebhookEvent
 
 __all__ = [
     "Activity",
@@ -50,5 +51,8 @@ __all__ = [
     "Team",
     "Tombstone",
     "User",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookEvent",
     "WorkingDayOverride",
 ]

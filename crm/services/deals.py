@@ -32,6 +32,7 @@ from crm.models import (
 from crm.rules.stages import CONCLUDED_STAGES, DEFAULT_PROBABILITY, OPEN_STAGES, ORDER, PIPELINE, Stage, next_stage
 
 from .history import changelog_record, snapshot
+from .webhooks import webhooks_announce_payment
 
 Problems = dict[str, str]
 
@@ -488,6 +489,7 @@ def deal_register_payment(
     )
     deal.paid_amount = deal.paid_amount + amount
     deal.save(update_fields=["paid_amount", "updated_at"])
+    webhooks_announce_payment(payment=payment, deal=deal, by=by)
     return payment
 
 

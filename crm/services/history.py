@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from crm.models import ChangeLog, User
+from crm.services.webhooks import webhooks_announce_change
 
 
 def _plain(value: Any) -> Any:
@@ -54,13 +55,16 @@ def changelog_record(
     else:
         changes = {k: [None, v] for k, v in after.items()}
         changes.update(extra or {})
-    return ChangeLog.objects.create(
+    log = ChangeLog.objects.create(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=obj.pk,
         action=action,
         changes=changes,
         by=by if by is not None and by.pk else None,
     )
+    # Every write of a client, deal or activity is recorded here: the one place integrations hear of it.
+    webhooks_announce_change(obj=obj, action=action, changes=changes, by=log.by, at=log.at)
+    return log
 
 
 def last_change(obj: models.Model) -> ChangeLog | None:

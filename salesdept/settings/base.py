@@ -165,6 +165,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "analytics.tasks.morning_sheet_task",
         "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=8, minute=30),
     },
+    # Webhook deliveries due again (crm/services/webhooks.py: 1, 2, 4, 8, 16 minutes after a failed attempt).
+    "webhook-retries": {
+        "task": "crm.tasks.retry_webhook_deliveries_task",
+        "schedule": 60.0,
+    },
     # The head's weekly report (the dashboard as a PDF) on Monday morning.
     "weekly-report": {
         "task": "analytics.tasks.weekly_report_task",

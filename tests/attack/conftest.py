@@ -13,7 +13,17 @@ from django.db import close_old_connections
 from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from crm.models import LongList, LongListEntry, ProspectEntry, ProspectList, Reassignment, Role, StockRequest
+from crm.models import (
+    LongList,
+    LongListEntry,
+    ProspectEntry,
+    ProspectList,
+    Reassignment,
+    Role,
+    StockRequest,
+    Webhook,
+    WebhookDelivery,
+)
 from planning.models import FeaturedItem, Tool2Item
 from tests.crm.factories import (
     ActivityFactory,
@@ -65,6 +75,8 @@ def department(db) -> dict[str, Any]:
     )
     tool2 = Tool2Item.objects.create(manager=manager, kind=FeaturedItem.Kind.NEW, product=products[1])
     reason = LostReasonFactory()
+    webhook = Webhook.objects.create(url="https://1c.example.ru/hooks", events=["deal.created"], secret="s" * 64)
+    delivery = WebhookDelivery.objects.create(webhook=webhook, event="ping", payload={}, created_at=timezone.now())
     ids = {
         "activities": [a.pk for a in activities],
         "clients": [c.pk for c in clients],
@@ -78,6 +90,8 @@ def department(db) -> dict[str, Any]:
         "long-lists": [long_list.pk],
         "long-list-entries": [e.pk for e in long_entries],
         "stock-requests": [stock.pk],
+        "webhooks": [webhook.pk],
+        "webhook-deliveries": [delivery.pk],
         "reassignments": [flag.pk],
         "sales": [s.pk for s in sales],
         "segments": [segment.pk],

@@ -34,6 +34,9 @@ HISTORY_MODELS = {
     "reassignment",
     "stockrequest",
     "clientcategorypurchase",
+    # Webhooks are the head's pages' (crm/views/webhooks.py); the admin only shows them and their log.
+    "webhook",
+    "webhookdelivery",
 }
 
 
