@@ -27,6 +27,7 @@ from analytics.nightly import abc_xyz_refresh, contests_finish, ltv_refresh, nps
 from core.calendar import month_start
 from crm.nightly import client_statuses_refresh, deal_hygiene_snapshot, long_lists_draft, reassignment_flags_refresh
 from planning.nightly import plan_drafts_generate
+from salesdept.idempotency import idempotency_records_expire
 from salesdept.models import NightlyJobRun, NightlyRun
 from vip.nightly import vip_frequencies_refresh, vip_problems_escalate
 
@@ -56,6 +57,7 @@ NIGHTLY_JOBS: list[NightlyJob] = [
     NightlyJob("nps_surveys_send", nps_surveys_send, needs=("client_statuses_refresh",)),
     NightlyJob("ltv_refresh", ltv_refresh),
     NightlyJob("abc_xyz_refresh", abc_xyz_refresh),
+    NightlyJob("idempotency_records_expire", idempotency_records_expire),
 ]
 JOBS_BY_NAME = {job.name: job for job in NIGHTLY_JOBS}
 
