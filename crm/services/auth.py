@@ -58,7 +58,7 @@ def refresh_token_rotate(*, refresh: str, now: datetime) -> dict[str, str]:
     user_id = old.payload.get(jwt_settings.USER_ID_CLAIM)
     grace = settings.JWT_REFRESH_GRACE_SECONDS
     with transaction.atomic():
-        OutstandingToken.objects.select_for_update().filter(jti=jti).first()
+        list(OutstandingToken.objects.select_for_update().filter(jti=jti).order_by().values_list("pk", flat=True))
         kept = cache.get(_grace_key(jti)) if grace > 0 else None
         if kept and str(kept["user_id"]) == str(user_id) and now - kept_at(kept) <= timedelta(seconds=grace):
             # Only while the pair it got is still good (not logged out, the user not deactivated since).
