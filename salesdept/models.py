@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -56,3 +57,33 @@ class NightlyJobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id} {self.name}: {self.status}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST sent with an `Idempotency-Key`, replayed to the same user's repeats (docs/api.md).
+
+    Saved before the request runs, with no status yet: a repeat that arrives meanwhile finds it and answers 409. The
+    answer is stored when it comes, unless it is one a retry may change (5xx, 401, 403, 408, 409, 412, 429): then the
+    record goes and the key is free again.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(_("key"), max_length=255)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=2000)
+    body_sha256 = models.CharField(_("body SHA-256"), max_length=64)
+    # None while the first request is still being processed.
+    status_code = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
+    body = models.BinaryField(_("answer"), default=b"")
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("received"), db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key}: {self.status_code or '...'}"

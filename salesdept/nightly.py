@@ -33,6 +33,7 @@ from crm.nightly import (
     sync_tombstones_purge,
 )
 from planning.nightly import plan_drafts_generate
+from salesdept.idempotency import idempotency_records_expire
 from salesdept.models import NightlyJobRun, NightlyRun
 from vip.nightly import vip_frequencies_refresh, vip_problems_escalate
 
@@ -63,6 +64,7 @@ NIGHTLY_JOBS: list[NightlyJob] = [
     NightlyJob("ltv_refresh", ltv_refresh),
     NightlyJob("abc_xyz_refresh", abc_xyz_refresh),
     NightlyJob("sync_tombstones_purge", sync_tombstones_purge),
+    NightlyJob("idempotency_records_expire", idempotency_records_expire),
 ]
 JOBS_BY_NAME = {job.name: job for job in NIGHTLY_JOBS}
 

@@ -6,11 +6,10 @@ blacklist, a lockout after repeated failures, logout).
 
 from django.urls import path
 from rest_framework.viewsets import ViewSetMixin
-from rest_framework_simplejwt.views import TokenRefreshView
 
 from crm.api import views
 from crm.api.views import hunting
-from crm.api.views.auth import LogoutView, TokenObtainView
+from crm.api.views.auth import LogoutView, TokenObtainView, TokenRefreshGraceView
 from crm.api.views.imports import ImportJobViewSet
 from crm.api.views.prospects import ProspectEntryViewSet, ProspectListViewSet
 from crm.api.views.reassignments import ReassignmentViewSet
@@ -47,7 +46,7 @@ ROUTES: list[tuple[str, type[ViewSetMixin], str]] = [
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token_obtain_pair"),
-    path("auth/token/refresh/", TokenRefreshView.as_view(), name="token_refresh"),
+    path("auth/token/refresh/", TokenRefreshGraceView.as_view(), name="token_refresh"),
     path("auth/logout/", LogoutView.as_view(), name="token_logout"),
     path("me/", views.MeView.as_view(), name="me"),
     path("search/", SearchView.as_view(), name="api_search"),

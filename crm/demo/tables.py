@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -28,6 +29,11 @@ class Table:
         self.columns = [f.column for f in model._meta.concrete_fields]
         self.attnames = [f.attname for f in model._meta.concrete_fields]
         self.defaults = [f.get_default() for f in model._meta.concrete_fields]
+        # A unique UUID is drawn for each row, not once for the table.
+        self.fresh = [
+            f.default if isinstance(f, models.UUIDField) and callable(f.default) else None
+            for f in model._meta.concrete_fields
+        ]
         self.datetimes = [i for i, f in enumerate(model._meta.concrete_fields) if isinstance(f, models.DateTimeField)]
         self.rows: list[tuple[Any, ...]] = []
         self.count = 0
@@ -40,7 +46,12 @@ class Table:
         return value
 
     def add(self, values: dict[str, Any]) -> None:
-        self.rows.append(tuple(values.get(a, d) for a, d in zip(self.attnames, self.defaults, strict=True)))
+        self.rows.append(
+            tuple(
+                values[a] if a in values else (make() if make is not None else d)
+                for a, d, make in zip(self.attnames, self.defaults, self.fresh, strict=True)
+            )
+        )
         if len(self.rows) >= self.batch:
             self.flush()
 
@@ -63,6 +74,9 @@ class Table:
                     rows = [
                         tuple(adapt(v) if i in self.datetimes else v for i, v in enumerate(row)) for row in self.rows
                     ]
+                if any(make is not None for make in self.fresh):
+                    # SQLite keeps a UUID as its 32 hex digits, as Django's UUIDField does there.
+                    rows = [tuple(v.hex if isinstance(v, uuid.UUID) else v for v in row) for row in rows]
                 placeholders = ", ".join(["%s"] * len(self.columns))
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", list(rows))
         self.count += len(self.rows)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -106,6 +107,8 @@ class Client(Versioned):
     )
     owned_since = models.DateField(_("owned since"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROSPECT)
+    # Given by the phone or the integration that creates the row, so a create sent twice makes one row (docs/api.md).
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
@@ -147,6 +150,8 @@ class ContactPerson(Versioned):
         _("role in the decision"), max_length=20, choices=DecisionRole.choices, default=DecisionRole.OTHER
     )
     note = models.TextField(_("note"), blank=True)
+    # Given by the phone or the integration that creates the row, so a create sent twice makes one row (docs/api.md).
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 

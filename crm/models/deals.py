@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -123,6 +124,8 @@ class Deal(Versioned):
     lost_note = models.TextField(_("loss note"), blank=True)
     won_at = models.DateTimeField(_("won"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Given by the phone or the integration that creates the row, so a create sent twice makes one row (docs/api.md).
+    uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 

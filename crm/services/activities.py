@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -101,9 +102,12 @@ def call_log_with_next_task(
     next_due_at: datetime | None,
     now: datetime | None = None,
     task: Activity | None = None,
+    call_uuid: UUID | None = None,
+    next_uuid: UUID | None = None,
 ) -> tuple[Activity, Activity]:
     """Log a call that just ended and plan the next task in one go: both rows are saved, or neither. `task`: the
-    planned task the call was made for, completed in the same transaction (it must be the client's and visible)."""
+    planned task the call was made for, completed in the same transaction (it must be the client's and visible).
+    `call_uuid`, `next_uuid`: the UUIDs the client app gave the two rows."""
     now = now or timezone.now()
     if task is not None:
         if not Activity.objects.visible_to(by).filter(pk=task.pk).exists():
@@ -142,6 +146,7 @@ def call_log_with_next_task(
             "call_result": call_result,
             "duration_seconds": None if duration_minutes is None else duration_minutes * 60,
             "done_at": now,
+            **({"uuid": call_uuid} if call_uuid else {}),
         },
     )
     next_task = activity_create(
@@ -152,6 +157,7 @@ def call_log_with_next_task(
             "deal": deal,
             "subject": next_subject.strip(),
             "due_at": next_due_at,
+            **({"uuid": next_uuid} if next_uuid else {}),
         },
     )
     if task is not None:

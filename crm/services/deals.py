@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -257,8 +258,9 @@ def deal_create(
     plan_month: date | None = None,
     products: list[dict[str, Any]] | None = None,
     now: datetime | None = None,
+    uuid: UUID | None = None,
 ) -> Deal:
-    """Open a deal at `goal` for a client the user may work."""
+    """Open a deal at `goal` for a client the user may work; `uuid`: the one the client app gave it, if any."""
     now = now or timezone.now()
     if not Client.objects.visible_to(by).filter(pk=client.pk).exists() or not by.works_in_sales:
         raise PermissionDenied(_("You may not open deals for this client."))
@@ -282,6 +284,8 @@ def deal_create(
         probability=stage_probability(Stage.GOAL),
         stage_changed_at=now,
     )
+    if uuid is not None:
+        deal.uuid = uuid
     lines = _lines_of(products or [])
     if lines:
         deal.amount = _lines_total(lines)
@@ -389,11 +393,15 @@ def deal_move_stage(
     data: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> Deal:
-    """Move a deal one stage forward once the current stage is done (or back, by the head, with a reason)."""
+    """Move a deal one stage forward once the current stage is done (or back, by the head, with a reason); a deal
+    already at `to_stage` comes back unchanged."""
     now = now or timezone.now()
     if not can_change_deal(by, deal):
         raise PermissionDenied(_("You may not change this deal."))
     deal = Deal.objects.select_for_update().select_related("client").get(pk=deal.pk)
+    if deal.stage == to_stage and to_stage in ORDER and to_stage != Stage.LOST:
+        # The move is done already (a phone re-sending it after a lost answer): nothing changes, nothing is refused.
+        return deal
     before = snapshot(deal)
     data = data or {}
     allowed = MOVE_FIELDS.get(deal.stage, ())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -21,7 +22,7 @@ def _plain(value: Any) -> Any:
         return value.name or ""
     if isinstance(value, models.Model):
         return value.pk
-    if isinstance(value, (Decimal, date, datetime)):
+    if isinstance(value, (Decimal, date, datetime, UUID)):
         return str(value)
     return value
 

@@ -47,6 +47,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user and the language are known: replays a POST repeated with its Idempotency-Key.
+    "salesdept.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -236,6 +238,16 @@ SIMPLE_JWT = {
     # The token view sends user_logged_in, which sets last_login (and tells axes and the login log).
     "UPDATE_LAST_LOGIN": False,
 }
+
+# A refresh token just rotated may be sent again for this long (a lost answer): it gets the pair it got the first
+# time, from the cache, instead of a logout (crm/services/auth.py, docs/api.md "Safe retries").
+JWT_REFRESH_GRACE_SECONDS = env.int("JWT_REFRESH_GRACE_SECONDS", default=60)
+
+# Idempotency-Key on the API's POSTs (salesdept/idempotency.py): how long a key's first answer is replayed, the
+# longest key, and after how long a request still without an answer is taken for dead and its key freed.
+IDEMPOTENCY_WINDOW_HOURS = env.int("IDEMPOTENCY_WINDOW_HOURS", default=24)
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+IDEMPOTENCY_IN_FLIGHT_SECONDS = env.int("IDEMPOTENCY_IN_FLIGHT_SECONDS", default=300)
 
 # Guessing passwords (django-axes): AXES_FAILURE_LIMIT failures for one username, or from one address, lock
 # that username or address out of /login/, /admin/ and /api/v1/auth/token/ for AXES_COOLOFF_MINUTES. The

@@ -226,13 +226,24 @@ def test_the_head_moves_back_only_with_a_reason_and_it_is_recorded(manager, head
     assert (change.is_backward, change.reason, change.by) == (True, "Сегмент выбран неверно", head)
 
 
-def test_moving_to_the_current_stage_or_an_unknown_one_is_refused(manager):
+def test_moving_to_an_unknown_stage_is_refused(manager):
     deal = deal_at(Stage.PROPOSAL, manager, complete=True)
 
-    for target in (Stage.PROPOSAL, "thinking"):
-        with pytest.raises(ValidationError) as exc:
-            deal_move_stage(deal=deal, to_stage=target, by=manager, now=NOW)
-        assert error_fields(exc.value) == {"stage"}
+    with pytest.raises(ValidationError) as exc:
+        deal_move_stage(deal=deal, to_stage="thinking", by=manager, now=NOW)
+    assert error_fields(exc.value) == {"stage"}
+
+
+def test_moving_to_the_current_stage_again_changes_nothing(manager):
+    deal = deal_at(Stage.PROPOSAL, manager, complete=True)
+    revision = Deal.objects.get(pk=deal.pk).revision
+    changes = DealStageChange.objects.filter(deal=deal).count()
+
+    moved = deal_move_stage(deal=deal, to_stage=Stage.PROPOSAL, by=manager, now=NOW)
+
+    moved.refresh_from_db()
+    assert (moved.stage, moved.revision) == (Stage.PROPOSAL, revision)
+    assert DealStageChange.objects.filter(deal=deal).count() == changes
 
 
 def test_another_managers_deal_cannot_be_moved(manager, other_manager):

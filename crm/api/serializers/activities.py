@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -13,6 +17,9 @@ from crm.models import (
 )
 
 from .fields import VisibleRelatedField, name_of
+
+# How far ahead of the server's clock a phone's clock may be when it says when a call ended.
+CLOCK_SLACK = timedelta(minutes=5)
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -26,6 +33,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         model = Activity
         fields = [
             "id",
+            "uuid",
             "kind",
             "kind_display",
             "client",
@@ -48,12 +56,16 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 
 class ActivityWriteSerializer(serializers.ModelSerializer):
+    uuid = serializers.UUIDField(
+        required=False, help_text=_("The client's own UUID for the new row: a create sent again answers the same row.")
+    )
     client = VisibleRelatedField(Client)
     deal = VisibleRelatedField(Deal, required=False, allow_null=True)
 
     class Meta:
         model = Activity
         fields = [
+            "uuid",
             "kind",
             "client",
             "deal",
@@ -65,6 +77,48 @@ class ActivityWriteSerializer(serializers.ModelSerializer):
             "due_at",
             "done_at",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance is not None:
+            self.fields.pop("uuid")
+
+
+class CallLogSerializer(serializers.Serializer):
+    """A call that ended and the next task, saved together or not at all (`POST activities/log-call/`)."""
+
+    uuid = serializers.UUIDField(required=False, help_text=_("The client's UUID for the call."))
+    client = VisibleRelatedField(Client)
+    deal = VisibleRelatedField(Deal, required=False, allow_null=True, default=None)
+    task = VisibleRelatedField(
+        Activity,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The planned task the call was made for: it is marked done with the call."),
+    )
+    direction = serializers.ChoiceField(choices=Activity.Direction.choices)
+    call_result = serializers.ChoiceField(choices=Activity.CallResult.choices)
+    duration_minutes = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=24 * 60
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    done_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text=_("When the call ended; now if not given.")
+    )
+    next_uuid = serializers.UUIDField(required=False, help_text=_("The client's UUID for the next task."))
+    next_subject = serializers.CharField(max_length=255)
+    next_due_at = serializers.DateTimeField()
+
+    def validate_done_at(self, value: datetime | None) -> datetime | None:
+        if value is not None and value > timezone.now() + CLOCK_SLACK:
+            raise serializers.ValidationError(_("A call cannot end in the future."))
+        return value
+
+
+class CallLogResultSerializer(serializers.Serializer):
+    call = ActivitySerializer()
+    next_task = ActivitySerializer(allow_null=True)
 
 
 class ActivityCompleteSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from crm.models import (
@@ -36,6 +37,7 @@ class ClientSerializer(serializers.ModelSerializer):
         model = Client
         fields = [
             "id",
+            "uuid",
             *CLIENT_FIELDS,
             "segment_name",
             "status_display",
@@ -48,13 +50,16 @@ class ClientSerializer(serializers.ModelSerializer):
 
 
 class ClientWriteSerializer(serializers.ModelSerializer):
+    uuid = serializers.UUIDField(
+        required=False, help_text=_("The client's own UUID for the new row: a create sent again answers the same row.")
+    )
     phone = PhoneField()
     phone_extra = PhoneField()
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False)
 
     class Meta:
         model = Client
-        fields = [*CLIENT_FIELDS, "owner"]
+        fields = ["uuid", *CLIENT_FIELDS, "owner"]
         # The INN/KPP uniqueness is checked by the service (full_clean), with the other model rules.
         validators: list[Any] = []
 
@@ -62,6 +67,7 @@ class ClientWriteSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         if self.instance is not None:
             self.fields.pop("owner")
+            self.fields.pop("uuid")
 
 
 class ClientReassignSerializer(serializers.Serializer):
@@ -76,6 +82,7 @@ class ContactSerializer(serializers.ModelSerializer):
         model = ContactPerson
         fields = [
             "id",
+            "uuid",
             "client",
             "client_name",
             "full_name",
@@ -91,18 +98,22 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class ContactWriteSerializer(serializers.ModelSerializer):
+    uuid = serializers.UUIDField(
+        required=False, help_text=_("The client's own UUID for the new row: a create sent again answers the same row.")
+    )
     client = VisibleRelatedField(Client)
     phone = PhoneField()
     mobile = PhoneField()
 
     class Meta:
         model = ContactPerson
-        fields = ["client", "full_name", "position", "phone", "mobile", "email", "decision_role", "note"]
+        fields = ["uuid", "client", "full_name", "position", "phone", "mobile", "email", "decision_role", "note"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance is not None:
             self.fields.pop("client")
+            self.fields.pop("uuid")
 
 
 class ProductCategorySerializer(serializers.ModelSerializer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from crm.models import (
@@ -58,6 +59,7 @@ class DealSerializer(serializers.ModelSerializer):
         model = Deal
         fields = [
             "id",
+            "uuid",
             "title",
             "client",
             "client_name",
@@ -95,16 +97,20 @@ class DealWriteSerializer(serializers.ModelSerializer):
     client = VisibleRelatedField(Client)
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False)
     products = DealProductWriteSerializer(many=True, required=False)
+    uuid = serializers.UUIDField(
+        required=False, help_text=_("The client's own UUID for the new row: a create sent again answers the same row.")
+    )
 
     class Meta:
         model = Deal
-        fields = ["client", "title", "owner", "amount", "expected_close_date", "plan_month", "products"]
+        fields = ["uuid", "client", "title", "owner", "amount", "expected_close_date", "plan_month", "products"]
         extra_kwargs = {field: {"min_value": ZERO} for field in MONEY_FIELDS}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance is not None:
             self.fields.pop("client")
+            self.fields.pop("uuid")
             for field in ALL_MOVE_FIELDS:
                 self.fields.setdefault(field, self.build_move_field(field))
             # After the contract the invoice is the head's to change, and he says why (crm/services/deals.py).

@@ -1,10 +1,12 @@
-"""Tokens for the API: obtain (with the lockout of django-axes) and logout (blacklist one refresh token)."""
+"""Tokens for the API: obtain (with the lockout of django-axes), refresh (with a grace for a repeat) and logout
+(blacklist one refresh token)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed
@@ -13,10 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-from rest_framework_simplejwt.views import TokenObtainPairView
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from crm.security import LoginLocked
-from crm.services.auth import refresh_token_revoke
+from crm.services.auth import refresh_token_revoke, refresh_token_rotate
 
 
 class TokenObtainView(TokenObtainPairView):
@@ -39,8 +41,27 @@ class TokenObtainView(TokenObtainPairView):
         return Response(serializer.validated_data, status=status.HTTP_200_OK)
 
 
-class LogoutSerializer(serializers.Serializer):
+class RefreshSerializer(serializers.Serializer):
+    """The refresh token a request sends (the schema keeps simplejwt's TokenRefresh for the refresh view)."""
+
     refresh = serializers.CharField()
+
+
+class LogoutSerializer(RefreshSerializer):
+    pass
+
+
+class TokenRefreshGraceView(TokenRefreshView):
+    """simplejwt's rotation; the token just rotated, sent again within JWT_REFRESH_GRACE_SECONDS, gets the same pair."""
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            pair = refresh_token_rotate(refresh=serializer.validated_data["refresh"], now=timezone.now())
+        except TokenError as exc:
+            raise InvalidToken(exc.args[0]) from exc
+        return Response(pair, status=status.HTTP_200_OK)
 
 
 class LogoutView(APIView):

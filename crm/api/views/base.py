@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, TypeVar, cast
+from uuid import UUID
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.exceptions import APIException, MethodNotAllowed, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +22,8 @@ from core.concurrency import editing_version, etag_of, parse_etag
 from core.http import user_of
 from crm.api.permissions import NoServiceWrites
 from crm.models import User
+
+M = TypeVar("M", bound=Model)
 
 
 def write_schema(read: type[BaseSerializer], write: type[BaseSerializer]) -> Any:
@@ -80,13 +86,61 @@ def if_match(request: Request) -> int | None:
     return revision
 
 
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _lazy("The request conflicts with the data on the server.")
+    default_code = "conflict"
+
+
+def uuid_conflict() -> Conflict:
+    """A client UUID taken by a row the user does not see: refused without saying what the row is."""
+    return Conflict(_("This UUID is already in use: generate a new one for the new object."), code="uuid_taken")
+
+
+def sent_uuid(request: Request, field: str = "uuid") -> UUID | None:
+    """The client UUID of a create, when the body has a readable one (a bad one is left to the serializer)."""
+    data = request.data
+    value = data.get(field) if hasattr(data, "get") else None
+    if not isinstance(value, str):
+        return None
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
+
+
+def created_before(model: type[M], uuid: UUID | None, visible: QuerySet[Any]) -> M | None:
+    """The row a create with this client UUID made before, when the user sees it; 409 when another row has it."""
+    if uuid is None or not any(field.name == "uuid" for field in model._meta.concrete_fields):
+        return None
+    existing = model._default_manager.filter(uuid=uuid).only("pk").first()
+    if existing is None:
+        return None
+    if not visible.filter(pk=existing.pk).exists():
+        raise uuid_conflict()
+    return cast(M, visible.get(pk=existing.pk))
+
+
 class ServiceWriteViewSet(ReadOnlyVisibleViewSet):
-    """Create and update call `perform_service_create` / `perform_service_update` with the validated data."""
+    """Create and update call `perform_service_create` / `perform_service_update` with the validated data.
+
+    A create carrying a client `uuid` that is already taken answers the row made before (200, unchanged) when the user
+    sees it, and 409 otherwise, so a create sent twice makes one row (docs/api.md, "Safe retries")."""
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        uuid = sent_uuid(request)
+        if (existing := created_before(self.model, uuid, self.get_queryset())) is not None:
+            return self.read(existing)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        obj = self.perform_service_create(dict(serializer.validated_data))
+        try:
+            obj = self.perform_service_create(dict(serializer.validated_data))
+        except (IntegrityError, DjangoValidationError) as exc:
+            # Two sends of one create at the same moment: the other one made the row.
+            taken = isinstance(exc, IntegrityError) or "uuid" in getattr(exc, "error_dict", {})
+            if taken and (existing := created_before(self.model, uuid, self.get_queryset())) is not None:
+                return self.read(existing)
+            raise
         return self.read(obj, status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
