@@ -12,6 +12,7 @@ import pkgutil
 import subprocess
 import sys
 import urllib.request
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
@@ -71,11 +72,16 @@ def body_type(module: ModuleType) -> Any:
     return get_type_hints(module.sync_detailed)["body"]
 
 
+def body(module: ModuleType, **fields: Any) -> Any:
+    """The operation's typed request body, built from plain JSON values (enums and dates parsed by the model)."""
+    return body_type(module).from_dict(fields)
+
+
 def log_in(generated: dict[str, Any], base_url: str, username: str) -> Any:
     package = generated["package"]
     token = operation(generated, "post", "/api/v1/auth/token/")
     anonymous = package.Client(base_url=base_url)
-    answer = token.sync_detailed(client=anonymous, body=body_type(token)(username=username, password=PASSWORD))
+    answer = token.sync_detailed(client=anonymous, body=body(token, username=username, password=PASSWORD))
     assert answer.status_code == 200, answer.content
     return package.AuthenticatedClient(base_url=base_url, token=answer.parsed.access)
 
@@ -196,7 +202,7 @@ def test_a_phone_syncs_through_the_generated_client(generated, live_server, depa
     away = next(c for c in clients if c.pk != reassigned_early.pk)
     reassign = operation(generated, "post", "/api/v1/clients/{id}/reassign/")
     answer = reassign.sync_detailed(
-        client=head_api, id=away.pk, body=body_type(reassign)(owner=people["other"].pk, reason="Перераспределение")
+        client=head_api, id=away.pk, body=body(reassign, owner=people["other"].pk, reason="Перераспределение")
     )
     assert answer.status_code == 200, answer.content
     remaining = list(Deal.objects.filter(client__in=clients, owner=manager).order_by("pk"))
@@ -204,7 +210,7 @@ def test_a_phone_syncs_through_the_generated_client(generated, live_server, depa
     delete = operation(generated, "delete", "/api/v1/deals/{id}/")
     assert delete.sync_detailed(client=head_api, id=deleted.pk).status_code == 204
     patch = operation(generated, "patch", "/api/v1/deals/{id}/")
-    answer = patch.sync_detailed(client=head_api, id=edited.pk, body=body_type(patch)(title="Новое название"))
+    answer = patch.sync_detailed(client=head_api, id=edited.pk, body=body(patch, title="Новое название"))
     assert answer.status_code == 200, answer.content
 
     phone.incremental_sync()
@@ -219,3 +225,33 @@ def test_a_phone_syncs_through_the_generated_client(generated, live_server, depa
     assert phone.rows["deals"][edited.pk].title == "Новое название"
     assert phone.ids("activities") == set(Activity.objects.filter(client__owner=manager).values_list("pk", flat=True))
     assert not Activity.objects.filter(pk__in=phone.ids("activities"), client_id__in=gone_clients).exists()
+
+
+def test_an_offline_call_with_its_next_task_sent_twice_is_one_call_and_one_task(generated, live_server, department):
+    people, clients = department
+    api = log_in(generated, live_server.url, people["manager"].username)
+    log_call = operation(generated, "post", "/api/v1/activities/log-call/")
+    call_uuid, task_uuid = uuid.uuid4(), uuid.uuid4()
+    offline = body(
+        log_call,
+        uuid=str(call_uuid),
+        client=clients[0].pk,
+        direction="out",
+        call_result="reached",
+        note="Договорились о встрече",
+        done_at=(timezone.now() - timedelta(hours=2)).isoformat(),
+        next_uuid=str(task_uuid),
+        next_subject="Отправить КП",
+        next_due_at=(timezone.now() + timedelta(days=2)).isoformat(),
+    )
+    keyed = api.with_headers({"Idempotency-Key": str(uuid.uuid4())})
+    first = log_call.sync_detailed(client=keyed, body=offline)
+    again = log_call.sync_detailed(client=keyed, body=offline)  # the answer was lost: the phone sends it again
+    later = log_call.sync_detailed(client=api, body=offline)  # and once more after a restart, without the key
+    assert (first.status_code, again.status_code, later.status_code) == (201, 201, 200)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert first.parsed.call.id == again.parsed.call.id == later.parsed.call.id
+    assert first.parsed.next_task.id == later.parsed.next_task.id
+    assert Activity.objects.filter(uuid=call_uuid).count() == 1
+    assert Activity.objects.filter(uuid=task_uuid, due_at__isnull=False, done_at__isnull=True).count() == 1
+    assert Activity.objects.filter(client=clients[0], note="Договорились о встрече").count() == 1
