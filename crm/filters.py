@@ -10,6 +10,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.params import SYNC_MIN_YEAR, parse_datetime_with_offset, parse_id
 from crm.models import (
@@ -92,6 +94,7 @@ class MomentField(forms.Field):
             raise ValidationError(exc.messages, code="invalid") from None
 
 
+@extend_schema_field(OpenApiTypes.INT64)  # an integer parameter, not `number`, for typed clients
 class IdFilter(filters.NumberFilter):
     field_class = IdField
 

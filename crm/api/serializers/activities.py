@@ -12,10 +12,11 @@ from crm.models import (
     SaleLine,
 )
 
-from .fields import VisibleRelatedField, name_of
+from .fields import ChoiceOrNullField, VisibleRelatedField, name_of
 
 
 class ActivitySerializer(serializers.ModelSerializer):
+    serializer_choice_field = ChoiceOrNullField  # a blank choice is null
     client_name = name_of("client")
     deal_title = name_of("deal")
     owner_name = name_of("owner")
@@ -48,6 +49,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 
 class ActivityWriteSerializer(serializers.ModelSerializer):
+    serializer_choice_field = ChoiceOrNullField  # a blank choice is null
     client = VisibleRelatedField(Client)
     deal = VisibleRelatedField(Deal, required=False, allow_null=True)
 

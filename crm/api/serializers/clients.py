@@ -18,7 +18,7 @@ from crm.models import (
 )
 from crm.services.clients import CLIENT_FIELDS
 
-from .fields import ZERO, PhoneField, VisibleRelatedField, name_of
+from .fields import ChoiceOrNullField, ZERO, PhoneField, VisibleRelatedField, name_of
 
 
 class SegmentSerializer(serializers.ModelSerializer):
@@ -28,6 +28,7 @@ class SegmentSerializer(serializers.ModelSerializer):
 
 
 class ClientSerializer(serializers.ModelSerializer):
+    serializer_choice_field = ChoiceOrNullField  # a blank choice is null
     owner_name = name_of("owner")
     segment_name = name_of("segment")
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -48,6 +49,7 @@ class ClientSerializer(serializers.ModelSerializer):
 
 
 class ClientWriteSerializer(serializers.ModelSerializer):
+    serializer_choice_field = ChoiceOrNullField  # a blank choice is null
     phone = PhoneField()
     phone_extra = PhoneField()
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False)
