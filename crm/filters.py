@@ -83,13 +83,13 @@ class IdField(forms.Field):
 
 
 class MomentField(forms.Field):
-    """ISO 8601 with an offset PostgreSQL can hold, from 1970 (core/params.py `parse_datetime_with_offset`)."""
+    """ISO 8601 with an offset (required: `Z` or `+03:00`) PostgreSQL can hold, from 1970 (core/params.py)."""
 
     widget = forms.TextInput
 
     def to_python(self, value: object) -> datetime | None:
         try:
-            return parse_datetime_with_offset(value, field="moment", min_year=SYNC_MIN_YEAR)
+            return parse_datetime_with_offset(value, field="moment", min_year=SYNC_MIN_YEAR, require_offset=True)
         except ValidationError as exc:
             raise ValidationError(exc.messages, code="invalid") from None
 

@@ -53,7 +53,10 @@ def _example(name: str, value: Any, *, response: bool = False, status: str = "20
     return OpenApiExample(name, value=value, request_only=True)
 
 
-TOKEN_PAIR = {"access": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.access", "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.refresh"}
+TOKEN_PAIR = {
+    "access": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.access",
+    "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.refresh",
+}
 
 # Examples by operationId, for the endpoints a mobile client starts with.
 EXAMPLES: dict[str, list[OpenApiExample]] = {
@@ -143,7 +146,7 @@ class TypedClientsMixin:
         return schema
 
     def get_examples(self) -> list[OpenApiExample]:
-        return [*super().get_examples(), *EXAMPLES.get(self.get_operation_id(), [])]  # type: ignore[misc]
+        return [*super().get_examples(), *EXAMPLES.get(self.get_operation_id(), [])]  # type: ignore[misc, attr-defined]
 
 
 class AutoSchema(TypedClientsMixin, StandardizedErrorsAutoSchema):

@@ -18,7 +18,7 @@ from crm.models import (
 )
 from crm.services.clients import CLIENT_FIELDS
 
-from .fields import ChoiceOrNullField, ZERO, PhoneField, VisibleRelatedField, name_of
+from .fields import ZERO, ChoiceOrNullField, PhoneField, VisibleRelatedField, name_of
 
 
 class SegmentSerializer(serializers.ModelSerializer):

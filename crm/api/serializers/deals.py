@@ -20,7 +20,7 @@ from crm.models import (
 from crm.rules.stages import Stage
 from crm.services.deals import ALL_MOVE_FIELDS
 
-from .fields import ChoiceOrNullField, ZERO, VisibleRelatedField, name_of
+from .fields import ZERO, ChoiceOrNullField, VisibleRelatedField, name_of
 
 
 class DealProductSerializer(serializers.ModelSerializer):
