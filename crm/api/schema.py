@@ -127,9 +127,13 @@ class TypedClientsMixin:
         (DRF skips only a missing one that has neither).
         """
         schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)  # type: ignore[misc]
+        serializer = force_instance(serializer)
+        for name, prop in schema.get("properties", {}).items():
+            field = serializer.fields.get(name)
+            if isinstance(field, serializers.EmailField) and field.allow_blank:
+                prop.pop("format", None)  # the model's EmailValidator adds it back; "" is no e-mail format
         if direction != "response":
             return schema
-        serializer = force_instance(serializer)
         optional = set(getattr(serializer, "schema_optional_fields", ()))
         is_model = isinstance(serializer, serializers.ModelSerializer)
         required = set(schema.get("required", []))
