@@ -113,8 +113,14 @@ def parse_date(value: Any, *, field: str = "date") -> date | None:
     return day
 
 
-def parse_datetime_with_offset(value: Any, *, field: str, min_year: int = MIN_YEAR) -> datetime | None:
-    """ISO 8601 with an offset of at most 14 hours (none: the current time zone), returned in UTC."""
+def parse_datetime_with_offset(
+    value: Any, *, field: str, min_year: int = MIN_YEAR, require_offset: bool = False
+) -> datetime | None:
+    """ISO 8601 with an offset of at most 14 hours, returned in UTC.
+
+    Without an offset it is read in the current time zone, or refused when `require_offset` (the API's sync
+    filters: a phone's local time must not be read as Moscow time).
+    """
     text = _text(value)
     if not text:
         return None
@@ -125,6 +131,10 @@ def parse_datetime_with_offset(value: Any, *, field: str, min_year: int = MIN_YE
     if moment is None:
         raise field_error(field, _("Give the date and time in ISO 8601, for example 2026-11-20T09:30:00+03:00."))
     check_years(moment, field=field, low=min_year)
+    if require_offset and timezone.is_naive(moment):
+        raise field_error(
+            field, _("Give the time zone offset too: Z for UTC or +03:00, for example 2026-11-20T06:30:00Z.")
+        )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     offset = moment.utcoffset() or timedelta(0)

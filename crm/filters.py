@@ -10,6 +10,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.params import SYNC_MIN_YEAR, parse_datetime_with_offset, parse_id
 from crm.models import (
@@ -81,17 +83,18 @@ class IdField(forms.Field):
 
 
 class MomentField(forms.Field):
-    """ISO 8601 with an offset PostgreSQL can hold, from 1970 (core/params.py `parse_datetime_with_offset`)."""
+    """ISO 8601 with an offset (required: `Z` or `+03:00`) PostgreSQL can hold, from 1970 (core/params.py)."""
 
     widget = forms.TextInput
 
     def to_python(self, value: object) -> datetime | None:
         try:
-            return parse_datetime_with_offset(value, field="moment", min_year=SYNC_MIN_YEAR)
+            return parse_datetime_with_offset(value, field="moment", min_year=SYNC_MIN_YEAR, require_offset=True)
         except ValidationError as exc:
             raise ValidationError(exc.messages, code="invalid") from None
 
 
+@extend_schema_field(OpenApiTypes.INT64)  # an integer parameter, not `number`, for typed clients
 class IdFilter(filters.NumberFilter):
     field_class = IdField
 

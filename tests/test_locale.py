@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.api_errors import field_errors
+
 
 @pytest.mark.django_db
 def test_pages_are_russian_even_for_an_english_browser(client):
@@ -21,9 +23,9 @@ def test_the_language_switch_turns_pages_english(client):
 
 @pytest.mark.django_db
 def test_the_api_honours_accept_language_for_mobile_clients(client):
-    english = client.post("/api/v1/auth/token/", {}, HTTP_ACCEPT_LANGUAGE="en")
-    russian = client.post("/api/v1/auth/token/", {})
+    english = client.post("/api/v1/auth/token/", {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    russian = client.post("/api/v1/auth/token/", {}, content_type="application/json")
 
     assert english.status_code == russian.status_code == 400
-    assert english.json()["username"] == ["This field is required."]
-    assert russian.json()["username"] == ["Обязательное поле."]
+    assert field_errors(english)["username"] == ["This field is required."]
+    assert field_errors(russian)["username"] == ["Обязательное поле."]

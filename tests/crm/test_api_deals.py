@@ -240,7 +240,7 @@ def test_history_lists_every_stage_change_in_order(manager):
     response = api_as(manager).get(f"/api/v1/deals/{deal.pk}/history/")
 
     assert response.status_code == 200
-    assert [(row["from_stage"], row["to_stage"]) for row in response.json()] == [("", "goal"), ("goal", "market")]
+    assert [(row["from_stage"], row["to_stage"]) for row in response.json()] == [(None, "goal"), ("goal", "market")]
 
 
 def test_a_manager_opens_a_deal_with_products_and_becomes_its_owner(manager):

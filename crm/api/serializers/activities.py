@@ -16,13 +16,14 @@ from crm.models import (
     SaleLine,
 )
 
-from .fields import VisibleRelatedField, name_of
+from .fields import ChoiceOrNullField, VisibleRelatedField, name_of
 
 # How far ahead of the server's clock a phone's clock may be when it says when a call ended.
 CLOCK_SLACK = timedelta(minutes=5)
 
 
 class ActivitySerializer(serializers.ModelSerializer):
+    serializer_choice_field = ChoiceOrNullField  # a blank choice is null
     client_name = name_of("client")
     deal_title = name_of("deal")
     owner_name = name_of("owner")
@@ -59,6 +60,7 @@ class ActivityWriteSerializer(serializers.ModelSerializer):
     uuid = serializers.UUIDField(
         required=False, help_text=_("The client's own UUID for the new row: a create sent again answers the same row.")
     )
+    serializer_choice_field = ChoiceOrNullField  # a blank choice is null
     client = VisibleRelatedField(Client)
     deal = VisibleRelatedField(Deal, required=False, allow_null=True)
 

@@ -19,7 +19,7 @@ from crm.models import (
 )
 from crm.services.clients import CLIENT_FIELDS
 
-from .fields import ZERO, PhoneField, VisibleRelatedField, name_of
+from .fields import ZERO, ChoiceOrNullField, PhoneField, VisibleRelatedField, name_of
 
 
 class SegmentSerializer(serializers.ModelSerializer):
@@ -29,6 +29,7 @@ class SegmentSerializer(serializers.ModelSerializer):
 
 
 class ClientSerializer(serializers.ModelSerializer):
+    serializer_choice_field = ChoiceOrNullField  # a blank choice is null
     owner_name = name_of("owner")
     segment_name = name_of("segment")
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -53,6 +54,7 @@ class ClientWriteSerializer(serializers.ModelSerializer):
     uuid = serializers.UUIDField(
         required=False, help_text=_("The client's own UUID for the new row: a create sent again answers the same row.")
     )
+    serializer_choice_field = ChoiceOrNullField  # a blank choice is null
     phone = PhoneField()
     phone_extra = PhoneField()
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False)

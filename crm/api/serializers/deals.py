@@ -21,7 +21,7 @@ from crm.models import (
 from crm.rules.stages import Stage
 from crm.services.deals import ALL_MOVE_FIELDS
 
-from .fields import ZERO, VisibleRelatedField, name_of
+from .fields import ZERO, ChoiceOrNullField, VisibleRelatedField, name_of
 
 
 class DealProductSerializer(serializers.ModelSerializer):
@@ -42,6 +42,7 @@ class DealProductWriteSerializer(serializers.Serializer):
 
 
 class DealSerializer(serializers.ModelSerializer):
+    serializer_choice_field = ChoiceOrNullField  # a blank choice is null
     client_name = name_of("client")
     owner_name = name_of("owner")
     stage_display = serializers.CharField(source="get_stage_display", read_only=True)
@@ -155,6 +156,7 @@ class DealPaymentSerializer(serializers.ModelSerializer):
 
 
 class StageChangeSerializer(serializers.ModelSerializer):
+    serializer_choice_field = ChoiceOrNullField  # a blank choice is null
     from_stage_display = serializers.CharField(source="get_from_stage_display", read_only=True)
     to_stage_display = serializers.CharField(source="get_to_stage_display", read_only=True)
     by_name = name_of("by")

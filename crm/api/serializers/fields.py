@@ -38,3 +38,32 @@ class PhoneField(serializers.CharField):
         kwargs.setdefault("allow_blank", True)
         kwargs.setdefault("max_length", 32)
         super().__init__(**kwargs)
+
+
+class ChoiceOrNullField(serializers.ChoiceField):
+    """A choice that may be left empty is `null` in the API, never `""` (typed clients cannot hold a blank enum member).
+
+    The model keeps `""`; a write may send `null` or `""` for "none". Used as `serializer_choice_field` of the
+    serializers whose models have blank-able choices, so the schema says `nullable` and its enum has no `""`.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.blank_as_null = bool(kwargs.pop("allow_blank", False))
+        if self.blank_as_null:
+            kwargs["allow_null"] = True
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if self.blank_as_null and data is None and not self.read_only:
+            return True, ""
+        return super().validate_empty_values(data)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if self.blank_as_null and data == "":
+            return ""
+        return super().to_internal_value(data)
+
+    def to_representation(self, value: Any) -> Any:
+        if self.blank_as_null and value in ("", None):
+            return None
+        return super().to_representation(value)

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from crm.models import ProspectEntry, ProspectList, User
 
-from .fields import PhoneField, name_of
+from .fields import ChoiceOrNullField, PhoneField, name_of
 
 
 class ProspectListSerializer(serializers.ModelSerializer):
@@ -58,6 +58,7 @@ class ProspectListWriteSerializer(serializers.ModelSerializer):
 
 
 class ProspectEntrySerializer(serializers.ModelSerializer):
+    serializer_choice_field = ChoiceOrNullField  # a blank choice is null
     worked_by_name = name_of("worked_by")
     check_result_display = serializers.CharField(source="get_check_result_display", read_only=True)
     is_complete = serializers.BooleanField(read_only=True)

@@ -47,6 +47,7 @@ class ReassignmentSerializer(serializers.ModelSerializer):
     # Not `read_only`: drf-spectacular lists every read-only field as required, and other users' flags come without
     # it. The serializer only ever writes responses (the decisions take ReassignSerializer and ExtendSerializer).
     suggestions = SuggestionSerializer(many=True, required=False, help_text=_("Only for the sales head."))
+    schema_optional_fields = ("suggestions",)  # crm/api/schema.py: not in a response's `required`
 
     class Meta:
         model = Reassignment

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.http import user_of
-from core.parsers import FormParser, JSONParser, MultiPartParser
+from core.parsers import MultiPartParser
 from crm.filters import MomentFilter
 from crm.models import ImportJob, User
 from crm.services.imports import import_run, import_validate
@@ -72,7 +72,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     serializer_class = ImportJobSerializer
     queryset = ImportJob.objects.none()
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser]  # `create` takes the file; `confirm` reads no body
     filterset_class = ImportJobFilterSet
     ordering_fields = ["created_at", "updated_at"]
 

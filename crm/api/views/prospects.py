@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.parsers import FormParser, JSONParser, MultiPartParser
+from core.parsers import MultiPartParser
 from crm.api.serializers.clients import ClientSerializer
 from crm.api.serializers.prospects import (
     ProspectEntrySerializer,
@@ -51,7 +51,6 @@ class ProspectListViewSet(ServiceWriteViewSet):
     write_serializer_class = ProspectListWriteSerializer
     filterset_class = ProspectListFilterSet
     ordering_fields = ["id", "name", "created_at", "updated_at"]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def optimise(self, queryset: QuerySet[ProspectList]) -> QuerySet[ProspectList]:
         return prospect_lists_with_progress(queryset)
@@ -106,8 +105,8 @@ class ProspectListViewSet(ServiceWriteViewSet):
         response.data["added"] = added
         return response
 
-    @extend_schema(request=ImportFileSerializer, responses={200: None})
-    @action(detail=True, methods=["post"], url_path="import")
+    @extend_schema(request={"multipart/form-data": ImportFileSerializer}, responses={200: None})
+    @action(detail=True, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_file(self, request: Request, pk: str | None = None) -> Response:
         """Entries from a CSV/XLSX file; every bad row is reported; in strict mode a bad row writes nothing."""
         prospect_list = self.get_object()

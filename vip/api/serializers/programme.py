@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from crm.api.serializers.fields import ChoiceOrNullField
 from vip.api.serializers.vip import MAX_ID
 from vip.models import (
     Campaign,
@@ -72,6 +73,8 @@ class CampaignCreateSerializer(serializers.Serializer[None]):
 
 
 class QuestionSerializer(serializers.ModelSerializer[Question]):
+    serializer_choice_field = ChoiceOrNullField  # a blank choice is null
+
     class Meta:
         model = Question
         fields = ["id", "section", "position", "text", "kind", "choices", "rule", "limit"]
