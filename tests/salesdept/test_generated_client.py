@@ -51,7 +51,7 @@ def generated(live_server, tmp_path_factory) -> dict[str, Any]:
     try:
         package = importlib.import_module(PACKAGE)
         modules = {
-            info.name.rsplit(".", 1)[-1]: importlib.import_module(info.name)
+            info.name: importlib.import_module(info.name)
             for info in pkgutil.walk_packages(package.__path__, f"{PACKAGE}.")
         }
         yield {"schema": schema, "modules": modules, "package": package}
@@ -65,11 +65,20 @@ def operation(generated: dict[str, Any], method: str, path: str) -> ModuleType:
     """The generated module of `method path`, found through the schema's operationId."""
     operation_id = generated["schema"]["paths"][path][method]["operationId"]
     name = "".join(f"_{c.lower()}" if c.isupper() else c for c in operation_id).lstrip("_").replace("-", "_")
-    return generated["modules"][name]
+    (module,) = [
+        m
+        for full, m in generated["modules"].items()
+        if full.startswith(f"{PACKAGE}.api.") and full.endswith(f".{name}")
+    ]
+    return module
 
 
 def body_type(module: ModuleType) -> Any:
-    return get_type_hints(module.sync_detailed)["body"]
+    """The model class of the operation's body (an optional body is typed `Model | Unset`)."""
+    hint = get_type_hints(module.sync_detailed)["body"]
+    members = [m for m in getattr(hint, "__args__", (hint,)) if hasattr(m, "from_dict")]
+    assert len(members) == 1, hint  # one JSON body: never a choice of JSON, form and multipart
+    return members[0]
 
 
 def body(module: ModuleType, **fields: Any) -> Any:
@@ -170,6 +179,7 @@ def department(transactional_db):
 def test_every_module_of_the_generated_client_imports(generated):
     operations = sum(len(methods) for methods in generated["schema"]["paths"].values())
     api_modules = [name for name, module in generated["modules"].items() if hasattr(module, "sync_detailed")]
+    assert all(name.startswith(f"{PACKAGE}.api.") for name in api_modules)
     assert len(api_modules) == operations
 
 
