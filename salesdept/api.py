@@ -106,4 +106,5 @@ class ExceptionFormatter(BaseExceptionFormatter):
             first = messages[0] if isinstance(messages, list) and messages else None
             text = first.get("message") if isinstance(first, dict) else None
             return [Error(str(detail["code"]), str(text or detail.get("detail") or ""), None)]
-        return super().get_errors()
+        # A message built without a code (django-filter passes a form field's None on) is "invalid", as DRF's are.
+        return [Error(error.code or "invalid", error.detail, error.attr) for error in super().get_errors()]

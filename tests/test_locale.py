@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.api_errors import field_errors
+
 
 @pytest.mark.django_db
 def test_pages_are_russian_even_for_an_english_browser(client):
@@ -25,5 +27,5 @@ def test_the_api_honours_accept_language_for_mobile_clients(client):
     russian = client.post("/api/v1/auth/token/", {})
 
     assert english.status_code == russian.status_code == 400
-    assert english.json()["username"] == ["This field is required."]
-    assert russian.json()["username"] == ["Обязательное поле."]
+    assert field_errors(english)["username"] == ["This field is required."]
+    assert field_errors(russian)["username"] == ["Обязательное поле."]

@@ -316,16 +316,20 @@ DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_FORMATTER_CLASS": "salesdept.api.ExceptionFormatter",
     "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "406", "412", "413", "415", "429", "500"],
     "ERROR_SCHEMAS": {
+        "401": "core.api_errors.ErrorResponse401Serializer",
+        "429": "core.api_errors.ErrorResponse429Serializer",
         "412": "core.api_errors.ErrorResponse412Serializer",
         "413": "core.api_errors.ErrorResponse413Serializer",
     },
 }
 _ERROR_ENUMS = ["ValidationErrorEnum", "ClientErrorEnum", "ServerErrorEnum"] + [
-    f"ErrorCode{status}Enum" for status in (401, 403, 404, 405, 406, 415, 429, 500)
+    f"ErrorCode{status}Enum" for status in (403, 404, 405, 406, 415, 500)
 ]
 _enum_names: dict[str, str] = dict(SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}))  # type: ignore[call-overload]
 _enum_names.update({name: f"drf_standardized_errors.openapi_serializers.{name}" for name in _ERROR_ENUMS})
-_enum_names.update({f"ErrorCode{status}Enum": f"core.api_errors.ErrorCode{status}Enum" for status in (412, 413)})
+_enum_names.update(
+    {f"ErrorCode{status}Enum": f"core.api_errors.ErrorCode{status}Enum" for status in (401, 412, 413, 429)}
+)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = _enum_names
 _SPECTACULAR_ENUMS_HOOK = "drf_spectacular.hooks.postprocess_schema_enums"
 _hooks: list[str] = list(SPECTACULAR_SETTINGS.get("POSTPROCESSING_HOOKS", [_SPECTACULAR_ENUMS_HOOK]))  # type: ignore[call-overload]

@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.urls import path, reverse
 
 from salesdept import urls as site_urls
+from tests.api_errors import field_errors
 
 
 def boom(request):
@@ -95,7 +96,7 @@ def test_the_api_answers_its_errors_as_json(client, manager, other_manager):
         response = client.get(url)
         assert response.status_code == status, url
         assert response["Content-Type"].startswith("application/json"), url
-        assert response.json()["detail"], url
+        assert field_errors(response)["non_field_errors"][0], url
 
 
 def test_favicon_ico_redirects_to_the_static_mark(client):
