@@ -143,9 +143,10 @@ def validation_error_serializer(operation_id: str, codes_by_field: dict[str, set
 
 
 class AutoSchema(StandardizedErrorsAutoSchema):
-    """drf-standardized-errors' schema, with 412 where `If-Match` applies (an update of a versioned row) and 413 on
-    every operation with a request body. A 400's `attr` and `code` are strings that real answers match (the package's
-    enums name nested fields `lines.INDEX.amount` and miss the services' own codes); the description lists them."""
+    """drf-standardized-errors' schema, with 412 where `If-Match` applies (an update of a versioned row), 413 on
+    every operation with a request body, and 403 wherever a login is needed. A 400's `attr` and `code` are strings
+    that real answers match (the package's enums name nested fields `lines.INDEX.amount` and miss the services' own
+    codes); the description lists them."""
 
     def _get_serializer_for_validation_error_response(self) -> Any:
         fields = self._determine_fields_with_error_codes()
@@ -159,4 +160,7 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             return versioned and self.method in ("PUT", "PATCH") and status_code not in responses
         if status_code == "413":
             return self.method in ("POST", "PUT", "PATCH") and status_code not in responses
+        if status_code == "403" and super()._should_add_error_response(responses, "401"):
+            # Roles are checked in the views as well as by permission classes: whoever must log in may be refused.
+            return status_code not in responses
         return super()._should_add_error_response(responses, status_code)
