@@ -101,8 +101,8 @@ class ExceptionFormatter(BaseExceptionFormatter):
     def get_errors(self) -> list[Error]:
         """simplejwt's errors carry `{"detail", "code", "messages"?: [...]}`: one error, with the reason."""
         detail = self.exc.detail
-        token_error = not isinstance(self.exc, exceptions.ValidationError) and isinstance(detail, dict)
-        if token_error and "code" in detail and "detail" in detail:
+        token_error = not isinstance(self.exc, exceptions.ValidationError)
+        if token_error and isinstance(detail, dict) and "code" in detail and "detail" in detail:
             messages = detail.get("messages") or []
             first = messages[0] if isinstance(messages, list) and messages else None
             text = first.get("message") if isinstance(first, dict) else None
