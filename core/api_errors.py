@@ -144,12 +144,18 @@ def validation_error_serializer(operation_id: str, codes_by_field: dict[str, set
 
 class AutoSchema(StandardizedErrorsAutoSchema):
     """drf-standardized-errors' schema, with 412 where `If-Match` applies (an update of a versioned row), 413 on
-    every operation with a request body, and 403 wherever a login is needed. A 400's `attr` and `code` are strings
-    that real answers match (the package's enums name nested fields `lines.INDEX.amount` and miss the services' own
-    codes); the description lists them."""
+    every operation with a request body, 403 wherever a login is needed, and a validation error in every 400.
+
+    A 400's `attr` and `code` are strings that real answers match (the package's enums name nested fields
+    `lines.INDEX.amount` and miss the services' own codes); the description lists them."""
+
+    def _should_add_validation_error_response(self) -> bool:
+        """Every operation: query parameters and headers (`If-Match`) are checked in the views, not only bodies."""
+        return True
 
     def _get_serializer_for_validation_error_response(self) -> Any:
-        fields = self._determine_fields_with_error_codes()
+        # The known fields: of the request serializer or the filters (a body described otherwise has none).
+        fields = self._determine_fields_with_error_codes() if super()._should_add_validation_error_response() else []
         codes_by_field = self._get_validation_error_codes_by_field(fields)
         return validation_error_serializer(self.get_operation_id(), dict(codes_by_field))
 
