@@ -12,12 +12,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework import status
 from rest_framework.exceptions import APIException
+
+from core.api_errors import error_response
 
 logger = logging.getLogger("salesdept.security")
 
@@ -69,9 +71,7 @@ def lockout_response(
     """AXES_LOCKOUT_CALLABLE: the login page again with the reason, or JSON under /api/; 429 either way."""
     message = lockout_message()
     if request.path.startswith(API_PREFIX):
-        response: HttpResponse = JsonResponse(
-            {"detail": message, "code": LoginLocked.default_code}, status=status.HTTP_429_TOO_MANY_REQUESTS
-        )
+        response: HttpResponse = error_response(status.HTTP_429_TOO_MANY_REQUESTS, LoginLocked.default_code, message)
     else:
         from crm.forms.people import LoginForm  # the forms import the models, which are not ready at import time
 

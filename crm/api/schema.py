@@ -8,9 +8,10 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type, force_instance
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample
-from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from rest_framework import serializers
 from rest_framework.fields import empty
+
+from core.api_errors import AutoSchema as StandardizedErrorsAutoSchema
 
 
 class BlankableEmailFieldExtension(OpenApiSerializerFieldExtension):

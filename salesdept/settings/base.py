@@ -24,12 +24,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    # Its own app for its Russian catalog (token errors); the blacklist app has only the models.
+    "rest_framework_simplejwt",
     "rest_framework_simplejwt.token_blacklist",
     # Before crm: its signal receivers record a failure before crm's log line reads the lockout.
     "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "drf_standardized_errors",
     "django_htmx",
     "django_celery_beat",
     "crm",
@@ -211,8 +214,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "salesdept.pagination.StandardPagination",
+    # One error shape (drf-standardized-errors, DRF_STANDARDIZED_ERRORS below); the schema documents every 4xx.
     "DEFAULT_SCHEMA_CLASS": "crm.api.schema.AutoSchema",
-    "EXCEPTION_HANDLER": "salesdept.api.exception_handler",
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "DATETIME_FORMAT": "iso-8601",
     # Per user once logged in, per address before; a 429 says when to come back (Retry-After).
@@ -338,3 +342,34 @@ VIP_QUOTA_PART_TIME = env.int("VIP_QUOTA_PART_TIME", default=5)
 VIP_KEY_REVENUE_SHARE = env.int("VIP_KEY_REVENUE_SHARE", default=80)
 VIP_MONTHLY_TOP_N = env.int("VIP_MONTHLY_TOP_N", default=0)
 VIP_MONTHLY_TOP_PERCENT = env.int("VIP_MONTHLY_TOP_PERCENT", default=5)
+
+# Errors (docs/api.md, "Errors"): `{"type", "errors": [{"code", "detail", "attr"}]}` from every API view, our
+# conversions of the services' and Django's exceptions (salesdept/api.py), and every 4xx in the schema: 412 where
+# If-Match applies, 413 with a request body (core/api_errors.py). The package's enum hook replaces drf-spectacular's;
+# its enums are named by their classes (drf-spectacular 0.28 hashes value and label, so not by `.values`).
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "salesdept.api.ExceptionHandler",
+    "EXCEPTION_FORMATTER_CLASS": "salesdept.api.ExceptionFormatter",
+    "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "406", "412", "413", "415", "429", "500"],
+    "ERROR_SCHEMAS": {
+        "401": "core.api_errors.ErrorResponse401Serializer",
+        "429": "core.api_errors.ErrorResponse429Serializer",
+        "412": "core.api_errors.ErrorResponse412Serializer",
+        "413": "core.api_errors.ErrorResponse413Serializer",
+    },
+}
+_ERROR_ENUMS = ["ValidationErrorEnum", "ClientErrorEnum", "ServerErrorEnum"] + [
+    f"ErrorCode{status}Enum" for status in (403, 404, 405, 406, 415, 500)
+]
+_enum_names: dict[str, str] = dict(SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}))  # type: ignore[call-overload]
+_enum_names.update({name: f"drf_standardized_errors.openapi_serializers.{name}" for name in _ERROR_ENUMS})
+_enum_names.update(
+    {f"ErrorCode{status}Enum": f"core.api_errors.ErrorCode{status}Enum" for status in (401, 412, 413, 429)}
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = _enum_names
+_SPECTACULAR_ENUMS_HOOK = "drf_spectacular.hooks.postprocess_schema_enums"
+_hooks: list[str] = list(SPECTACULAR_SETTINGS.get("POSTPROCESSING_HOOKS", [_SPECTACULAR_ENUMS_HOOK]))  # type: ignore[call-overload]
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_standardized_errors.openapi_hooks.postprocess_schema_enums" if hook == _SPECTACULAR_ENUMS_HOOK else hook
+    for hook in _hooks
+]

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from analytics.models import Contest
 from tests.analytics.contest_helpers import make_contest, sold
+from tests.api_errors import field_errors
 from tests.conftest import api_as
 from tests.crm.factories import UserFactory
 
@@ -185,7 +186,7 @@ def test_the_api_creates_for_the_head_only(head, manager, other_manager, vip_hea
         ({"start": "²"}, "start"),
     ]:
         answer = api_as(head).post("/api/v1/analytics/contests/", {**body, **bad}, format="json")
-        assert answer.status_code == 400 and field in answer.json(), answer.json()
+        assert answer.status_code == 400 and field in field_errors(answer), answer.json()
     assert api_as(head).get("/api/v1/analytics/contests/", {"as_of": "bad"}).status_code == 400
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from crm.models import ClientCategoryPurchase
 from crm.services.wallet import client_category_purchase_record
+from tests.api_errors import field_errors
 from tests.crm.factories import CategoryFactory, ClientFactory, ProductFactory, SaleLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +135,7 @@ def test_bad_api_parameters_are_400(api, head, path, params, field):
     api.force_authenticate(head)
     response = api.get(path, params)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in field_errors(response)
 
 
 @pytest.mark.parametrize("page", PAGES + EXPORTS)

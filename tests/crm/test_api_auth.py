@@ -8,6 +8,7 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from tests.api_errors import field_errors
 from tests.crm.factories import ClientFactory, UserFactory
 
 PASSWORD = "pass12345"  # set by UserFactory
@@ -62,7 +63,7 @@ def test_bad_credentials_get_no_token(manager, body, status):
     response = APIClient().post("/api/v1/auth/token/", body, format="json")
 
     assert response.status_code == status
-    assert "access" not in response.json()
+    assert "access" not in response.json() and field_errors(response)
 
 
 def test_a_deactivated_user_gets_no_token_and_a_garbage_token_is_401(db):

@@ -4,6 +4,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from crm.models.validators import normalize_name
+from tests.api_errors import field_errors
 from tests.conftest import api_as
 from tests.crm.factories import ClientFactory, ContactFactory, DealFactory
 
@@ -49,7 +50,7 @@ def test_a_bad_limit_is_a_400_on_the_field(manager, limit):
     response = api_as(manager).get(URL, {"q": "гамма", "limit": limit})
 
     assert response.status_code == 400
-    assert "limit" in response.json()
+    assert "limit" in field_errors(response)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from crm.services.imports import import_run, import_validate
 from crm.services.ownership import client_owners_set, lost_by, lost_message
 from crm.services.prospects import prospect_claim, prospect_entry_add, prospect_list_create
 from crm.services.reassignments import reassignment_reassign
+from tests.api_errors import field_errors
 from tests.conftest import api_as
 from tests.crm.factories import ClientFactory, make_inn
 
@@ -90,7 +91,7 @@ def test_the_api_refuses_the_manager_who_lost_the_client(lost_client, head, mana
         f"/api/v1/clients/{lost_client.pk}/reassign/", {"owner": manager.pk, "reason": "Назад"}, format="json"
     )
     assert response.status_code == 400
-    assert response.json()["owner"] == lost_refusal(lost_client, manager)
+    assert field_errors(response)["owner"] == lost_refusal(lost_client, manager)
     assert owner_of(lost_client) == other_manager.pk
 
 

@@ -14,6 +14,7 @@ from planning.models import Plan
 from planning.selectors.plans import default_target
 from planning.services.plans import plan_approve, plan_generate
 from planning.views.plans import chosen_month
+from tests.api_errors import field_errors
 from tests.conftest import api_as
 from tests.crm.factories import ClientFactory, SaleLineFactory
 
@@ -206,7 +207,7 @@ def test_the_api_approval_of_a_negative_g_needs_confirm_negative_g(head, negativ
     api = api_as(head)
     response = api.post(f"/api/v1/plans/{negative.pk}/approve/", {}, format="json")
     assert response.status_code == 400
-    assert "confirm_negative_g" in response.json()
+    assert "confirm_negative_g" in field_errors(response)
     negative.refresh_from_db()
     assert negative.status == Plan.Status.DRAFT
     response = api.post(f"/api/v1/plans/{negative.pk}/approve/", {"confirm_negative_g": True}, format="json")

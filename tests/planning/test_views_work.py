@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from crm.models import DepartmentSettings
 from planning.models import ComplementRule, FeaturedItem, Plan, PlanLine
+from tests.api_errors import field_errors
 from tests.conftest import api_as
 from tests.crm.factories import (
     ActivityFactory,
@@ -249,7 +250,7 @@ def test_api_plan_fact_for_the_head_and_a_bad_month(head, manager):
     assert data["total"]["target"] == "300000.00" and data["total"]["fact"] == "1234.00"
     assert len(data["days"]) >= 28
     bad = api_as(head).get(reverse("plan-fact-list"), {"month": "май"})
-    assert bad.status_code == 400 and "month" in bad.json()
+    assert bad.status_code == 400 and "month" in field_errors(bad)
 
 
 def test_api_cross_sell_lists_the_managers_suggestions_and_hides_others(

@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.urls import path, reverse
 
 from salesdept import urls as site_urls
+from tests.api_errors import error_codes, field_errors
 
 
 def boom(request):
@@ -87,15 +88,18 @@ def test_the_api_answers_its_errors_as_json(client, manager, other_manager):
     theirs = ClientFactory(owner=other_manager)
     client.force_login(manager)
     client.raise_request_exception = False
-    for url, status in [
-        (f"/api/v1/clients/{theirs.pk}/", 404),
-        ("/api/v1/no-such-resource/", 404),
-        ("/api/v1/test-boom/", 500),
+    for url, status, error_type, code in [
+        (f"/api/v1/clients/{theirs.pk}/", 404, "client_error", "not_found"),
+        ("/api/v1/no-such-resource/", 404, "client_error", "not_found"),
+        ("/api/v1/test-boom/", 500, "server_error", "error"),
     ]:
         response = client.get(url)
         assert response.status_code == status, url
         assert response["Content-Type"].startswith("application/json"), url
-        assert response.json()["detail"], url
+        assert response.json()["type"] == error_type, url
+        assert error_codes(response) == {"non_field_errors": [code]}, url
+        assert field_errors(response)["non_field_errors"][0], url
+        assert "a bug in a view" not in response.content.decode()
 
 
 def test_favicon_ico_redirects_to_the_static_mark(client):

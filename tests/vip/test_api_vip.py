@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from tests.api_errors import field_errors
 from tests.conftest import api_as
 from tests.crm.factories import ClientFactory
 from tests.vip.conftest import question
@@ -92,7 +93,7 @@ def test_a_bad_value_is_a_field_message(questionnaire, manager):
     q = question(questionnaire, "How likely")
     response = api_as(manager).post(f"{Q}{questionnaire.pk}/answer/", {"question": q.pk, "value": "11"}, format="json")
     assert response.status_code == 400
-    assert response.json() == {f"q{q.pk}": ["Enter a whole number from 0 to 10."]}
+    assert field_errors(response) == {f"q{q.pk}": ["Enter a whole number from 0 to 10."]}
 
 
 def test_create_through_the_api(vip_client, manager, other_manager, template):
