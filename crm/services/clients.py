@@ -117,7 +117,7 @@ def duplicate_inn(holder: Client | None = None) -> ValidationError:
             "manager": genitive(holder.owner),  # «уже клиент у Софии Терентьевой»
             "client": holder.name,
         }
-    return ValidationError({"inn": [message]}, code="duplicate_inn")
+    return ValidationError({"inn": [ValidationError(message, code="duplicate_inn")]})
 
 
 def inn_check(*, inn: str, kpp: str = "", exclude_pk: int | None = None) -> None:

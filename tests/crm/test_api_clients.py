@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from crm.models import ChangeLog, Client, ContactPerson, OwnershipChange, Product
-from tests.api_errors import field_errors
+from tests.api_errors import error_codes, field_errors
 from tests.conftest import api_as
 from tests.crm.factories import (
     KNOWN_GOOD_INNS,
@@ -79,6 +79,7 @@ def test_a_duplicate_inn_is_400_under_inn(manager):
     response = api_as(manager).post("/api/v1/clients/", {"name": "Дубль", "inn": KNOWN_GOOD_INNS[2]}, format="json")
 
     assert response.status_code == 400
+    assert error_codes(response) == {"inn": ["duplicate_inn"]}
     assert Client.objects.count() == 1
 
 
