@@ -14,7 +14,7 @@ The reset: `bench_snapshot` (a schema of its own in the bench database) keeps, f
 run there, each client's status, owner, owned-since, updated-at and revision, and the highest id of every table the
 nightly appends to. `reset` writes those client columns back and deletes the rows added since: the change log,
 ownership changes, tombstones, long lists and their entries, the 3-month flags, plans and their lines, ABC/XYZ and
-LTV rows, NPS invitations, and the nightly runs with their job records.
+LTV rows, NPS rounds and invitations, and the nightly runs with their job records.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ APPENDED = (
     "analytics_clientabc",
     "analytics_ltvclient",
     "analytics_npsinvitation",
+    "analytics_npssurvey",
     "salesdept_nightlyjobrun",
     "salesdept_nightlyrun",
 )
