@@ -54,6 +54,8 @@ APPENDED = (
     "salesdept_nightlyjobrun",
     "salesdept_nightlyrun",
 )
+# Of those, the ones a job rewrites on every run (DELETE + INSERT of the night's rows): new ids, the same rows.
+REWRITTEN = ("analytics_clientabc", "analytics_ltvclient")
 CLIENT_COLUMNS = ("status", "owner_id", "owned_since", "updated_at", "revision")
 
 
@@ -117,13 +119,18 @@ def fingerprint() -> dict[str, Any]:
         present = _tables(cursor)
         for table in APPENDED:
             if table in present and not table.startswith("salesdept_"):
-                cursor.execute(f"SELECT count(*), COALESCE(MAX(id), 0) FROM {table}")
+                top = "0" if table in REWRITTEN else "COALESCE(MAX(id), 0)"
+                cursor.execute(f"SELECT count(*), {top} FROM {table}")
                 figures[table] = list(cursor.fetchone())
         cursor.execute(
             "SELECT status, count(*), count(owner_id), SUM(revision), MAX(updated_at)::text FROM crm_client"
             " GROUP BY status ORDER BY status"
         )
         figures["crm_client"] = [list(row) for row in cursor.fetchall()]
+        cursor.execute("SELECT count(*), SUM(revenue)::text, SUM(purchases) FROM analytics_ltvclient")
+        figures["ltv, sums"] = list(cursor.fetchone())
+        cursor.execute("SELECT cell, count(*) FROM analytics_clientabc GROUP BY cell ORDER BY cell")
+        figures["abc cells"] = [list(row) for row in cursor.fetchall()]
         cursor.execute("SELECT count(*), COALESCE(SUM(plan_amount), 0)::text FROM planning_planline")
         figures["plan lines, sum"] = list(cursor.fetchone())
     return figures
