@@ -16,7 +16,7 @@ from typing import Any
 
 from bench.harness import SCALES, database_label, django_setup, ensure_dataset, write_result
 
-BENCHMARKS = ("import", "deals", "pages", "rule", "plans", "search", "dashboard", "abc", "funnel", "sync")
+BENCHMARKS = ("import", "deals", "pages", "rule", "plans", "search", "dashboard", "abc", "funnel", "sync", "nightly")
 
 
 def child(module: str, *args: str) -> dict[str, Any]:
@@ -165,6 +165,20 @@ def print_sync(report: dict[str, Any]) -> None:
         )
 
 
+def print_nightly(report: dict[str, Any]) -> None:
+    print(f"\nThe whole nightly for {report['as_of']} (a 1st of the month) from a reset state, then again")
+    print(f"{'job':<30}{'seconds':>9}{'queries':>9}{'again s':>9}{'again q':>9}  counts of the second run")
+    first, second = report["first"], report["second"]
+    for name, job in first["jobs"].items():
+        again = second["jobs"][name]
+        print(
+            f"{name:<30}{job['seconds']:>9.2f}{job['queries']:>9}{again['seconds']:>9.2f}{again['queries']:>9}"
+            f"  {again['counts']}"
+        )
+    print(f"{'total':<30}{first['seconds']:>9.2f}{first['queries']:>9}{second['seconds']:>9.2f}{second['queries']:>9}")
+    print(f"(second run changed nothing: {report['second_changed_nothing']}; RSS peak {second['rss_peak_mb']} MB)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run the benchmarks against DATABASE_URL.")
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
@@ -199,6 +213,9 @@ def main() -> None:
         elif name == "funnel":
             report = child("bench_funnel", "--scale", scale.name)
             print_funnel(report)
+        elif name == "nightly":
+            report = child("bench_nightly", "--scale", scale.name)
+            print_nightly(report)
         elif name == "sync":
             report = child("bench_sync")
             print_sync(report)

@@ -99,8 +99,22 @@ def ensure_dataset(scale: Scale, *, regenerate: bool = False, log: Callable[[str
 
 
 def max_rss_mb() -> float:
-    """This process's peak resident memory so far (Linux reports kilobytes)."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    """This process's own peak resident memory so far, in MB.
+
+    Not `getrusage(RUSAGE_SELF).ru_maxrss`: on Linux that survives fork + exec, so a benchmark child started by
+    `subprocess.run` would report its parent's peak (after generating the data set, the generator's ~280 MB).
+    `VmHWM` in /proc/self/status is the high-water mark of this process's own address space, which exec starts
+    afresh; the getrusage figure is the fallback where /proc is missing (macOS reports bytes there).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / 1024 / (1024 if sys.platform == "darwin" else 1), 1)
 
 
 @contextmanager

@@ -11,12 +11,21 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models import Case, CharField, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db import connection, transaction
+from django.db.models import Case, CharField, Count, Exists, F, Max, Model, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from core.calendar import end_of_day
-from crm.models import Activity, ChangeLog, Client, Deal, DepartmentSettings, Reassignment, SaleLine
+from crm.models import (
+    Activity,
+    ChangeLog,
+    Client,
+    Deal,
+    DepartmentSettings,
+    OwnershipChange,
+    Reassignment,
+    SaleLine,
+)
 from crm.rules.clients import quiet_since
 from crm.selectors.hunting import long_list_calls_refresh
 from crm.selectors.reassignments import OPEN_FLAGS, concluded_since, rule_candidates
@@ -26,6 +35,8 @@ from crm.services.ownership import lost_clients_release
 logger = logging.getLogger(__name__)
 
 UPDATE_CHUNK = 5000
+# A status refresh that changed at least this many rows refreshes the planner's statistics of what it changed.
+ANALYZE_AFTER_ROWS = 1000
 
 
 @transaction.atomic
@@ -75,8 +86,22 @@ def client_statuses_refresh(as_of: date, *, months: int | None = None) -> dict[s
         batch_size=2000,
     )
     counts["freed"] = lost_clients_free(as_of)
+    if len(changed) + counts["freed"] >= ANALYZE_AFTER_ROWS:
+        # The jobs after this one plan their queries on these tables: with the statistics of before a big change
+        # (thousands of new `lost` ownership records) PostgreSQL picks a scan that makes the long lists' win-backs
+        # take a minute instead of seconds at 100 000 clients. Autovacuum would analyze them, but too late.
+        tables_analyze(Client, OwnershipChange)
     logger.info("client statuses as of %s: %s", as_of, counts)
     return counts
+
+
+def tables_analyze(*models: type[Model]) -> None:
+    """Refresh the planner's statistics of the models' tables (PostgreSQL; ANALYZE may run inside a transaction)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def lost_clients_free(as_of: date) -> int:
@@ -190,20 +215,38 @@ def reassignment_flags_refresh(as_of: date) -> dict[str, int]:
         status=Reassignment.Status.PENDING, flagged_on=as_of, updated_at=now
     )
 
-    before = Reassignment.objects.count()
-    Reassignment.objects.bulk_create(
-        (
-            # owned_since is never null here: the candidates are filtered on it.
-            Reassignment(client_id=pk, owner_id=owner_id, owned_since=owned_since, flagged_on=as_of)  # type: ignore[misc]
-            for pk, owner_id, owned_since in rule_candidates(as_of, months).values_list("pk", "owner_id", "owned_since")
-        ),
-        batch_size=5000,
-        ignore_conflicts=True,
-    )
-    flagged = Reassignment.objects.count() - before
+    flagged = flags_insert(rule_candidates(as_of, months), as_of=as_of, now=now)
     counts = {"flagged": flagged, "back_from_extension": returned, "resolved": resolved}
     logger.info("3-month rule as of %s: %s", as_of, counts)
     return counts
+
+
+FLAGS_INSERT = """
+INSERT INTO {flags} (client_id, owner_id, owned_since, flagged_on, status, reason, updated_at)
+SELECT candidate.id, candidate.owner_id, candidate.owned_since, %s, %s, '', %s FROM ({candidates}) candidate
+ON CONFLICT DO NOTHING
+"""
+
+
+def flags_insert(candidates: QuerySet[Client], *, as_of: date, now: datetime) -> int:
+    """A pending flag for each candidate (client, owner, owned since), written by one INSERT ... SELECT (no model
+    objects); a flag already there for the ownership is left as it is. Returns how many were added."""
+    if connection.vendor != "postgresql":
+        before = Reassignment.objects.count()
+        Reassignment.objects.bulk_create(
+            (
+                Reassignment(client_id=pk, owner_id=owner_id, owned_since=owned_since, flagged_on=as_of)  # type: ignore[misc]
+                for pk, owner_id, owned_since in candidates.values_list("pk", "owner_id", "owned_since")
+            ),
+            batch_size=5000,
+            ignore_conflicts=True,
+        )
+        return Reassignment.objects.count() - before
+    inner, params = candidates.values("id", "owner_id", "owned_since").query.sql_with_params()
+    sql = FLAGS_INSERT.format(flags=connection.ops.quote_name(Reassignment._meta.db_table), candidates=inner)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [as_of, Reassignment.Status.PENDING, now, *params])
+        return cursor.rowcount
 
 
 def sync_tombstones_purge(as_of: date) -> dict[str, int]:

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     DecimalField,
@@ -41,7 +41,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
-from core.calendar import month_shift, month_start
+from core.calendar import month_shift, month_start, start_of_day
 from core.concurrency import lock_for_update
 from core.money import to_money
 from core.services import model_update
@@ -105,8 +105,79 @@ def _carried(*, owner_ids: list[int], month: date) -> list[LongListEntry]:
     )
 
 
+CANDIDATES_SQL = """
+WITH history AS (
+    -- One pass over the sales lines before the month: per client, whether it bought at all, whether it bought in
+    -- the gap, and its turnover in the history window before the gap (reused in the filter, the sort and the
+    -- output, instead of a correlated SUM per client repeated in each).
+    SELECT client_id,
+           bool_or(date >= %(gap_start)s) AS recent,
+           SUM(amount) FILTER (WHERE date >= %(history_start)s AND date < %(gap_start)s) AS turnover
+    FROM {sales}
+    WHERE date < %(month)s
+    GROUP BY client_id
+),
+picked AS (
+    SELECT c.id AS pk, c.owner_id, c.name,
+           CASE WHEN h.client_id IS NULL THEN 1 ELSE 0 END AS kind,
+           COALESCE(h.turnover, 0) AS turnover
+    FROM {clients} c
+    LEFT JOIN history h ON h.client_id = c.id
+    WHERE c.owner_id = ANY(%(owner_ids)s)
+      AND NOT COALESCE(h.recent, false)
+      AND (h.client_id IS NULL OR COALESCE(h.turnover, 0) > 0)
+      AND NOT EXISTS (
+          SELECT 1 FROM {deals} d WHERE d.client_id = c.id AND d.won_at >= %(gap_start_at)s
+      )
+      AND NOT EXISTS (
+          SELECT 1 FROM {entries} e JOIN {lists} l ON l.id = e.long_list_id
+          WHERE e.client_id = c.id AND l.month = %(previous)s AND e.not_worth
+      )
+),
+ranked AS (
+    SELECT pk, owner_id, kind, turnover,
+           row_number() OVER (PARTITION BY owner_id ORDER BY kind ASC, turnover DESC, name ASC, pk ASC) AS position
+    FROM picked
+)
+SELECT pk, owner_id, kind, turnover FROM ranked WHERE position <= %(cap)s ORDER BY owner_id, position
+"""
+
+
 def _candidates(*, owner_ids: list[int], month: date, settings: DepartmentSettings) -> list[dict[str, Any]]:
-    """Per manager, the best `long_list_max` former big buyers and never-bought clients: one windowed query."""
+    """Per manager, the best `long_list_max` former big buyers and never-bought clients: one query, set-based (one
+    GROUP BY of the sales before the month gives every client's past turnover and whether it bought in the gap)."""
+    if connection.vendor != "postgresql":
+        return _candidates_orm(owner_ids=owner_ids, month=month, settings=settings)
+    gap_start = quiet_since(month, settings.new_client_after_months)
+    history_start = month_shift(month, -settings.former_buyer_months)
+    quote = connection.ops.quote_name
+    sql = CANDIDATES_SQL.format(
+        sales=quote(SaleLine._meta.db_table),
+        clients=quote(Client._meta.db_table),
+        deals=quote(Deal._meta.db_table),
+        entries=quote(LongListEntry._meta.db_table),
+        lists=quote(LongList._meta.db_table),
+    )
+    params: dict[str, Any] = {
+        "gap_start": gap_start,
+        "history_start": history_start,
+        "month": month,
+        "owner_ids": owner_ids,
+        # `won_at__date__gte=gap_start` in the current time zone: from the start of that day there.
+        "gap_start_at": start_of_day(gap_start),
+        "previous": month_shift(month, -1),
+        "cap": settings.long_list_max,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            {"pk": pk, "owner_id": owner_id, "kind": kind, "turnover": turnover}
+            for pk, owner_id, kind, turnover in cursor.fetchall()
+        ]
+
+
+def _candidates_orm(*, owner_ids: list[int], month: date, settings: DepartmentSettings) -> list[dict[str, Any]]:
+    """`_candidates` in the ORM, for the databases other than PostgreSQL (the development SQLite)."""
     gap_start = quiet_since(month, settings.new_client_after_months)
     history_start = month_shift(month, -settings.former_buyer_months)
     sales = SaleLine.objects.filter(client=OuterRef("pk"), date__lt=month)
