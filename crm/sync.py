@@ -172,22 +172,33 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
+def _id_batches(ids: Sequence[int]) -> Iterable[tuple[str, list[Any]]]:
+    """`(condition, params)` pairs matching `ids`: one `= ANY(array)` on PostgreSQL, chunks of IN lists elsewhere
+    (SQLite's limit of bound variables)."""
+    if connection.vendor == "postgresql":
+        yield "= ANY(%s)", [list(ids)]
+        return
+    for chunk in _chunks(ids):
+        yield f"IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
+
+
 def clients_leaving(client_ids: Sequence[int], *, reason: str, now: datetime) -> int:
     """Before `client_ids` change owner: a tombstone for each client and every row that goes with it, as whose it
     was; the users who still see a row after the change never get its tombstone (the feed checks). Set-based:
-    one INSERT ... SELECT per resource and chunk."""
+    one INSERT ... SELECT per resource (per chunk of ids on SQLite)."""
     written = 0
     tomb = _table(Tombstone)
     user = _table(User)
     client = _table(Client)
-    for chunk in _chunks(list(client_ids)):
-        marks = ", ".join(["%s"] * len(chunk))
+    if not client_ids:
+        return 0
+    for condition, ids in _id_batches(list(client_ids)):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {tomb} ({INSERT_COLUMNS}) "
                 f"SELECT %s, c.id, %s, %s, c.owner_id, u.team_id, c.owner_id, u.team_id "
-                f"FROM {client} c LEFT JOIN {user} u ON u.id = c.owner_id WHERE c.id IN ({marks})",
-                ["clients", reason, now, *chunk],
+                f"FROM {client} c LEFT JOIN {user} u ON u.id = c.owner_id WHERE c.id {condition}",
+                ["clients", reason, now, *ids],
             )
             written += cursor.rowcount
             for item in SYNCED.values():
@@ -205,8 +216,8 @@ def clients_leaving(client_ids: Sequence[int], *, reason: str, now: datetime) ->
                     f"SELECT %s, r.id, %s, %s, {owner_col}, {owner_team}, c.owner_id, cu.team_id "
                     f"FROM {table} r JOIN {client} c ON c.id = r.{client_col} "
                     f"LEFT JOIN {user} cu ON cu.id = c.owner_id {join} "
-                    f"WHERE r.{client_col} IN ({marks})",
-                    [item.resource, reason, now, *chunk],
+                    f"WHERE r.{client_col} {condition}",
+                    [item.resource, reason, now, *ids],
                 )
                 written += cursor.rowcount
     return written
