@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Max, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from analytics.rules.lost import loss_months, reason_label, trend
 from analytics.selectors.headlines import Headline
 from analytics.selectors.scope import deals_in_scope, lost_clients_in_scope, lost_sale_lines_in_scope, sees_analytics
 from core.calendar import month_end
-from crm.models import DepartmentSettings, LongListEntry, User
+from crm.models import DepartmentSettings, LongListEntry, SaleLine, User
 from crm.rules.stages import Stage
 
 MONTHS = 12
@@ -98,6 +98,46 @@ def _breakdown(clients: list[LostClient], key: str, first: int) -> list[Breakdow
     return sorted((Breakdown(label, counts) for label, counts in rows.items()), key=lambda b: (-b.total, b.label))
 
 
+def _loss_events(
+    lines: QuerySet[SaleLine], *, months: int, first: int, last: int
+) -> tuple[dict[int, set[int]], list[tuple[int, int, int]]]:
+    """1. The months each client bought in, from the month whose loss would fall first in the window, and the
+    losses they make: (client, loss month, last purchase month)."""
+    since = _month(first - months - 1)
+    bought: dict[int, set[int]] = defaultdict(set)
+    for client_id, year, month in (
+        lines.filter(date__gte=since)
+        .order_by()
+        .values_list("client_id", ExtractYear("date"), ExtractMonth("date"))
+        .distinct()
+    ):
+        bought[client_id].add(year * 12 + month - 1)
+    events: list[tuple[int, int, int]] = []
+    for client_id, purchase_months in bought.items():
+        for lost_in in loss_months(purchase_months, months=months, first=first, last=last):
+            events.append((client_id, lost_in, lost_in - months - 1))
+    return bought, events
+
+
+def lost_counts(*, user: User, as_of: date) -> list[int]:
+    """The number of clients lost in each of the 12 months up to `as_of`'s month: the report's `counts` without
+    its list (two queries: the purchase months, the clients in scope)."""
+    months = DepartmentSettings.current().new_client_after_months
+    last = _index(as_of)
+    first = last - MONTHS + 1
+    counts = [0] * MONTHS
+    lines = lost_sale_lines_in_scope(user).filter(date__lte=as_of)
+    _bought, events = _loss_events(lines, months=months, first=first, last=last)
+    ids = {client_id for client_id, _lost, _last in events}
+    if not ids:
+        return counts
+    seen = set(lost_clients_in_scope(user).filter(id__in=ids).values_list("id", flat=True))
+    for client_id, lost_in, _last in events:
+        if client_id in seen:
+            counts[lost_in - first] += 1
+    return counts
+
+
 def lost_report(*, user: User, as_of: date) -> LostReport:
     """The clients lost in each of the 12 months up to `as_of`'s month (that month included)."""
     months = DepartmentSettings.current().new_client_after_months
@@ -110,20 +150,7 @@ def lost_report(*, user: User, as_of: date) -> LostReport:
         counts=[0] * MONTHS,
     )
     lines = lost_sale_lines_in_scope(user).filter(date__lte=as_of)
-    # 1. The months each client bought in, from the month whose loss would fall first in the window.
-    since = _month(first - months - 1)
-    bought: dict[int, set[int]] = defaultdict(set)
-    for client_id, year, month in (
-        lines.filter(date__gte=since)
-        .order_by()
-        .values_list("client_id", ExtractYear("date"), ExtractMonth("date"))
-        .distinct()
-    ):
-        bought[client_id].add(year * 12 + month - 1)
-    events: list[tuple[int, int, int]] = []  # (client, loss month, last purchase month)
-    for client_id, purchase_months in bought.items():
-        for lost_in in loss_months(purchase_months, months=months, first=first, last=last):
-            events.append((client_id, lost_in, lost_in - months - 1))
+    bought, events = _loss_events(lines, months=months, first=first, last=last)
     ids = {client_id for client_id, _lost, _last in events}
     if not ids:
         return report
@@ -205,7 +232,8 @@ def lost_headline(user: User, as_of: date) -> Headline | None:
     """Lost clients this month against last month, for the head's dashboard."""
     if not sees_analytics(user):
         return None
-    report = lost_report(user=user, as_of=as_of)
+    # The counts only: the headline needs neither the list nor the breakdowns (the report page has them).
+    report = LostReport(as_of=as_of, lost_after_months=0, months=[], counts=lost_counts(user=user, as_of=as_of))
     this, before = report.this_month, report.last_month
     return Headline(
         key="lost",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -153,12 +154,22 @@ def attach_suggestions(rows: Sequence[Reassignment]) -> None:
         row.suggestions = [seller for seller in sellers if seller.pk not in excluded]  # type: ignore[attr-defined]
 
 
-def clients_near_rule(user: User, today: date) -> list[Client]:
-    """The user's clients (a team lead's: the team's) that the rule will catch within the warning days.
+@dataclass(frozen=True)
+class NearRow:
+    """A client near the rule, as ordered: the day it goes to the queue, its name and id, its extension's end."""
+
+    rule_date: date
+    name: str
+    pk: int
+    extended_until: date | None
+
+
+def near_rule_rows(user: User, today: date) -> list[NearRow]:
+    """The user's clients (a team lead's: the team's) that the rule will catch within the warning days, narrow
+    (no client row, no owner) and in order: a page then reads its clients with `near_rule_clients`.
 
     Two kinds, in one query: a client without a flag for its ownership whose rule date falls after today and
-    within `rule_warning_days`; and an extended client whose extension ends within them. Each row gets
-    `rule_date` (the day it goes to the head's queue) and `extended_until`.
+    within `rule_warning_days`; and an extended client whose extension ends within them.
     """
     settings = DepartmentSettings.current()
     months, warning = settings.reassign_after_months, settings.rule_warning_days
@@ -182,14 +193,37 @@ def clients_near_rule(user: User, today: date) -> list[Client]:
             )
             | Q(extended_until__gte=today, extended_until__lt=horizon)
         )
-        .select_related("owner")
-        .order_by("owned_since", "name", "id")
+        .order_by()
+        .values_list("pk", "name", "owned_since", "extended_until")
     )
-    rows = list(clients)
-    for client in rows:
-        extended_until = client.extended_until  # type: ignore[attr-defined]
-        client.rule_date = (  # type: ignore[attr-defined]
-            extended_until + timedelta(days=1) if extended_until else rule_date(client.owned_since, months)  # type: ignore[arg-type]
+    rows = [
+        NearRow(
+            rule_date=extended_until + timedelta(days=1) if extended_until else rule_date(owned_since, months),  # type: ignore[arg-type]
+            name=name,
+            pk=pk,
+            extended_until=extended_until,
         )
-    rows.sort(key=lambda c: (c.rule_date, c.name, c.pk))  # type: ignore[attr-defined]
+        for pk, name, owned_since, extended_until in clients
+    ]
+    rows.sort(key=lambda row: (row.rule_date, row.name, row.pk))
     return rows
+
+
+def near_rule_clients(rows: Iterable[NearRow]) -> list[Client]:
+    """The clients of `rows` (a page of `near_rule_rows`), in their order, each with `rule_date` and
+    `extended_until`, and its owner: one query."""
+    rows = list(rows)
+    found = Client.objects.select_related("owner").in_bulk([row.pk for row in rows])
+    clients = []
+    for row in rows:
+        if (client := found.get(row.pk)) is not None:
+            client.rule_date = row.rule_date  # type: ignore[attr-defined]
+            client.extended_until = row.extended_until  # type: ignore[attr-defined]
+            clients.append(client)
+    return clients
+
+
+def clients_near_rule(user: User, today: date) -> list[Client]:
+    """All the clients near the rule, each with `rule_date` (the day it goes to the head's queue) and
+    `extended_until` (pages use `near_rule_rows` and read only their rows' clients)."""
+    return near_rule_clients(near_rule_rows(user, today))

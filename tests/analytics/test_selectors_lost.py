@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from analytics.selectors.lost import lost_headline, lost_report
+from analytics.selectors.lost import lost_counts, lost_headline, lost_report
 from crm.models import LongList, LongListEntry, OwnershipChange
 from crm.rules.stages import Stage
 from tests.crm.factories import (
@@ -93,6 +93,16 @@ def test_a_manager_counts_the_clients_he_lost(manager, world):
     # "Б" left him when it was lost; "В" was never his.
     report = lost_report(user=manager, as_of=AS_OF)
     assert sorted(c.name for c in report.clients) == ["А", "Б"]
+
+
+@pytest.mark.parametrize("who", ["head", "manager", "other_manager"])
+def test_the_counts_alone_are_the_reports_in_two_queries(request, world, who, django_assert_num_queries):
+    user = request.getfixturevalue(who)
+    expected = lost_report(user=user, as_of=AS_OF).counts
+    with django_assert_num_queries(3):  # the department settings, the purchase months, the clients in scope
+        counts = lost_counts(user=user, as_of=AS_OF)
+    assert counts == expected
+    assert sum(counts) == {"head": 3, "manager": 2, "other_manager": 1}[who]
 
 
 def test_the_headline(head, world, manager):
