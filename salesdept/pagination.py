@@ -13,55 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Page
-from django.core.paginator import Paginator as DjangoPaginator
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
+from core.pagination import IdsFirstPaginator
 from core.params import ID_RE
 from crm.api.pagination import SyncPagination
-
-
-def with_tiebreak(rows: Any) -> Any:
-    """The queryset ordered as it is, then by id when its order does not end ties: each row on one page only."""
-    if not isinstance(rows, QuerySet):
-        return rows
-    query = rows.query
-    ordering = list(query.order_by or (rows.model._meta.ordering if query.default_ordering else []))
-    if any(isinstance(field, str) and field.lstrip("-") in ("pk", "id") for field in ordering):
-        return rows
-    return rows.order_by(*ordering, "pk")
-
-
-def ids_first(rows: Any, bottom: int, top: int, count: int) -> Any:
-    """Rows `bottom:top` of the `count` rows: for a queryset past the first rows, the ids first, then those rows.
-
-    Past the middle the ids are read from the other end (the order reversed, fewer rows skipped), so the last
-    page costs what the first does and no page skips more than half the rows."""
-    if not isinstance(rows, QuerySet) or bottom == 0:
-        return rows[bottom:top]
-    narrow = rows.prefetch_related(None).values_list("pk", flat=True)
-    if bottom > count - top:
-        ids = list(narrow.reverse()[max(count - top, 0) : count - bottom])[::-1]
-    else:
-        ids = list(narrow[bottom:top])
-    found = {row.pk: row for row in rows.order_by().filter(pk__in=ids)}
-    return [found[pk] for pk in ids if pk in found]
-
-
-class IdsFirstPaginator(DjangoPaginator):
-    def __init__(self, object_list: Any, *args: Any, **kwargs: Any) -> None:
-        super().__init__(with_tiebreak(object_list), *args, **kwargs)
-
-    def page(self, number: Any) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        return Page(ids_first(self.object_list, bottom, top, self.count), number, self)
 
 
 class StandardPagination(SyncPagination):
