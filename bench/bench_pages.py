@@ -1,8 +1,9 @@
 """Benchmark: the server-rendered pages at the bench scale (100 000 deals, 10 000 clients at `full`).
 
 `python -m bench.bench_pages --scale full` prints one JSON object: for the board, the head's pipeline review,
-My day and the clients list, the median of N renders after a warm-up (full Django request through the test
-client, session login), the SQL query count and the page size.
+My day, the head's and a team lead's home, the clients and tasks lists and the clients near the 3-month rule, the
+median of N renders after a warm-up (full Django request through the test client, session login), the SQL query
+count and the page size.
 """
 
 from __future__ import annotations
@@ -33,7 +34,13 @@ def cases() -> list[tuple[str, str, str]]:
         ("pipeline review, head", "head", "/pipeline/review/"),
         ("pipeline review, team lead", "lead1", "/pipeline/review/"),
         ("my day, manager", busiest, "/"),
+        ("home, head", "head", "/"),
+        ("home, team lead", "lead1", "/"),
         ("clients list, head", "head", "/clients/"),
+        ("clients list, manager", busiest, "/clients/"),
+        ("tasks list, head", "head", "/tasks/"),
+        ("tasks list, manager", busiest, "/tasks/"),
+        ("clients near the rule, head", "head", "/reassignments/near/"),
     ]
 
 

@@ -75,3 +75,12 @@ def api_as(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a figure cached by one test (ids reused on SQLite) never leaks."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -7,8 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -53,41 +52,36 @@ def pipeline_overview(user: User, now: datetime) -> dict[str, Any]:
     }
 
 
-def _count_per_owner(rows: QuerySet[Any], owner_field: str = "owner") -> Coalesce:
-    counted = rows.filter(**{owner_field: OuterRef("pk")}).order_by().values(owner_field).annotate(n=Count("pk"))
-    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+def _per_owner(rows: QuerySet[Any], **figures: Any) -> dict[int, dict[str, Any]]:
+    """`figures` of `rows` per owner, in one GROUP BY (not a subquery per seller)."""
+    return {row.pop("owner_id"): row for row in rows.order_by().values("owner_id").annotate(**figures)}
 
 
-def managers_overview(user: User, now: datetime) -> QuerySet[User]:
-    """One row per visible seller with their figures, computed in one query (correlated subqueries)."""
+def managers_overview(user: User, now: datetime) -> list[User]:
+    """One row per visible seller with their figures: five GROUP BY queries over the rows the user sees, whatever
+    the number of sellers (a correlated subquery per seller and figure took seconds at 100 000 deals)."""
     deals = Deal.objects.visible_to(user)
-    open_amount = (
-        deals.open()
-        .filter(owner=OuterRef("pk"))
-        .order_by()
-        .values("owner")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
     activities = Activity.objects.visible_to(user)
-    return (
+    clients = _per_owner(Client.objects.visible_to(user).filter(owner__isnull=False), n=Count("pk"))
+    open_deals = _per_owner(deals.open(), n=Count("pk"), total=Sum("amount"))
+    without_task = _per_owner(deals.without_open_task(now), n=Count("pk"))
+    overdue_deals = _per_owner(deals.with_overdue_task(now), n=Count("pk"))
+    overdue_tasks = _per_owner(activities.overdue(now), n=Count("pk"))
+    sellers = list(
         User.objects.visible_to(user)
         .sellers()
         .select_related("team")
-        .annotate(
-            clients_count=_count_per_owner(Client.objects.visible_to(user)),
-            open_deals_count=_count_per_owner(deals.open()),
-            open_deals_amount=Coalesce(
-                Subquery(open_amount, output_field=DecimalField(max_digits=16, decimal_places=2)),
-                Value(Decimal("0")),
-                output_field=DecimalField(max_digits=16, decimal_places=2),
-            ),
-            without_task_count=_count_per_owner(deals.without_open_task(now)),
-            overdue_deals_count=_count_per_owner(deals.with_overdue_task(now)),
-            overdue_tasks_count=_count_per_owner(activities.overdue(now)),
-        )
         .order_by("team__name", "last_name", "first_name", "username")
     )
+    for seller in sellers:
+        opened = open_deals.get(seller.pk, {})
+        seller.clients_count = clients.get(seller.pk, {}).get("n", 0)  # type: ignore[attr-defined]
+        seller.open_deals_count = opened.get("n", 0)  # type: ignore[attr-defined]
+        seller.open_deals_amount = opened.get("total") or Decimal("0")  # type: ignore[attr-defined]
+        seller.without_task_count = without_task.get(seller.pk, {}).get("n", 0)  # type: ignore[attr-defined]
+        seller.overdue_deals_count = overdue_deals.get(seller.pk, {}).get("n", 0)  # type: ignore[attr-defined]
+        seller.overdue_tasks_count = overdue_tasks.get(seller.pk, {}).get("n", 0)  # type: ignore[attr-defined]
+    return sellers
 
 
 def _labelled(rows: list[dict[str, Any]], field: str, choices: Any) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib import messages
@@ -30,11 +30,20 @@ from crm.models.validators import format_phone
 from crm.selectors.calendar import work_calendar
 from crm.selectors.clients import calls_due, my_day
 from crm.selectors.hunting import cold_call_widget
-from crm.selectors.reassignments import clients_near_rule
+from crm.selectors.reassignments import near_rule_clients, near_rule_rows
 from crm.services.activities import activity_complete, call_log_with_next_task
 from crm.services.stock import may_request_for
 
 ROWS = 30
+
+
+NEAR_RULE_ROWS = 10
+
+
+def near_rule_widget(user: User, today: date) -> dict[str, Any]:
+    """The first clients near the 3-month rule and how many there are (the page lists them all, paged)."""
+    rows = near_rule_rows(user, today)
+    return {"near_rule": near_rule_clients(rows[:NEAR_RULE_ROWS]), "near_rule_count": len(rows)}
 
 
 def my_day_context(request: HttpRequest, now: datetime) -> dict[str, Any]:
@@ -50,7 +59,7 @@ def my_day_context(request: HttpRequest, now: datetime) -> dict[str, Any]:
         "show_owner": user.is_team_lead,
         "next_url": request.get_full_path(),
         "cold_calls": cold_call_widget(User.objects.visible_to(user).sellers(), timezone.localdate(now)),
-        "near_rule": clients_near_rule(user, timezone.localdate(now)),
+        **near_rule_widget(user, timezone.localdate(now)),
         "panels": panels_for(MY_DAY, user=user, today=timezone.localdate(now)),
     }
     return context

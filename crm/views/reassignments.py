@@ -24,7 +24,13 @@ from crm.filters import DECIDED, ReassignmentFilterSet
 from crm.forms.people import add_service_errors
 from crm.forms.reassignments import BulkDecisionForm, ExtendForm, QueueFilterForm, ReassignForm
 from crm.models import Deal, DepartmentSettings, Reassignment, User
-from crm.selectors.reassignments import attach_suggestions, clients_near_rule, queue_rows, with_purchases
+from crm.selectors.reassignments import (
+    attach_suggestions,
+    near_rule_clients,
+    near_rule_rows,
+    queue_rows,
+    with_purchases,
+)
 from crm.services.reassignments import (
     flags_extend_bulk,
     flags_reassign_bulk,
@@ -35,6 +41,7 @@ from crm.services.reassignments import (
 )
 
 ROWS = 30
+NEAR_ROWS = 50
 
 
 class QueueAccessMixin(RoleRequiredMixin):
@@ -294,8 +301,11 @@ class NearRuleView(QueueAccessMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
+        # Paged: the order comes from narrow rows, only the page's clients are read (ids first).
+        page = Paginator(near_rule_rows(self.user, today), NEAR_ROWS).get_page(request.GET.get("page"))
         context = {
-            "clients": clients_near_rule(self.user, today),
+            "page": page,
+            "clients": near_rule_clients(page.object_list),
             "settings": DepartmentSettings.current(),
             "today": today,
             "show_owner": self.user.sees_owners,

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from analytics.selectors.lost import lost_headline, lost_report
-from crm.models import LongList, LongListEntry, OwnershipChange
+from analytics.selectors.lost import lost_counts, lost_counts_cached, lost_headline, lost_report
+from crm.models import Client, LongList, LongListEntry, OwnershipChange
 from crm.rules.stages import Stage
 from tests.crm.factories import (
     CategoryFactory,
@@ -93,6 +93,26 @@ def test_a_manager_counts_the_clients_he_lost(manager, world):
     # "Б" left him when it was lost; "В" was never his.
     report = lost_report(user=manager, as_of=AS_OF)
     assert sorted(c.name for c in report.clients) == ["А", "Б"]
+
+
+@pytest.mark.parametrize("who", ["head", "manager", "other_manager"])
+def test_the_counts_alone_are_the_reports_in_one_query(request, world, who, django_assert_num_queries):
+    user = request.getfixturevalue(who)
+    expected = lost_report(user=user, as_of=AS_OF).counts
+    with django_assert_num_queries(2):  # the department settings, the losses per month
+        counts = lost_counts(user=user, as_of=AS_OF)
+    assert counts == expected
+    assert sum(counts) == {"head": 3, "manager": 2, "other_manager": 1}[who]
+
+
+def test_the_cached_counts_change_with_a_new_sale(head, world, django_assert_max_num_queries):
+    assert lost_counts_cached(user=head, as_of=AS_OF) == lost_report(user=head, as_of=AS_OF).counts
+    with django_assert_max_num_queries(4):  # the stamps only: the counts come from the cache
+        assert sum(lost_counts_cached(user=head, as_of=AS_OF)) == 3
+    buy(Client.objects.get(name="А"), date(2026, 5, 4))  # bought within the gap: not lost in June any more
+    fresh = lost_counts_cached(user=head, as_of=AS_OF)
+    assert fresh == lost_report(user=head, as_of=AS_OF).counts
+    assert sum(fresh) == 2
 
 
 def test_the_headline(head, world, manager):

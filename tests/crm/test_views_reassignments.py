@@ -174,3 +174,34 @@ def test_my_day_warns_the_manager_of_clients_near_the_rule(client, manager, othe
     assert 'data-testid="near-rule"' in response.content.decode()
     page = client.get(reverse("clients_near_rule")).content.decode()
     assert "Скоро к РОПу" in page and "Ещё рано" not in page
+
+
+def test_the_near_rule_page_is_paged_in_rule_date_order_with_constant_queries(client, head, manager):
+    today = timezone.localdate()
+
+    def make(n, start):
+        for i in range(start, start + n):
+            ClientFactory(owner=manager, owned_since=today - timedelta(days=85 - i % 3), name=f"Клиент {i:03d}")
+
+    def get(page):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("clients_near_rule"), {"page": page})
+        assert response.status_code == 200
+        return [c.name for c in response.context["clients"]], len(queries)
+
+    client.force_login(head)
+    make(3, 0)
+    _rows, few = get(1)
+    make(52, 3)
+    first, many = get(1)
+    second, _queries = get(2)
+    assert many == few
+    assert (len(first), len(second)) == (50, 5)
+    # The earliest rule date first (owned longest), then by name.
+    expected = sorted(Client.objects.all(), key=lambda c: (c.owned_since, c.name))
+    assert first + second == [c.name for c in expected]
+    home = client.get(reverse("home"))
+    assert home.status_code == 200
+    client.force_login(manager)
+    widget = client.get(reverse("home")).context
+    assert (len(widget["near_rule"]), widget["near_rule_count"]) == (10, 55)

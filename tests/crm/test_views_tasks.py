@@ -161,7 +161,10 @@ def test_the_page_makes_as_many_queries_for_one_task_as_for_thirty(client, reque
     make_tasks(manager, 29)
     with CaptureQueriesContext(connection) as thirty:
         html = client.get(reverse("task_list")).content.decode()
-    assert html.count('data-testid="task-row"') == 30 * 4 + 30
+    # Each group shows its first 25 (GROUP_ROWS) and counts them all; the done ones are paged by 30.
+    assert html.count('data-testid="task-row"') == 25 * 4 + 30
+    for key in ("overdue", "today", "week", "later"):
+        assert f'data-testid="tasks-{key}-count">30<' in html
     assert len(thirty) == len(one)
 
 

@@ -120,6 +120,17 @@ def test_the_plan_list_takes_the_same_number_of_queries_for_3_and_30_plans(head)
     assert count(3, date(2026, 5, 1)) == count(30, date(2026, 6, 1))
 
 
+def test_the_list_gives_the_line_count_and_the_detail_the_lines(head, manager):
+    history(manager, clients=2)
+    plan = plan_generate(manager=manager, month=MAY, target=Decimal("1000"), by=head)
+    [row] = api_as(head).get("/api/v1/plans/").data["results"]
+    assert "lines" not in row
+    assert (row["id"], row["line_count"], row["regular_total"]) == (plan.pk, 2, "80000.00")
+    detail = api_as(head).get(f"/api/v1/plans/{plan.pk}/").data
+    assert [line["client_name"] for line in detail["lines"]] == ["Клиент 0", "Клиент 1"]
+    assert "line_count" not in detail
+
+
 def test_the_list_filters_by_month_as_yyyy_mm_and_refuses_a_bad_month(manager, head):
     may = plan_generate(manager=manager, month=MAY, target=Decimal("1000"), by=head)
     plan_generate(manager=manager, month=date(2026, 6, 1), target=Decimal("1000"), by=head)

@@ -98,6 +98,17 @@ class PlanSerializer(serializers.ModelSerializer):
         return gap_warning(plan.target, plan.active_gap, low=numbers.gap_band_min, high=numbers.gap_band_max)
 
 
+class PlanListSerializer(PlanSerializer):
+    """A plan in the list: its figures and how many lines it has; the lines themselves are on the detail."""
+
+    lines = None  # type: ignore[assignment]
+    line_count = serializers.IntegerField(read_only=True, help_text="Lines of the plan (read them on the detail).")
+
+    class Meta(PlanSerializer.Meta):
+        fields = [*(name for name in PlanSerializer.Meta.fields if name != "lines"), "line_count"]
+        read_only_fields = fields
+
+
 class PlanGenerateSerializer(serializers.Serializer):
     # Any user id: a seller naming someone else gets 403 from the service, not "does not exist".
     manager = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
