@@ -45,6 +45,7 @@ from crm.models import (
     StageProbability,
     StockRequest,
     Team,
+    Tombstone,
     User,
     Webhook,
     WebhookDelivery,
@@ -623,3 +624,11 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = ("webhook", "event", "status", "attempts", "response_status", "created_at")
     list_filter = ("status", "event")
     list_select_related = ("webhook",)
+
+
+# Mobile sync's tombstones (crm/sync.py) are written by the rules only; the admin shows them for support.
+@admin.register(Tombstone)
+class TombstoneAdmin(ReadOnlyAdmin):
+    list_display = ("resource", "object_id", "reason", "at", "owner_id", "client_owner_id")
+    list_filter = ("resource", "reason")
+    search_fields = ("=object_id",)

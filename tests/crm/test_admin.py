@@ -37,6 +37,8 @@ HISTORY_MODELS = {
     # Webhooks are the head's pages' (crm/views/webhooks.py); the admin only shows them and their log.
     "webhook",
     "webhookdelivery",
+    # Mobile sync's tombstones are written by the rules (crm/sync.py); the admin only shows them.
+    "tombstone",
 }
 
 
