@@ -304,6 +304,7 @@ SPECTACULAR_SETTINGS = {
         "VipProblemChannelEnum": "vip.models.ProblemEvent.Channel",
         "VipQuestionKindEnum": "vip.rules.questionnaires.Kind",
         "VipOfferKindEnum": "vip.models.QuestionnaireOffer.Kind",
+        "PlanStatusEnum": "planning.models.Plan.Status",
     },
 }
 
