@@ -34,8 +34,6 @@ from crm.sync import (
     token_read,
 )
 
-SYNC_PARAMS = ("sync", "since", "cursor")
-
 
 class FullResyncRequired(APIException):
     status_code = 410
@@ -113,13 +111,25 @@ def next_url(request: Request, cursor: str | None) -> str | None:
     return replace_query_param(url, "cursor", cursor)
 
 
+def sync_requested(request: Request) -> bool:
+    """Keyset pages when `since` or `cursor` is sent, or `sync` is true; `sync=false` keeps page numbers."""
+    if "since" in request.query_params or "cursor" in request.query_params:
+        return True
+    value = request.query_params.get("sync")
+    if value is None or value.lower() in ("false", "0", "no"):
+        return False
+    if value.lower() in ("true", "1", "yes"):
+        return True
+    raise ValidationError({"sync": [_("Send sync=true for a full sync by cursor, or leave it out.")]})
+
+
 class SyncPagination(PageNumberPagination):
     """Page numbers by default; keyset pages with `sync`, `since` or `cursor`."""
 
     keyset = False
 
     def paginate_queryset(self, queryset: QuerySet[Any], request: Request, view: Any = None) -> list[Any] | None:
-        self.keyset = any(name in request.query_params for name in SYNC_PARAMS)
+        self.keyset = sync_requested(request)
         if not self.keyset:
             return super().paginate_queryset(queryset, request, view)
         self.request = request

@@ -204,3 +204,11 @@ def test_a_list_without_updated_at_refuses_cursor_paging(head):
     response = api_as(head).get("/api/v1/vip/referrals/", {"sync": "true"})
     assert response.status_code == 400
     assert "sync" in field_errors(response)
+
+
+def test_sync_false_keeps_page_numbers_and_a_bad_value_is_400(manager, book):
+    api = api_as(manager)
+    numbered = api.get(CLIENTS, {"sync": "false"})
+    assert numbered.status_code == 200 and numbered.json()["count"] == 3
+    bad = api.get(CLIENTS, {"sync": "maybe"})
+    assert bad.status_code == 400 and "sync" in field_errors(bad)
