@@ -30,7 +30,7 @@ from crm.rules.clients import quiet_since
 from crm.selectors.hunting import long_list_calls_refresh
 from crm.selectors.reassignments import OPEN_FLAGS, concluded_since, rule_candidates
 from crm.services.hunting import long_lists_draft_for
-from crm.services.ownership import lost_clients_release
+from crm.services.ownership import lost_clients_release, lost_clients_release_table
 
 logger = logging.getLogger(__name__)
 
@@ -40,14 +40,36 @@ ANALYZE_AFTER_ROWS = 1000
 
 
 @transaction.atomic
-def client_statuses_refresh(as_of: date, *, months: int | None = None) -> dict[str, int]:
+def client_statuses_refresh(as_of: date, *, months: int | None = None, sql: bool | None = None) -> dict[str, int]:
     """Derive every client's status from its sales up to `as_of`; count the clients whose status changed.
 
     active: a sale (paid or not) in the `months` full calendar months before the month of `as_of`, or in that
     month up to `as_of`; lost: sales before that window only; prospect: no sale up to `as_of`.
+
+    On PostgreSQL (`sql`, by default) every part is one statement over temporary tables: the changes are found with
+    one index probe per client (its last sale), then the clients, the change log, the ownership records and the
+    tombstones are written by UPDATE ... FROM and INSERT ... SELECT. Elsewhere (SQLite) the same rows are written
+    through the ORM; tests/crm/test_nightly.py runs both paths on one data set and compares what they wrote.
     """
     # A client with no purchase for the new-client months is lost (DOMAIN.md sections 3 and 8): the head's setting.
     window_start = quiet_since(as_of, months or DepartmentSettings.current().new_client_after_months)
+    use_sql = connection.vendor == "postgresql" if sql is None else sql
+    if use_sql:
+        counts = _statuses_sql(as_of, window_start)
+        counts["freed"] = _lost_clients_free_sql(as_of)
+    else:
+        counts = _statuses_orm(as_of, window_start)
+        counts["freed"] = lost_clients_free(as_of)
+    if sum(counts.values()) >= ANALYZE_AFTER_ROWS:
+        # The jobs after this one plan their queries on these tables: with the statistics of before a big change
+        # (thousands of new `lost` ownership records) PostgreSQL picks a scan that makes the long lists' win-backs
+        # take a minute instead of seconds at 100 000 clients. Autovacuum would analyze them, but too late.
+        tables_analyze(Client, OwnershipChange)
+    logger.info("client statuses as of %s: %s", as_of, counts)
+    return counts
+
+
+def _statuses_orm(as_of: date, window_start: date) -> dict[str, int]:
     sales = SaleLine.objects.filter(client=OuterRef("pk"), date__lte=as_of)
     derived = Case(
         When(Exists(sales.filter(date__gte=window_start)), then=Value(Client.Status.ACTIVE)),
@@ -85,14 +107,67 @@ def client_statuses_refresh(as_of: date, *, months: int | None = None) -> dict[s
         ),
         batch_size=2000,
     )
-    counts["freed"] = lost_clients_free(as_of)
-    if len(changed) + counts["freed"] >= ANALYZE_AFTER_ROWS:
-        # The jobs after this one plan their queries on these tables: with the statistics of before a big change
-        # (thousands of new `lost` ownership records) PostgreSQL picks a scan that makes the long lists' win-backs
-        # take a minute instead of seconds at 100 000 clients. Autovacuum would analyze them, but too late.
-        tables_analyze(Client, OwnershipChange)
-    logger.info("client statuses as of %s: %s", as_of, counts)
     return counts
+
+
+# A client's last sale up to the day, one backward probe of the (client, date) index per client.
+LAST_SALE_SQL = "SELECT max(s.date) AS last_sale FROM {sales} s WHERE s.client_id = c.id AND s.date <= %(as_of)s"
+
+STATUSES_SQL = (
+    "DROP TABLE IF EXISTS nightly_status",
+    "CREATE TEMPORARY TABLE nightly_status ON COMMIT DROP AS SELECT * FROM ("
+    "SELECT c.id, c.status AS old, CASE WHEN l.last_sale >= %(start)s THEN %(active)s "
+    "WHEN l.last_sale IS NOT NULL THEN %(lost)s ELSE %(prospect)s END AS new "
+    "FROM {client} c CROSS JOIN LATERAL (" + LAST_SALE_SQL + ") l) d WHERE d.old <> d.new",
+    # updated_at moves too, so mobile clients syncing with `updated_since` see the new status.
+    "UPDATE {client} c SET status = n.new, updated_at = %(now)s, revision = c.revision + 1 "
+    "FROM nightly_status n WHERE c.id = n.id",
+    "INSERT INTO {log} (content_type_id, object_id, action, changes, by_id, at) "
+    "SELECT %(client_type)s, n.id, %(action)s, jsonb_build_object('status', jsonb_build_array(n.old, n.new)), "
+    "NULL, %(now)s FROM nightly_status n ORDER BY n.id",
+)
+
+
+def _sql_tables() -> dict[str, str]:
+    return {"client": Client._meta.db_table, "sales": SaleLine._meta.db_table, "log": ChangeLog._meta.db_table}
+
+
+def _statuses_sql(as_of: date, window_start: date) -> dict[str, int]:
+    params: dict[str, Any] = {
+        "as_of": as_of,
+        "start": window_start,
+        "now": timezone.now(),
+        "client_type": ContentType.objects.get_for_model(Client).pk,
+        "action": ChangeLog.Action.UPDATE,
+        **{status: status for status in Client.Status.values},
+    }
+    counts = {f"became_{status}": 0 for status in Client.Status.values}
+    with connection.cursor() as cursor:
+        for statement in STATUSES_SQL:
+            cursor.execute(statement.format(**_sql_tables()), params)
+        cursor.execute("SELECT new, count(*) FROM nightly_status GROUP BY new")
+        for status, count in cursor.fetchall():
+            counts[f"became_{status}"] = count
+        cursor.execute("DROP TABLE nightly_status")
+    return counts
+
+
+FREED_SQL = (
+    "DROP TABLE IF EXISTS nightly_freed",
+    "CREATE TEMPORARY TABLE nightly_freed ON COMMIT DROP AS "
+    "SELECT c.id, c.owner_id, c.owned_since, l.last_sale FROM {client} c CROSS JOIN LATERAL (" + LAST_SALE_SQL + ") l "
+    "WHERE c.status = %(lost)s AND c.owner_id IS NOT NULL AND (c.owned_since IS NULL OR c.owned_since <= l.last_sale)",
+)
+
+
+def _lost_clients_free_sql(as_of: date) -> int:
+    """`lost_clients_free` on PostgreSQL: the same clients picked into a temporary table, released from it."""
+    with connection.cursor() as cursor:
+        for statement in FREED_SQL:
+            cursor.execute(statement.format(**_sql_tables()), {"as_of": as_of, "lost": Client.Status.LOST})
+        freed = lost_clients_release_table("nightly_freed")
+        cursor.execute("DROP TABLE nightly_freed")
+    return freed
 
 
 def tables_analyze(*models: type[Model]) -> None:

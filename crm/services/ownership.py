@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -206,3 +207,51 @@ def lost_clients_release(rows: Sequence[tuple[int, int, date | None, date]]) -> 
         batch_size=2000,
     )
     return len(rows)
+
+
+# The nightly's PostgreSQL path: the clients to free are in a temporary table (id, owner_id, owned_since, last_sale),
+# and everything `lost_clients_release` writes is written from it by one statement per table, no model objects.
+RELEASE_SQL = (
+    "UPDATE {client} c SET owner_id = NULL, owned_since = NULL, updated_at = %(now)s, revision = c.revision + 1 "
+    "FROM {rows} r WHERE c.id = r.id",
+    "INSERT INTO {change} (client_id, from_owner_id, to_owner_id, by_id, cause, reason, at) "
+    "SELECT r.id, r.owner_id, NULL, NULL, %(cause)s, "
+    "%(prefix)s || to_char(r.last_sale, 'DD.MM.YYYY') || %(suffix)s, %(now)s FROM {rows} r ORDER BY r.id",
+    "INSERT INTO {log} (content_type_id, object_id, action, changes, by_id, at) "
+    "SELECT %(client_type)s, r.id, %(action)s, jsonb_build_object("
+    "'owner_id', jsonb_build_array(r.owner_id, NULL), "
+    "'owned_since', jsonb_build_array(to_char(r.owned_since, 'YYYY-MM-DD'), NULL)), NULL, %(now)s "
+    "FROM {rows} r ORDER BY r.id",
+)
+
+
+def lost_clients_release_table(rows: str) -> int:
+    """`lost_clients_release` for the clients in the temporary table `rows` (PostgreSQL): the same rows written,
+    set-based (the tombstones by `clients_leaving`, one INSERT ... SELECT per resource). Returns how many."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {rows} ORDER BY id")
+        ids = [pk for (pk,) in cursor.fetchall()]
+        if not ids:
+            return 0
+        now = timezone.now()
+        clients_leaving(ids, reason=Tombstone.Reason.REASSIGNED, now=now)
+        prefix, _sep, suffix = (_("no purchase since %(date)s") % {"date": "\x00"}).partition("\x00")
+        tables = {
+            "client": Client._meta.db_table,
+            "change": OwnershipChange._meta.db_table,
+            "log": ChangeLog._meta.db_table,
+            "rows": rows,
+        }
+        params: dict[str, Any] = {
+            "now": now,
+            "cause": OwnershipChange.Cause.LOST,
+            "prefix": prefix,
+            "suffix": suffix,
+            "client_type": ContentType.objects.get_for_model(Client).pk,
+            "action": ChangeLog.Action.UPDATE,
+        }
+        for statement in RELEASE_SQL:
+            cursor.execute(statement.format(**tables), params)
+    return len(ids)

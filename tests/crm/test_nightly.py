@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from crm.models import Activity, ChangeLog, Client, Deal
 from crm.nightly import client_statuses_refresh, deal_hygiene_snapshot
@@ -228,3 +229,56 @@ def test_run_nightly_command_refuses_a_bad_date_and_changes_nothing(manager, bad
 def test_the_beat_schedule_names_the_registered_nightly_task():
     assert settings.CELERY_BEAT_SCHEDULE["nightly"]["task"] == run_nightly_task.name
     assert run_nightly_task.name in celery_app.tasks
+
+
+def nightly_writes() -> dict[str, list]:
+    """What the status job writes, without ids and moments: the clients, the change log, the ownership records
+    and the tombstones."""
+    from crm.models import OwnershipChange, Tombstone
+
+    return {
+        "clients": list(Client.objects.order_by("pk").values_list("pk", "status", "owner", "owned_since", "revision")),
+        "log": sorted(
+            (row["object_id"], row["action"], sorted(row["changes"].items()), row["by"])
+            for row in ChangeLog.objects.values("object_id", "action", "changes", "by")
+        ),
+        "ownership": sorted(
+            OwnershipChange.objects.values_list("client", "from_owner", "to_owner", "by", "cause", "reason")
+        ),
+        "tombstones": sorted(
+            Tombstone.objects.values_list(
+                "resource", "object_id", "reason", "owner_id", "team_id", "client_owner_id", "client_team_id"
+            )
+        ),
+    }
+
+
+def test_the_sql_and_the_orm_status_jobs_write_the_same_rows(manager, other_manager):
+    # Every case of the job: prospect -> active, active -> lost and freed (owned before its last purchase, or with
+    # no start recorded), lost but kept (taken after the loss), marked active with no sale, lost buying again.
+    client_with_sales(manager, date(2026, 5, 3))
+    freed = ClientFactory(owner=manager, owned_since=date(2025, 1, 1), status=Client.Status.ACTIVE)
+    SaleLineFactory(client=freed, date=date(2025, 11, 20))
+    DealFactory(client=freed, owner=manager)
+    ActivityFactory(client=freed, owner=manager)
+    no_start = ClientFactory(owner=other_manager, owned_since=None, status=Client.Status.ACTIVE)
+    SaleLineFactory(client=no_start, date=date(2025, 3, 5))
+    kept = ClientFactory(owner=manager, owned_since=date(2026, 2, 1), status=Client.Status.LOST)
+    SaleLineFactory(client=kept, date=date(2025, 8, 1))
+    client_with_sales(manager, status=Client.Status.ACTIVE)
+    client_with_sales(manager, date(2026, 6, 1), status=Client.Status.LOST)
+    ChangeLog.objects.all().delete()
+
+    results = {}
+    for sql in (False, True):
+        with transaction.atomic():
+            counts = client_statuses_refresh(AS_OF, sql=sql)
+            results[sql] = (counts, nightly_writes())
+            transaction.set_rollback(True)
+
+    assert results[True] == results[False]
+    counts, writes = results[True]
+    assert counts == {"became_prospect": 1, "became_active": 2, "became_lost": 2, "freed": 2}
+    assert [row[0] for row in writes["ownership"]] == sorted([freed.pk, no_start.pk])
+    assert {row[5] for row in writes["ownership"]} == {"no purchase since 20.11.2025", "no purchase since 05.03.2025"}
+    assert {row[0] for row in writes["tombstones"]} >= {"clients", "deals", "activities"}
