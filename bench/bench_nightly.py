@@ -10,11 +10,16 @@ and after it). The outputs are reset again at the end, so the data set stays as 
 project's `manage.py run_nightly --as-of <day>` from a reset state; B, the yardstick's `nightly_ref.py project` on
 the project's data copied onto its schema (`bench/map_project.sh` first); and prints the ratio A/B min/median/max.
 
-The reset: `bench_snapshot` (a schema of its own in the bench database) keeps, from before the first nightly ever
-run there, each client's status, owner, owned-since, updated-at and revision, and the highest id of every table the
-nightly appends to. `reset` writes those client columns back and deletes the rows added since: the change log,
-ownership changes, tombstones, long lists and their entries, the 3-month flags, plans and their lines, ABC/XYZ and
-LTV rows, NPS rounds and invitations, and the nightly runs with their job records.
+The state measured is a 1st of the month in a running department: the night before (`--as-of` minus one day) has
+run. So the first time, on a freshly generated data set, the benchmark runs the whole nightly for that day (the
+first night after an install: every status derived, the month's lists and plans, last month's ABC/XYZ), then keeps
+the state in `bench_snapshot` (a schema of its own in the bench database): each client's status, owner,
+owned-since, updated-at and revision; a full copy of the tables a night rewrites or updates (the 3-month flags,
+ABC/XYZ, LTV); and the highest id of every table the nightly only appends to. `reset` writes those back and deletes
+the rows added since (the change log, ownership changes, tombstones, long lists and their entries, plans and their
+lines, NPS rounds and invitations, the nightly runs with their job records), then VACUUM ANALYZE of what it touched,
+so every measured run starts from the same rows and the same physical state (the machine's PostgreSQL runs with
+autovacuum off). The report says whether the reset gave back the snapshot's fingerprint.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -56,6 +61,8 @@ APPENDED = (
 )
 # Of those, the ones a job rewrites on every run (DELETE + INSERT of the night's rows): new ids, the same rows.
 REWRITTEN = ("analytics_clientabc", "analytics_ltvclient")
+# Tables a night also updates or deletes from: the snapshot keeps them whole and the reset puts them back whole.
+COPIED = ("crm_reassignment", *REWRITTEN)
 CLIENT_COLUMNS = ("status", "owner_id", "owned_since", "updated_at", "revision")
 
 
@@ -64,8 +71,9 @@ def _tables(cursor: Any) -> set[str]:
     return {row[0] for row in cursor.fetchall()}
 
 
-def snapshot_take() -> bool:
-    """Keep the pre-nightly state once (refused when a nightly already ran here); True when taken now."""
+def snapshot_take(as_of: date) -> bool:
+    """Run the night before `as_of` and keep that state, once (refused when a nightly already ran here without a
+    snapshot); True when taken now."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -75,6 +83,9 @@ def snapshot_take() -> bool:
         cursor.execute("SELECT count(*) FROM salesdept_nightlyrun")
         if cursor.fetchone()[0]:
             raise SystemExit("a nightly already ran in this database: no pre-nightly state to keep")
+    night_before = measured_nightly(as_of - timedelta(days=1))
+    sys.stderr.write(f"the night before, {as_of - timedelta(days=1)}: {night_before['seconds']} s\n")
+    with connection.cursor() as cursor:
         cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {SNAPSHOT}")
         cursor.execute(f"CREATE TABLE {SNAPSHOT}.client AS SELECT id, {', '.join(CLIENT_COLUMNS)} FROM crm_client")
         cursor.execute(f"CREATE TABLE {SNAPSHOT}.max_id (name text PRIMARY KEY, max_id bigint NOT NULL)")
@@ -85,28 +96,46 @@ def snapshot_take() -> bool:
                     f"INSERT INTO {SNAPSHOT}.max_id SELECT %s, COALESCE(MAX(id), 0) FROM {table}",
                     [table],
                 )
+            if table in COPIED:
+                cursor.execute(f"CREATE TABLE {SNAPSHOT}.{table} AS SELECT * FROM {table}")
+    vacuum()
     return True
 
 
+def vacuum() -> None:
+    """VACUUM ANALYZE of every table the nightly writes (outside a transaction)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        present = _tables(cursor)
+        for table in ("crm_client", *APPENDED):
+            if table in present:
+                cursor.execute(f"VACUUM ANALYZE {table}")
+
+
 def reset() -> dict[str, int]:
-    """Back to the state before the first nightly: the client columns written back, the appended rows deleted."""
+    """Back to the snapshot's state: the client columns and the copied tables written back, the appended rows
+    deleted; then VACUUM ANALYZE."""
     from django.db import connection, transaction
 
     counts: dict[str, int] = {}
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SELECT name, max_id FROM {SNAPSHOT}.max_id")
         limits = dict(cursor.fetchall())
-        # A deferred foreign key of a row about to go would fail at commit: children first (APPENDED's order).
+        # Foreign keys are checked at commit: children first (APPENDED's order), then the copies put back.
         for table in APPENDED:
-            if table in limits:
+            if table in COPIED:
+                cursor.execute(f"DELETE FROM {table}")
+                cursor.execute(f"INSERT INTO {table} SELECT * FROM {SNAPSHOT}.{table}")
+                counts[f"{table} restored"] = cursor.rowcount
+            elif table in limits:
                 cursor.execute(f"DELETE FROM {table} WHERE id > %s", [limits[table]])
                 counts[table] = cursor.rowcount
         differs = " OR ".join(f"c.{col} IS DISTINCT FROM s.{col}" for col in CLIENT_COLUMNS)
         assign = ", ".join(f"{col} = s.{col}" for col in CLIENT_COLUMNS)
         cursor.execute(f"UPDATE crm_client c SET {assign} FROM {SNAPSHOT}.client s WHERE c.id = s.id AND ({differs})")
         counts["crm_client restored"] = cursor.rowcount
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE crm_client")
+    vacuum()
     return counts
 
 
@@ -184,19 +213,22 @@ def measured_nightly(as_of: date) -> dict[str, Any]:
 
 
 def run(scale: Scale, as_of: date) -> dict[str, Any]:
-    taken = snapshot_take()
+    taken = snapshot_take(as_of)
     reset_counts = reset()
+    baseline = fingerprint()
     first = measured_nightly(as_of)
     after_first = fingerprint()
     second = measured_nightly(as_of)
     after_second = fingerprint()
     reset()
+    faithful = fingerprint() == baseline
     return {
         "database": database_label(),
         "scale": scale.name,
         "as_of": as_of.isoformat(),
         "snapshot_taken_now": taken,
         "reset": reset_counts,
+        "reset_faithful": faithful,
         "first": first,
         "second": second,
         "after_first": after_first,
@@ -217,7 +249,7 @@ def _timed_command(command: list[str], cwd: Path, env: dict[str, str]) -> float:
 
 def alternate(as_of: date, pairs: int, yard_python: str, yard_db: str) -> dict[str, Any]:
     """A (the project's whole nightly process, from a reset state) and B (the yardstick) pair by pair."""
-    snapshot_take()
+    snapshot_take(as_of)
     project = [sys.executable, "manage.py", "run_nightly", "--as-of", as_of.isoformat()]
     yard = [yard_python, "nightly_ref.py", "project"]
     yard_env = {**os.environ, "YARD_DB": yard_db, "YARD_AS_OF": as_of.isoformat()}
@@ -251,7 +283,7 @@ def main() -> None:
     args = parser.parse_args()
     django_setup()
     if args.reset_only:
-        snapshot_take()
+        snapshot_take(args.as_of)
         report: dict[str, Any] = {"reset": reset()}
     elif args.yardstick:
         report = alternate(args.as_of, args.yardstick, args.yard_python, args.yard_db)

@@ -43,13 +43,11 @@ def plan_history_rows(
 ) -> list[tuple[int, int, date, Decimal]]:
     """`(manager, client, month, net amount)` of the sales from `start` to `end` of the clients each manager owns on
     `owned_on` (the first day of the plan month), whoever sold them (DOMAIN.md section 4): two queries."""
-    owners = dict(
-        Client.objects.annotate(plan_owner=owner_on(owned_on))
-        .filter(plan_owner__in=manager_ids)
-        .values_list("pk", "plan_owner")
-    )
+    owned = Client.objects.annotate(plan_owner=owner_on(owned_on)).filter(plan_owner__in=manager_ids)
+    owners = dict(owned.values_list("pk", "plan_owner"))
     rows = (
-        SaleLine.objects.filter(client_id__in=list(owners), date__gte=start, date__lte=end)
+        # The clients as a subquery, not as a list of up to 100 000 bound ids.
+        SaleLine.objects.filter(client_id__in=owned.values("pk"), date__gte=start, date__lte=end)
         .annotate(month=TruncMonth("date"))
         .values("client_id", "month")
         .annotate(amount=Sum("amount"))

@@ -280,5 +280,6 @@ def test_the_sql_and_the_orm_status_jobs_write_the_same_rows(manager, other_mana
     counts, writes = results[True]
     assert counts == {"became_prospect": 1, "became_active": 2, "became_lost": 2, "freed": 2}
     assert [row[0] for row in writes["ownership"]] == sorted([freed.pk, no_start.pk])
-    assert {row[5] for row in writes["ownership"]} == {"no purchase since 20.11.2025", "no purchase since 05.03.2025"}
+    reasons = sorted(row[5] for row in writes["ownership"])
+    assert reasons[0].endswith("05.03.2025") and reasons[1].endswith("20.11.2025")
     assert {row[0] for row in writes["tombstones"]} >= {"clients", "deals", "activities"}
