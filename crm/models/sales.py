@@ -78,9 +78,14 @@ class SaleLine(models.Model):
             ),
         ]
         indexes = [
-            # The monthly and 12-month windows filter by client or manager and a date range; covering the amount, a
-            # client's turnover over a window (long lists, win-backs, the 3-month rule) is read from the index alone.
-            models.Index(fields=["client", "date"], include=["amount"], name="saleline_client_date_amount"),
+            # The monthly and 12-month windows filter by client or manager and a date range; covering the amount,
+            # the margin and the document, a client's turnover over a window (long lists, win-backs, the 3-month
+            # rule, ABC/XYZ) and its history figures (LTV) are read from the index alone, in client order.
+            models.Index(
+                fields=["client", "date"],
+                include=["amount", "margin", "document_number"],
+                name="saleline_client_date_cover",
+            ),
             models.Index(fields=["manager", "date"], name="saleline_manager_date"),
             models.Index(fields=["date"], name="saleline_date"),
             # Plan/fact and pay count the money received by day.
