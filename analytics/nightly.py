@@ -12,6 +12,7 @@ from analytics.services.abc import abc_xyz_compute
 from analytics.services.contests import contest_results_send
 from analytics.services.nps import nps_surveys_send as _nps_surveys_send
 from core.calendar import month_shift, month_start
+from core.db import history_scan_in_client_order
 from crm.models import SaleLine
 
 
@@ -48,6 +49,7 @@ def ltv_refresh(as_of: date) -> dict[str, Any]:
     rows and one INSERT ... SELECT aggregating the sales history per client, so running it twice gives the same rows.
     The nights other than the latest and the 1st of a month are dropped."""
     LtvClient.objects.filter(as_of=as_of).delete()
+    history_scan_in_client_order()
     sql = LTV_INSERT.format(
         table=connection.ops.quote_name(LtvClient._meta.db_table),
         lines=connection.ops.quote_name(SaleLine._meta.db_table),

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from analytics.models import AnalyticsSettings, ClientAbc
 from analytics.rules.abc import ZERO, ClientMonths, Thresholds, classify
 from core.calendar import month_shift, month_start, window_months
+from core.db import history_scan_in_client_order
 from crm.models import SaleLine
 
 TABLE = ClientAbc._meta.db_table
@@ -110,6 +111,7 @@ def _params(month: date, thresholds: Thresholds) -> dict[str, Any]:
 
 def _sql(month: date, thresholds: Thresholds, timings: dict[str, float]) -> int:
     params = _params(month, thresholds)
+    history_scan_in_client_order()
     with connection.cursor() as cursor:
         started = time.monotonic()
         cursor.execute(AGGREGATE_SQL, params)
