@@ -17,6 +17,7 @@ Decisions:
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -25,7 +26,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +40,7 @@ from planning.models import Plan, PlanLine
 from planning.rules.plans import (
     FIGURES,
     ZERO,
+    LineFigures,
     PlanFigures,
     PlanNumbers,
     compute_plan,
@@ -106,9 +108,17 @@ def same_plan(plan: Plan, figures: PlanFigures) -> bool:
 
 
 def build_plan(
-    *, manager_id: int, month: date, version: int, figures: PlanFigures, by: User | None, window: int
+    *,
+    manager_id: int,
+    month: date,
+    version: int,
+    figures: PlanFigures,
+    by: User | None,
+    window: int,
+    with_lines: bool = True,
 ) -> tuple[Plan, list[PlanLine]]:
-    """An unsaved Plan and its lines (the caller saves: one plan or many in bulk)."""
+    """An unsaved Plan and its lines (the caller saves: one plan or many in bulk; without `with_lines`, the lines
+    are the caller's to write from `figures.lines`)."""
     start, end = window_bounds(month, window)
     plan = Plan(
         manager_id=manager_id,
@@ -132,7 +142,7 @@ def build_plan(
             monthly=[str(v) for v in line.monthly],
             plan_amount=line.plan,
         )
-        for line in figures.lines
+        for line in (figures.lines if with_lines else ())
     ]
     return plan, lines
 
@@ -285,7 +295,7 @@ def plans_draft_for(*, month: date) -> dict[str, int]:
     ):
         rows_by_manager[manager_id].append((client_id, m, amount))
     plans: list[Plan] = []
-    lines: list[PlanLine] = []
+    figures_of: list[PlanFigures] = []
     for manager_id in manager_ids:
         rows = rows_by_manager.get(manager_id, [])
         history = compute_plan(rows, months=months, target=ZERO, numbers=numbers)
@@ -298,15 +308,20 @@ def plans_draft_for(*, month: date) -> dict[str, int]:
             active_existing_share=numbers.existing_share_min,
             numbers=numbers,
         )
-        plan, plan_lines = build_plan(
-            manager_id=manager_id, month=month, version=1, figures=figures, by=None, window=numbers.window_months
+        plan, _none = build_plan(
+            manager_id=manager_id,
+            month=month,
+            version=1,
+            figures=figures,
+            by=None,
+            window=numbers.window_months,
+            with_lines=False,
         )
         plans.append(plan)
-        lines.extend(plan_lines)
+        figures_of.append(figures)
     Plan.objects.bulk_create(plans)
-    for line in lines:
-        line.plan_id = line.plan.pk
-    PlanLine.objects.bulk_create(lines, batch_size=2000)
+    pairs = zip(plans, figures_of, strict=True)
+    lines = plan_lines_write((plan.pk, line) for plan, figures in pairs for line in figures.lines)
     plan_type = ContentType.objects.get_for_model(Plan)
     ChangeLog.objects.bulk_create(
         ChangeLog(
@@ -318,4 +333,33 @@ def plans_draft_for(*, month: date) -> dict[str, int]:
         )
         for plan in plans
     )
-    return {"drafted": len(plans), "lines": len(lines)}
+    return {"drafted": len(plans), "lines": lines}
+
+
+def plan_lines_write(lines: Iterable[tuple[int, LineFigures]]) -> int:
+    """Write `(plan id, line)` pairs as plan lines: one COPY on PostgreSQL (17 000 lines of a month's drafts at
+    100 000 clients, no model objects), bulk inserts elsewhere. Returns how many."""
+    table = PlanLine._meta.db_table
+    columns = "plan_id, client_id, months_with_purchases, window_total, monthly, plan_amount"
+    written = 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for plan_id, line in lines:
+                monthly = json.dumps([str(v) for v in line.monthly])
+                row = (plan_id, line.client_id, line.months_with_purchases, line.window_total, monthly, line.plan)
+                copy.write_row(row)
+                written += 1
+        return written
+    rows = [
+        PlanLine(
+            plan_id=plan_id,
+            client_id=line.client_id,
+            months_with_purchases=line.months_with_purchases,
+            window_total=line.window_total,
+            monthly=[str(v) for v in line.monthly],
+            plan_amount=line.plan,
+        )
+        for plan_id, line in lines
+    ]
+    PlanLine.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

@@ -431,3 +431,30 @@ def test_the_nightly_drafts_the_january_plan_on_the_first_of_january(manager):
     counts = plan_drafts_generate(date(2027, 1, 1))
     assert counts["drafted"] == 1
     assert Plan.objects.get(manager=manager).month == date(2027, 1, 1)
+
+
+def test_the_nightly_drafts_write_the_same_lines_by_copy_as_through_the_orm(manager, monkeypatch):
+    # The worked example through the nightly's drafts: COPY on PostgreSQL, bulk_create elsewhere (SQLite, `make run`).
+    worked_example(manager)
+    written = {}
+    for vendor in ("postgresql", "sqlite"):
+        Plan.objects.filter(month=MAY).delete()
+        monkeypatch.setattr(connection, "vendor", vendor)
+        counts = plan_drafts_generate(MAY)
+        monkeypatch.undo()
+        plan = Plan.objects.get(month=MAY, manager=manager)
+        written[vendor] = (
+            counts,
+            sorted(
+                (line.client.name, line.months_with_purchases, line.window_total, line.monthly, line.plan_amount)
+                for line in plan.lines.select_related("client")
+            ),
+        )
+    assert written["postgresql"] == written["sqlite"]
+    assert written["postgresql"][1][0] == (
+        "Alfa",
+        4,
+        D("400000.00"),
+        ["100000.00", "120000.00", "80000.00", "100000.00"],
+        D("100000.00"),
+    )
