@@ -225,9 +225,11 @@ RELEASE_SQL = (
 )
 
 
-def lost_clients_release_table(rows: str) -> int:
+def lost_clients_release_table(rows: str, *, now: datetime | None = None, update_clients: bool = True) -> int:
     """`lost_clients_release` for the clients in the temporary table `rows` (PostgreSQL): the same rows written,
-    set-based (the tombstones by `clients_leaving`, one INSERT ... SELECT per resource). Returns how many."""
+    set-based (the tombstones by `clients_leaving`, one INSERT ... SELECT per resource). Without `update_clients`
+    the caller empties the owner of those clients afterwards, in its own write of them (the nightly's status job
+    writes each client once). Returns how many."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -235,7 +237,7 @@ def lost_clients_release_table(rows: str) -> int:
         ids = [pk for (pk,) in cursor.fetchall()]
         if not ids:
             return 0
-        now = timezone.now()
+        now = now or timezone.now()
         clients_leaving(ids, reason=Tombstone.Reason.REASSIGNED, now=now)
         prefix, _sep, suffix = (_("no purchase since %(date)s") % {"date": "\x00"}).partition("\x00")
         tables = {
@@ -252,6 +254,6 @@ def lost_clients_release_table(rows: str) -> int:
             "client_type": ContentType.objects.get_for_model(Client).pk,
             "action": ChangeLog.Action.UPDATE,
         }
-        for statement in RELEASE_SQL:
+        for statement in RELEASE_SQL if update_clients else RELEASE_SQL[1:]:
             cursor.execute(statement.format(**tables), params)
     return len(ids)
