@@ -1,9 +1,21 @@
 from django.db import migrations
 
 PROBABILITIES = {
-    "goal": 5, "market": 5, "prospect_list": 5, "source": 10, "first_contact": 10, "meeting_prep": 15,
-    "first_meeting": 20, "proposal": 30, "repeat_meeting": 50, "contract": 80, "payment": 90,
-    "fulfilment": 100, "closing": 100, "account": 100, "lost": 0,
+    "goal": 5,
+    "market": 5,
+    "prospect_list": 5,
+    "source": 10,
+    "first_contact": 10,
+    "meeting_prep": 15,
+    "first_meeting": 20,
+    "proposal": 30,
+    "repeat_meeting": 50,
+    "contract": 80,
+    "payment": 90,
+    "fulfilment": 100,
+    "closing": 100,
+    "account": 100,
+    "lost": 0,
 }
 LOST_REASONS = ["Цена", "Ушёл к конкуренту", "Нет бюджета", "Нет потребности", "Не удалось связаться", "Сроки поставки"]
 

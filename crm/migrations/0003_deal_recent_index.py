@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0002_defaults'),
+        ("crm", "0002_defaults"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['-updated_at', '-id'], name='deal_recent'),
+            model_name="deal",
+            index=models.Index(fields=["-updated_at", "-id"], name="deal_recent"),
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0003_deal_recent_index'),
+        ("crm", "0003_deal_recent_index"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['stage', '-stage_changed_at', '-id'], name='deal_stage_recent'),
+            model_name="deal",
+            index=models.Index(fields=["stage", "-stage_changed_at", "-id"], name="deal_stage_recent"),
         ),
     ]

@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0005_prospects'),
+        ("crm", "0005_prospects"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['owner', 'done_at'], name='activity_owner_done'),
+            model_name="activity",
+            index=models.Index(fields=["owner", "done_at"], name="activity_owner_done"),
         ),
         migrations.AddIndex(
-            model_name='saleline',
-            index=models.Index(condition=models.Q(('is_paid', True)), fields=['paid_date'], name='saleline_paid_date'),
+            model_name="saleline",
+            index=models.Index(condition=models.Q(("is_paid", True)), fields=["paid_date"], name="saleline_paid_date"),
         ),
     ]

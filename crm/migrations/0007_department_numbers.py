@@ -6,95 +6,151 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0006_indexes_for_daily_figures'),
+        ("crm", "0006_indexes_for_daily_figures"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='departmentsettings',
-            name='cross_sell_cover',
-            field=models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(1)], verbose_name='cross-sell suggestions to carry, times E'),
+            model_name="departmentsettings",
+            name="cross_sell_cover",
+            field=models.PositiveSmallIntegerField(
+                default=5,
+                validators=[django.core.validators.MinValueValidator(1)],
+                verbose_name="cross-sell suggestions to carry, times E",
+            ),
         ),
         migrations.AddField(
-            model_name='departmentsettings',
-            name='early_in_month_days',
-            field=models.PositiveSmallIntegerField(default=10, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(31)], verbose_name='days that count as early in the month'),
+            model_name="departmentsettings",
+            name="early_in_month_days",
+            field=models.PositiveSmallIntegerField(
+                default=10,
+                validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(31)],
+                verbose_name="days that count as early in the month",
+            ),
         ),
         migrations.AddField(
-            model_name='departmentsettings',
-            name='existing_share_max',
-            field=models.DecimalField(decimal_places=4, default=Decimal('0.6667'), max_digits=5, verbose_name='share of active sales to existing clients: at most'),
+            model_name="departmentsettings",
+            name="existing_share_max",
+            field=models.DecimalField(
+                decimal_places=4,
+                default=Decimal("0.6667"),
+                max_digits=5,
+                verbose_name="share of active sales to existing clients: at most",
+            ),
         ),
         migrations.AddField(
-            model_name='departmentsettings',
-            name='existing_share_min',
-            field=models.DecimalField(decimal_places=4, default=Decimal('0.5'), max_digits=5, verbose_name='share of active sales to existing clients: at least'),
+            model_name="departmentsettings",
+            name="existing_share_min",
+            field=models.DecimalField(
+                decimal_places=4,
+                default=Decimal("0.5"),
+                max_digits=5,
+                verbose_name="share of active sales to existing clients: at least",
+            ),
         ),
         migrations.AddField(
-            model_name='departmentsettings',
-            name='former_buyer_months',
-            field=models.PositiveSmallIntegerField(default=24, validators=[django.core.validators.MinValueValidator(1)], verbose_name='months of history that find former big buyers'),
+            model_name="departmentsettings",
+            name="former_buyer_months",
+            field=models.PositiveSmallIntegerField(
+                default=24,
+                validators=[django.core.validators.MinValueValidator(1)],
+                verbose_name="months of history that find former big buyers",
+            ),
         ),
         migrations.AddField(
-            model_name='departmentsettings',
-            name='gap_band_max',
-            field=models.DecimalField(decimal_places=2, default=Decimal('40'), max_digits=5, verbose_name='active sales, usual share of the target: to, %'),
+            model_name="departmentsettings",
+            name="gap_band_max",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=Decimal("40"),
+                max_digits=5,
+                verbose_name="active sales, usual share of the target: to, %",
+            ),
         ),
         migrations.AddField(
-            model_name='departmentsettings',
-            name='gap_band_min',
-            field=models.DecimalField(decimal_places=2, default=Decimal('25'), max_digits=5, verbose_name='active sales, usual share of the target: from, %'),
+            model_name="departmentsettings",
+            name="gap_band_min",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=Decimal("25"),
+                max_digits=5,
+                verbose_name="active sales, usual share of the target: from, %",
+            ),
         ),
         migrations.AddField(
-            model_name='departmentsettings',
-            name='kpis_max',
-            field=models.PositiveSmallIntegerField(default=5, verbose_name='KPIs in a pay scheme: at most'),
+            model_name="departmentsettings",
+            name="kpis_max",
+            field=models.PositiveSmallIntegerField(default=5, verbose_name="KPIs in a pay scheme: at most"),
         ),
         migrations.AddField(
-            model_name='departmentsettings',
-            name='kpis_min',
-            field=models.PositiveSmallIntegerField(default=3, verbose_name='KPIs in a pay scheme: at least'),
+            model_name="departmentsettings",
+            name="kpis_min",
+            field=models.PositiveSmallIntegerField(default=3, verbose_name="KPIs in a pay scheme: at least"),
         ),
         migrations.AddField(
-            model_name='departmentsettings',
-            name='one_off_share_max',
-            field=models.DecimalField(decimal_places=4, default=Decimal('0.25'), max_digits=5, verbose_name='one-off share: at most'),
+            model_name="departmentsettings",
+            name="one_off_share_max",
+            field=models.DecimalField(
+                decimal_places=4, default=Decimal("0.25"), max_digits=5, verbose_name="one-off share: at most"
+            ),
         ),
         migrations.AddField(
-            model_name='departmentsettings',
-            name='one_off_share_min',
-            field=models.DecimalField(decimal_places=4, default=Decimal('0.20'), max_digits=5, verbose_name='one-off share: at least'),
+            model_name="departmentsettings",
+            name="one_off_share_min",
+            field=models.DecimalField(
+                decimal_places=4, default=Decimal("0.20"), max_digits=5, verbose_name="one-off share: at least"
+            ),
         ),
         migrations.AddField(
-            model_name='departmentsettings',
-            name='plan_window_months',
-            field=models.PositiveSmallIntegerField(default=4, validators=[django.core.validators.MinValueValidator(1)], verbose_name='months of history a plan reads'),
+            model_name="departmentsettings",
+            name="plan_window_months",
+            field=models.PositiveSmallIntegerField(
+                default=4,
+                validators=[django.core.validators.MinValueValidator(1)],
+                verbose_name="months of history a plan reads",
+            ),
         ),
         migrations.AddField(
-            model_name='departmentsettings',
-            name='regular_calls_per_week',
-            field=models.PositiveSmallIntegerField(default=2, verbose_name='calls a week to each regular client'),
+            model_name="departmentsettings",
+            name="regular_calls_per_week",
+            field=models.PositiveSmallIntegerField(default=2, verbose_name="calls a week to each regular client"),
         ),
         migrations.AddField(
-            model_name='departmentsettings',
-            name='regular_min_months',
-            field=models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1)], verbose_name='months with purchases that make a client regular'),
+            model_name="departmentsettings",
+            name="regular_min_months",
+            field=models.PositiveSmallIntegerField(
+                default=3,
+                validators=[django.core.validators.MinValueValidator(1)],
+                verbose_name="months with purchases that make a client regular",
+            ),
         ),
         migrations.AddField(
-            model_name='departmentsettings',
-            name='small_pipeline_share',
-            field=models.DecimalField(decimal_places=2, default=Decimal('0.5'), max_digits=4, verbose_name='a pipeline is too small below this share of the average'),
+            model_name="departmentsettings",
+            name="small_pipeline_share",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=Decimal("0.5"),
+                max_digits=4,
+                verbose_name="a pipeline is too small below this share of the average",
+            ),
         ),
         migrations.AddField(
-            model_name='departmentsettings',
-            name='thresholds_max',
-            field=models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(1)], verbose_name='bonus thresholds in a pay scheme: at most'),
+            model_name="departmentsettings",
+            name="thresholds_max",
+            field=models.PositiveSmallIntegerField(
+                default=5,
+                validators=[django.core.validators.MinValueValidator(1)],
+                verbose_name="bonus thresholds in a pay scheme: at most",
+            ),
         ),
         migrations.AddField(
-            model_name='departmentsettings',
-            name='weeks_per_month',
-            field=models.PositiveSmallIntegerField(default=4, validators=[django.core.validators.MinValueValidator(1)], verbose_name='weeks the monthly plan is split into'),
+            model_name="departmentsettings",
+            name="weeks_per_month",
+            field=models.PositiveSmallIntegerField(
+                default=4,
+                validators=[django.core.validators.MinValueValidator(1)],
+                verbose_name="weeks the monthly plan is split into",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0007_department_numbers'),
+        ("crm", "0007_department_numbers"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='departmentsettings',
-            name='kpis_min',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='KPIs in a pay scheme: at least'),
+            model_name="departmentsettings",
+            name="kpis_min",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="KPIs in a pay scheme: at least"),
         ),
     ]

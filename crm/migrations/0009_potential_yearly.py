@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0008_kpis_from_zero'),
+        ("crm", "0008_kpis_from_zero"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='departmentsettings',
-            name='potential_yearly_threshold',
-            field=models.DecimalField(decimal_places=2, default=Decimal('500000'), max_digits=14, verbose_name='minimum yearly potential, ₽'),
+            model_name="departmentsettings",
+            name="potential_yearly_threshold",
+            field=models.DecimalField(
+                decimal_places=2, default=Decimal("500000"), max_digits=14, verbose_name="minimum yearly potential, ₽"
+            ),
         ),
         migrations.AddField(
-            model_name='longlistentry',
-            name='potential_yearly',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='yearly potential, ₽'),
+            model_name="longlistentry",
+            name="potential_yearly",
+            field=models.DecimalField(
+                blank=True, decimal_places=2, max_digits=16, null=True, verbose_name="yearly potential, ₽"
+            ),
         ),
     ]

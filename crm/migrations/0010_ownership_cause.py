@@ -18,16 +18,24 @@ def mark_the_queues_decisions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0009_potential_yearly'),
+        ("crm", "0009_potential_yearly"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ownershipchange',
-            name='cause',
-            field=models.CharField(choices=[('assigned', 'Assigned'), ('rule', 'Taken by the 3-month rule'), ('lost', 'Lost: no purchase for the lost-client months')], default='assigned', max_length=10, verbose_name='cause'),
+            model_name="ownershipchange",
+            name="cause",
+            field=models.CharField(
+                choices=[
+                    ("assigned", "Assigned"),
+                    ("rule", "Taken by the 3-month rule"),
+                    ("lost", "Lost: no purchase for the lost-client months"),
+                ],
+                default="assigned",
+                max_length=10,
+                verbose_name="cause",
+            ),
         ),
         migrations.RunPython(mark_the_queues_decisions, migrations.RunPython.noop),
     ]

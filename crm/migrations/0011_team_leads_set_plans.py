@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0010_ownership_cause'),
+        ("crm", "0010_ownership_cause"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='departmentsettings',
-            name='team_leads_set_plans',
-            field=models.BooleanField(default=False, verbose_name='team leads set T, s and the one-off share for their team'),
+            model_name="departmentsettings",
+            name="team_leads_set_plans",
+            field=models.BooleanField(
+                default=False, verbose_name="team leads set T, s and the one-off share for their team"
+            ),
         ),
     ]

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0012_settings_bounds'),
+        ("crm", "0012_settings_bounds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='longlistentry',
-            name='reason',
-            field=models.CharField(choices=[('carried', 'Carried over from last month'), ('former_buyer', 'Former big buyer, no purchase for months'), ('never_bought', 'Prospect that never bought'), ('win_back', 'Free win-back: a former buyer nobody owns'), ('added', 'Added by hand')], max_length=15, verbose_name='why on the list'),
+            model_name="longlistentry",
+            name="reason",
+            field=models.CharField(
+                choices=[
+                    ("carried", "Carried over from last month"),
+                    ("former_buyer", "Former big buyer, no purchase for months"),
+                    ("never_bought", "Prospect that never bought"),
+                    ("win_back", "Free win-back: a former buyer nobody owns"),
+                    ("added", "Added by hand"),
+                ],
+                max_length=15,
+                verbose_name="why on the list",
+            ),
         ),
     ]

@@ -6,26 +6,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0013_win_backs'),
+        ("crm", "0013_win_backs"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WorkingDayOverride',
+            name="WorkingDayOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True, verbose_name='day')),
-                ('is_working', models.BooleanField(verbose_name='working day')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('at', models.DateTimeField(auto_now=True, verbose_name='set at')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='set by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(unique=True, verbose_name="day")),
+                ("is_working", models.BooleanField(verbose_name="working day")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                ("at", models.DateTimeField(auto_now=True, verbose_name="set at")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="set by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'working-day correction',
-                'verbose_name_plural': 'working-day corrections',
-                'ordering': ['day'],
+                "verbose_name": "working-day correction",
+                "verbose_name_plural": "working-day corrections",
+                "ordering": ["day"],
             },
         ),
     ]

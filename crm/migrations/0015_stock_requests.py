@@ -8,37 +8,147 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0014_working_day_overrides'),
+        ("crm", "0014_working_day_overrides"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StockRequest',
+            name="StockRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_name', models.CharField(blank=True, help_text='Only when the product is not in the catalogue yet.', max_length=255, verbose_name='item not in the catalogue')),
-                ('quantity', models.DecimalField(decimal_places=3, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.001'))], verbose_name='quantity')),
-                ('unit', models.CharField(default='шт', max_length=16, verbose_name='unit')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for the head'), ('ordered', 'Ordered'), ('refused', 'Refused')], default='pending', max_length=10, verbose_name='status')),
-                ('answer', models.TextField(blank=True, verbose_name='answer')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='crm.productcategory', verbose_name='category')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stock_requests', to='crm.client', verbose_name='client')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='crm.product', verbose_name='product')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "item_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Only when the product is not in the catalogue yet.",
+                        max_length=255,
+                        verbose_name="item not in the catalogue",
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.DecimalField(
+                        decimal_places=3,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.001"))],
+                        verbose_name="quantity",
+                    ),
+                ),
+                ("unit", models.CharField(default="шт", max_length=16, verbose_name="unit")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Waiting for the head"), ("ordered", "Ordered"), ("refused", "Refused")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("answer", models.TextField(blank=True, verbose_name="answer")),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="answered")),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated")),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="answered by",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="crm.productcategory",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stock_requests",
+                        to="crm.client",
+                        verbose_name="client",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="crm.product",
+                        verbose_name="product",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stock request',
-                'verbose_name_plural': 'stock requests',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['status', 'created_at'], name='stockrequest_status_created')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('category__isnull', True), ('item_name', ''), ('product__isnull', False)), models.Q(('category__isnull', False), ('item_name', ''), ('product__isnull', True)), models.Q(('category__isnull', True), ('product__isnull', True), models.Q(('item_name', ''), _negated=True)), _connector='OR'), name='stockrequest_one_item'), models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='stockrequest_quantity_positive'), models.CheckConstraint(condition=models.Q(('unit', ''), _negated=True), name='stockrequest_unit_given'), models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'ordered', 'refused'])), name='stockrequest_status'), models.CheckConstraint(condition=models.Q(models.Q(('answered_at__isnull', True), ('status', 'pending')), models.Q(models.Q(('status', 'pending'), _negated=True), ('answered_at__isnull', False)), _connector='OR'), name='stockrequest_answered_when_decided'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'refused'), _negated=True), models.Q(('answer', ''), _negated=True), _connector='OR'), name='stockrequest_refusal_says_why')],
+                "verbose_name": "stock request",
+                "verbose_name_plural": "stock requests",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["status", "created_at"], name="stockrequest_status_created")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("category__isnull", True), ("item_name", ""), ("product__isnull", False)),
+                            models.Q(("category__isnull", False), ("item_name", ""), ("product__isnull", True)),
+                            models.Q(
+                                ("category__isnull", True),
+                                ("product__isnull", True),
+                                models.Q(("item_name", ""), _negated=True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="stockrequest_one_item",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("quantity__gt", 0)), name="stockrequest_quantity_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("unit", ""), _negated=True), name="stockrequest_unit_given"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["pending", "ordered", "refused"])),
+                        name="stockrequest_status",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("answered_at__isnull", True), ("status", "pending")),
+                            models.Q(models.Q(("status", "pending"), _negated=True), ("answered_at__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="stockrequest_answered_when_decided",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "refused"), _negated=True),
+                            models.Q(("answer", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="stockrequest_refusal_says_why",
+                    ),
+                ],
             },
         ),
     ]

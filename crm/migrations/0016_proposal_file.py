@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0015_stock_requests'),
+        ("crm", "0015_stock_requests"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='deal',
-            name='proposal_file',
-            field=models.FileField(blank=True, upload_to='proposals/%Y/%m/', verbose_name='proposal file'),
+            model_name="deal",
+            name="proposal_file",
+            field=models.FileField(blank=True, upload_to="proposals/%Y/%m/", verbose_name="proposal file"),
         ),
     ]

@@ -4,25 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0016_proposal_file'),
+        ("crm", "0016_proposal_file"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='marketsegment',
-            name='description',
-            field=models.TextField(blank=True, help_text='Which companies belong here, so that a manager can find them (e.g. everyone who digs and builds).', verbose_name='description'),
+            model_name="marketsegment",
+            name="description",
+            field=models.TextField(
+                blank=True,
+                help_text="Which companies belong here, so that a manager can find them (e.g. everyone who digs and builds).",
+                verbose_name="description",
+            ),
         ),
         migrations.AddField(
-            model_name='marketsegment',
-            name='is_active',
-            field=models.BooleanField(default=True, help_text='A deactivated segment is no longer offered for new clients.', verbose_name='active'),
+            model_name="marketsegment",
+            name="is_active",
+            field=models.BooleanField(
+                default=True,
+                help_text="A deactivated segment is no longer offered for new clients.",
+                verbose_name="active",
+            ),
         ),
         migrations.AddField(
-            model_name='productcategory',
-            name='is_active',
-            field=models.BooleanField(default=True, help_text='A deactivated category is no longer offered in the complement map.', verbose_name='active'),
+            model_name="productcategory",
+            name="is_active",
+            field=models.BooleanField(
+                default=True,
+                help_text="A deactivated category is no longer offered in the complement map.",
+                verbose_name="active",
+            ),
         ),
     ]

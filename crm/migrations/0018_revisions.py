@@ -4,45 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0017_reference_lists'),
+        ("crm", "0017_reference_lists"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='activity',
-            name='revision',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='revision'),
+            model_name="activity",
+            name="revision",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="revision"),
         ),
         migrations.AddField(
-            model_name='client',
-            name='revision',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='revision'),
+            model_name="client",
+            name="revision",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="revision"),
         ),
         migrations.AddField(
-            model_name='contactperson',
-            name='revision',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='revision'),
+            model_name="contactperson",
+            name="revision",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="revision"),
         ),
         migrations.AddField(
-            model_name='deal',
-            name='revision',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='revision'),
+            model_name="deal",
+            name="revision",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="revision"),
         ),
         migrations.AddField(
-            model_name='departmentsettings',
-            name='revision',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='revision'),
+            model_name="departmentsettings",
+            name="revision",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="revision"),
         ),
         migrations.AddField(
-            model_name='longlistentry',
-            name='revision',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='revision'),
+            model_name="longlistentry",
+            name="revision",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="revision"),
         ),
         migrations.AddField(
-            model_name='prospectentry',
-            name='revision',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='revision'),
+            model_name="prospectentry",
+            name="revision",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="revision"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0018_revisions'),
+        ("crm", "0018_revisions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='interrupted',
-            field=models.BooleanField(default=False, verbose_name='interrupted'),
+            model_name="importjob",
+            name="interrupted",
+            field=models.BooleanField(default=False, verbose_name="interrupted"),
         ),
     ]

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0019_import_interrupted'),
+        ("crm", "0019_import_interrupted"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importjob',
-            name='status',
-            field=models.CharField(choices=[('checking', 'Checking'), ('validated', 'Checked'), ('queued', 'Queued'), ('running', 'Running'), ('done', 'Imported'), ('failed', 'Failed')], default='validated', max_length=10, verbose_name='status'),
+            model_name="importjob",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("checking", "Checking"),
+                    ("validated", "Checked"),
+                    ("queued", "Queued"),
+                    ("running", "Running"),
+                    ("done", "Imported"),
+                    ("failed", "Failed"),
+                ],
+                default="validated",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
     ]

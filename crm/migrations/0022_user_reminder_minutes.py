@@ -5,20 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0021_search_indexes'),
+        ("crm", "0021_search_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='digest_email',
-            field=models.BooleanField(default=True, help_text='Overdue tasks and deals without a next step, every working morning at 08:30.', verbose_name='morning e-mail digest'),
+            model_name="user",
+            name="digest_email",
+            field=models.BooleanField(
+                default=True,
+                help_text="Overdue tasks and deals without a next step, every working morning at 08:30.",
+                verbose_name="morning e-mail digest",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='reminder_minutes',
-            field=models.PositiveSmallIntegerField(default=15, help_text='From 1 to 1440; 0 turns the advance reminder off (overdue tasks are always shown).', validators=[django.core.validators.MaxValueValidator(1440)], verbose_name='remind me before a task, minutes'),
+            model_name="user",
+            name="reminder_minutes",
+            field=models.PositiveSmallIntegerField(
+                default=15,
+                help_text="From 1 to 1440; 0 turns the advance reminder off (overdue tasks are always shown).",
+                validators=[django.core.validators.MaxValueValidator(1440)],
+                verbose_name="remind me before a task, minutes",
+            ),
         ),
     ]

@@ -6,32 +6,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0022_user_reminder_minutes'),
+        ("crm", "0022_user_reminder_minutes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClientCategoryPurchase',
+            name="ClientCategoryPurchase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('yearly_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='purchases of the category a year, ₽')),
-                ('recorded_on', models.DateField(verbose_name='recorded on')),
-                ('source', models.CharField(choices=[('questionnaire', 'VIP questionnaire'), ('card', 'Client card')], max_length=20, verbose_name='source')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='crm.productcategory', verbose_name='category')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='category_purchases', to='crm.client', verbose_name='client')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "yearly_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="purchases of the category a year, ₽"
+                    ),
+                ),
+                ("recorded_on", models.DateField(verbose_name="recorded on")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("questionnaire", "VIP questionnaire"), ("card", "Client card")],
+                        max_length=20,
+                        verbose_name="source",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="crm.productcategory",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="category_purchases",
+                        to="crm.client",
+                        verbose_name="client",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "client's purchases of a category",
-                'verbose_name_plural': "clients' purchases of categories",
-                'ordering': ['client', 'category', '-recorded_on', '-id'],
-                'indexes': [models.Index(fields=['client', 'category', 'recorded_on'], name='category_purchase_latest')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('yearly_amount__gte', 0)), name='category_purchase_not_negative')],
+                "verbose_name": "client's purchases of a category",
+                "verbose_name_plural": "clients' purchases of categories",
+                "ordering": ["client", "category", "-recorded_on", "-id"],
+                "indexes": [
+                    models.Index(fields=["client", "category", "recorded_on"], name="category_purchase_latest")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("yearly_amount__gte", 0)), name="category_purchase_not_negative"
+                    )
+                ],
             },
         ),
     ]

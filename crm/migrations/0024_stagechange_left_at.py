@@ -12,24 +12,29 @@ BACKFILL = (
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0023_category_purchases'),
+        ("crm", "0023_category_purchases"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dealstagechange',
-            name='left_at',
-            field=models.DateTimeField(blank=True, editable=False, help_text="When the deal's next change was recorded.", null=True, verbose_name='left at'),
+            model_name="dealstagechange",
+            name="left_at",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                help_text="When the deal's next change was recorded.",
+                null=True,
+                verbose_name="left at",
+            ),
         ),
         migrations.RunSQL(BACKFILL, migrations.RunSQL.noop, elidable=True),
         migrations.AddIndex(
-            model_name='dealstagechange',
-            index=models.Index(fields=['to_stage', 'left_at', 'at'], name='stagechange_stage_left'),
+            model_name="dealstagechange",
+            index=models.Index(fields=["to_stage", "left_at", "at"], name="stagechange_stage_left"),
         ),
         migrations.AddIndex(
-            model_name='dealstagechange',
-            index=models.Index(fields=['to_stage', 'deal', 'at'], name='stagechange_stage_deal'),
+            model_name="dealstagechange",
+            index=models.Index(fields=["to_stage", "deal", "at"], name="stagechange_stage_deal"),
         ),
     ]

@@ -4,29 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crm', '0024_stagechange_left_at'),
+        ("crm", "0024_stagechange_left_at"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tombstone',
+            name="Tombstone",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('resource', models.CharField(max_length=40, verbose_name='resource')),
-                ('object_id', models.BigIntegerField(verbose_name='object id')),
-                ('reason', models.CharField(choices=[('deleted', 'Deleted'), ('reassigned', 'Reassigned to another manager'), ('team_changed', 'Its manager moved to another team')], max_length=20, verbose_name='reason')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='at')),
-                ('owner_id', models.BigIntegerField(blank=True, null=True, verbose_name='owner')),
-                ('team_id', models.BigIntegerField(blank=True, null=True, verbose_name="owner's team")),
-                ('client_owner_id', models.BigIntegerField(blank=True, null=True, verbose_name="client's owner")),
-                ('client_team_id', models.BigIntegerField(blank=True, null=True, verbose_name="client owner's team")),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("resource", models.CharField(max_length=40, verbose_name="resource")),
+                ("object_id", models.BigIntegerField(verbose_name="object id")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("deleted", "Deleted"),
+                            ("reassigned", "Reassigned to another manager"),
+                            ("team_changed", "Its manager moved to another team"),
+                        ],
+                        max_length=20,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="at")),
+                ("owner_id", models.BigIntegerField(blank=True, null=True, verbose_name="owner")),
+                ("team_id", models.BigIntegerField(blank=True, null=True, verbose_name="owner's team")),
+                ("client_owner_id", models.BigIntegerField(blank=True, null=True, verbose_name="client's owner")),
+                ("client_team_id", models.BigIntegerField(blank=True, null=True, verbose_name="client owner's team")),
             ],
             options={
-                'verbose_name': 'tombstone',
-                'verbose_name_plural': 'tombstones',
-                'indexes': [models.Index(fields=['at', 'id'], name='tombstone_at_id')],
+                "verbose_name": "tombstone",
+                "verbose_name_plural": "tombstones",
+                "indexes": [models.Index(fields=["at", "id"], name="tombstone_at_id")],
             },
         ),
     ]

@@ -89,7 +89,7 @@ class Client(Versioned):
     )
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=500, blank=True)
-    region = models.CharField(_("region"), max_length=120, blank=True, db_index=True)
+    region = models.CharField(_("region"), max_length=120, blank=True)
     segment = models.ForeignKey(
         MarketSegment, verbose_name=_("market segment"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -104,6 +104,8 @@ class Client(Versioned):
         blank=True,
         on_delete=models.PROTECT,
         related_name="clients",
+        # (owner, status) below serves every lookup by owner; a second index of its own only slowed each write.
+        db_index=False,
     )
     owned_since = models.DateField(_("owned since"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROSPECT)
@@ -121,7 +123,11 @@ class Client(Versioned):
         constraints = [
             models.UniqueConstraint(fields=["inn", "kpp"], condition=~Q(inn=""), name="client_unique_inn_kpp"),
         ]
-        indexes = [models.Index(fields=["owner", "status"], name="client_owner_status")]
+        indexes = [
+            models.Index(fields=["owner", "status"], name="client_owner_status"),
+            # The filter bar's list of regions; no LIKE pattern index (regions are compared case-insensitively).
+            models.Index(fields=["region"], name="client_region"),
+        ]
 
     def __str__(self) -> str:
         return self.name
