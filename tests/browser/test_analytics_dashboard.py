@@ -57,6 +57,7 @@ def test_the_heads_home_is_the_dashboard_and_it_fits(
     expect(table.get_by_test_id("dash-manager").first).to_be_hidden()
     table.locator("summary").click()
     expect(table.get_by_test_id("dash-manager")).to_have_count(2)
+    page.wait_for_load_state("load")  # measured with its stylesheets in
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert serious_violations(page) == []
     assert not errors and not leaked

@@ -39,6 +39,7 @@ def test_the_head_logs_in_creates_a_user_and_switches_to_english(transactional_d
     expect(page.get_by_test_id("today")).to_contain_text(today_heading("ru"))
     expect(page.get_by_test_id("current-user")).to_contain_text(head.get_full_name())
     expect(page.get_by_test_id("counters")).to_be_visible()
+    page.wait_for_load_state("load")  # the deferred scripts and the stylesheets (a slow box showed the page before)
     assert page.evaluate("getComputedStyle(document.querySelector('.navbar')).display") == "flex"
     assert page.evaluate("typeof window.htmx") == "object"
 

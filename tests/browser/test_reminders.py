@@ -15,6 +15,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
 def page_fits(page: Page) -> bool:
+    page.wait_for_load_state("load")  # with its stylesheets: an unstyled page is wider (seen under load in CI)
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 

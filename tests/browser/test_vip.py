@@ -34,6 +34,7 @@ def test_a_questionnaire_is_filled_at_375_px_paused_on_quality_and_resumed(
     log_in(page, live_server.url, manager.username)
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(live_server.url + reverse("vip_questionnaire_detail", args=[questionnaire.pk]))
+    page.wait_for_load_state("load")  # measured with its stylesheets in
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
     page.locator(f"#answer-{text_q.pk}").press_sequentially("Иванов, Петрова")  # saved as typed, no button
@@ -52,6 +53,7 @@ def test_a_questionnaire_is_filled_at_375_px_paused_on_quality_and_resumed(
     expect(page.locator(".alert-success")).to_be_visible()
     problem = Problem.objects.get()
     assert (problem.since, problem.impact) == ("две недели", "встала 1С")
+    page.wait_for_load_state("load")  # measured with its stylesheets in
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
     problem_fixed(problem=problem, by=service_owner)
@@ -87,15 +89,18 @@ def test_the_register_the_problem_and_the_clients_link_page_fit_375_px(
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(live_server.url + reverse("vip_problem_list"))
     expect(page.get_by_test_id("vip-problems")).to_be_visible()
+    page.wait_for_load_state("load")  # measured with its stylesheets in
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.goto(live_server.url + reverse("vip_problem_detail", args=[problem.pk]))
     page.get_by_test_id("vip-take").click()
     page.get_by_test_id("vip-fixed").click()
     expect(page.get_by_test_id("vip-problem")).to_contain_text("ждём клиента")
+    page.wait_for_load_state("load")  # measured with its stylesheets in
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     problem.refresh_from_db()
     page.context.clear_cookies()
     page.goto(live_server.url + reverse("vip_confirm", args=[problem_token(problem)]))
+    page.wait_for_load_state("load")  # measured with its stylesheets in
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_test_id("vip-client-ok").click()
     expect(page.get_by_test_id("vip-confirm-done")).to_be_visible()
