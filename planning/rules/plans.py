@@ -164,6 +164,13 @@ def compute_plan(
     )
 
 
+def window_average(rows: Iterable[tuple[int, date, Decimal]], *, numbers: PlanNumbers = PlanNumbers()) -> Decimal:  # noqa: B008
+    """A of DOMAIN.md section 4 alone (what `compute_plan(...).average_monthly` gives), without the lines: the
+    window's turnover over the window's months, never below zero."""
+    window_total = to_money(sum((Decimal(amount) for _client, _month, amount in rows), ZERO))
+    return money_div(max(window_total, ZERO), numbers.window_months)
+
+
 def draft_target(*, previous_target: Decimal | None, average_monthly: Decimal) -> Decimal:
     """The nightly draft's T: last month's approved target, else A rounded half-up to whole thousands of roubles."""
     if previous_target is not None:

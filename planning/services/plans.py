@@ -45,6 +45,7 @@ from planning.rules.plans import (
     PlanNumbers,
     compute_plan,
     draft_target,
+    window_average,
     window_bounds,
     window_months,
 )
@@ -298,8 +299,9 @@ def plans_draft_for(*, month: date) -> dict[str, int]:
     figures_of: list[PlanFigures] = []
     for manager_id in manager_ids:
         rows = rows_by_manager.get(manager_id, [])
-        history = compute_plan(rows, months=months, target=ZERO, numbers=numbers)
-        target = draft_target(previous_target=previous.get(manager_id), average_monthly=history.average_monthly)
+        previous_target = previous.get(manager_id)
+        average = window_average(rows, numbers=numbers) if previous_target is None else ZERO
+        target = draft_target(previous_target=previous_target, average_monthly=average)
         figures = compute_plan(
             rows,
             months=months,
