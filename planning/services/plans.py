@@ -134,18 +134,20 @@ def build_plan(
         created_by=by,
         **{name: getattr(figures, name) for name in FIGURES},
     )
-    lines = [
-        PlanLine(
-            plan=plan,
-            client_id=line.client_id,
-            months_with_purchases=line.months_with_purchases,
-            window_total=line.window_total,
-            monthly=[str(v) for v in line.monthly],
-            plan_amount=line.plan,
-        )
-        for line in (figures.lines if with_lines else ())
-    ]
+    lines = [plan_line(line, plan=plan) for line in (figures.lines if with_lines else ())]
     return plan, lines
+
+
+def plan_line(line: LineFigures, **plan: Any) -> PlanLine:
+    """An unsaved plan line of `line`'s figures, for `plan=` a Plan or `plan_id=` its id."""
+    return PlanLine(
+        client_id=line.client_id,
+        months_with_purchases=line.months_with_purchases,
+        window_total=line.window_total,
+        monthly=[str(v) for v in line.monthly],
+        plan_amount=line.plan,
+        **plan,
+    )
 
 
 @transaction.atomic
@@ -352,16 +354,6 @@ def plan_lines_write(lines: Iterable[tuple[int, LineFigures]]) -> int:
                 copy.write_row(row)
                 written += 1
         return written
-    rows = [
-        PlanLine(
-            plan_id=plan_id,
-            client_id=line.client_id,
-            months_with_purchases=line.months_with_purchases,
-            window_total=line.window_total,
-            monthly=[str(v) for v in line.monthly],
-            plan_amount=line.plan,
-        )
-        for plan_id, line in lines
-    ]
+    rows = [plan_line(line, plan_id=plan_id) for plan_id, line in lines]
     PlanLine.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
