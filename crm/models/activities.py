@@ -84,6 +84,12 @@ class Activity(Versioned):
         indexes = [
             models.Index(fields=["deal", "due_at"], condition=Q(done_at__isnull=True), name="activity_deal_planned"),
             models.Index(fields=["owner", "due_at"], name="activity_owner_due"),
+            # The due tasks of the home, My day and the tasks list in their order, the first rows without a sort.
+            models.Index(
+                fields=["due_at", "id"],
+                condition=Q(done_at__isnull=True, due_at__isnull=False),
+                name="activity_planned_due",
+            ),
             # What a manager did on a day: cold-call progress, calls this week, last contact.
             models.Index(fields=["owner", "done_at"], name="activity_owner_done"),
             models.Index(fields=["client", "created_at"], name="activity_client_created"),
