@@ -22,7 +22,7 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
             return self
         if user.is_seller:
             # His own and every activity on his clients, whoever logged it (a colleague, the VIP head).
-            return self.filter(user.owner_q("owner") | user.owner_q("client__owner"))
+            return self.filter(user.owner_q("owner") | user.clients_q())
         if user.role in (Role.VIP_HEAD, Role.BASE_MANAGER):
             return self.filter(owner=user)
         return self.none()

@@ -17,7 +17,7 @@ from core.querysets import OwnedQuerySet
 from crm.rules.stages import ACTIVE_STAGES, CONCLUDED_STAGES, OPEN_STAGES, ORDER, WON_STAGES, Stage
 
 if TYPE_CHECKING:
-    pass
+    from .users import User
 
 
 class LostReason(models.Model):
@@ -57,6 +57,10 @@ class DealQuerySet(OwnedQuerySet["Deal"]):
     """A seller sees his deals and every deal of his clients (closed ones stay attributed to who worked them)."""
 
     owner_paths = ("owner", "client__owner")
+
+    def seller_q(self, user: User) -> Q:
+        # `client__owner` as a subquery of the user's clients (User.clients_q): the same rows, without the join.
+        return user.owner_q("owner") | user.clients_q()
 
     def open(self) -> DealQuerySet:
         return self.filter(stage__in=OPEN_STAGES)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -16,7 +15,7 @@ from django.views.generic import TemplateView
 from core.http import user_of
 from core.panels import DASHBOARD, home_links, panels_for
 from crm.models import Activity, Client, Deal, User
-from crm.rules.stages import ACTIVE_STAGES, OPEN_STAGES
+from crm.selectors.clients import OwnerFigures, owner_figures
 from crm.views.myday import my_day_context
 
 TABLE_ROWS = 10
@@ -26,49 +25,6 @@ def day_bounds(now: datetime) -> tuple[datetime, datetime]:
     """The start of the local day of `now` and of the next day."""
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     return start, start + timedelta(days=1)
-
-
-@dataclass
-class OwnerFigures:
-    """The home's counts per owner over the rows the user sees, in three GROUP BY queries (deals, planned tasks,
-    clients) whatever the rows; the department's totals are their sums (every visible row has one owner group)."""
-
-    deals: dict[int, dict[str, Any]]
-    tasks: dict[int, dict[str, Any]]
-    clients: dict[int | None, int]
-
-    def total(self, kind: str, figure: str) -> Any:
-        rows: dict[Any, dict[str, Any]] = getattr(self, kind)
-        return sum((row[figure] or 0 for row in rows.values()), start=Decimal("0") if figure == "total" else 0)
-
-
-def owner_figures(user: User, now: datetime) -> OwnerFigures:
-    """One pass over the visible open and active deals (open count and sum, without a next task, with an overdue task
-    as FILTERed counts: one scan instead of one per figure), one over the planned tasks due by the end of the day
-    (overdue, today, due), one over the clients."""
-    _, day_end = day_bounds(now)
-    planned = Activity.objects.filter(deal=OuterRef("pk"), due_at__isnull=False, done_at__isnull=True)
-    is_open, is_active = Q(stage__in=OPEN_STAGES), Q(stage__in=ACTIVE_STAGES)
-    deals = Deal.objects.visible_to(user).filter(stage__in=OPEN_STAGES | ACTIVE_STAGES)
-    deal_rows = _per_owner(
-        deals,
-        open_n=Count("pk", filter=is_open),
-        total=Sum("amount", filter=is_open),
-        without_task=Count("pk", filter=is_active & ~Exists(planned)),
-        overdue=Count("pk", filter=is_active & Exists(planned.filter(due_at__lt=now))),
-    )
-    due = Activity.objects.visible_to(user).planned().filter(due_at__lt=day_end)
-    task_rows = _per_owner(
-        due,
-        due=Count("pk"),
-        overdue=Count("pk", filter=Q(due_at__lt=now)),
-        today=Count("pk", filter=Q(due_at__gte=now)),
-    )
-    clients = {
-        row["owner_id"]: row["n"]
-        for row in Client.objects.visible_to(user).order_by().values("owner_id").annotate(n=Count("pk"))
-    }
-    return OwnerFigures(deals=deal_rows, tasks=task_rows, clients=clients)
 
 
 def pipeline_overview(user: User, now: datetime, figures: OwnerFigures | None = None) -> dict[str, Any]:
@@ -92,11 +48,6 @@ def pipeline_overview(user: User, now: datetime, figures: OwnerFigures | None = 
         "due_tasks": due.order_by("due_at", "id")[:TABLE_ROWS],
         "due_tasks_count": figures.total("tasks", "due"),
     }
-
-
-def _per_owner(rows: QuerySet[Any], **figures: Any) -> dict[int, dict[str, Any]]:
-    """`figures` of `rows` per owner, in one GROUP BY (not a subquery per seller)."""
-    return {row.pop("owner_id"): row for row in rows.order_by().values("owner_id").annotate(**figures)}
 
 
 def managers_overview(user: User, now: datetime, figures: OwnerFigures | None = None) -> list[User]:
@@ -176,9 +127,11 @@ class HomeView(LoginRequiredMixin, TemplateView):
             # The dashboard on top of the home (analytics registers it in core/panels.py DASHBOARD).
             context["dashboard_panels"] = panels_for(DASHBOARD, user=user, today=context["today"])
         if user.is_seller:
-            context.update(my_day_context(self.request, now))
+            # One set of per-owner figures for My day's counts and the team lead's table of his managers.
+            figures = owner_figures(user, now)
+            context.update(my_day_context(self.request, now, figures))
             if user.is_team_lead:
-                context["managers"] = managers_overview(user, now)
+                context["managers"] = managers_overview(user, now, figures)
             return context
         kind = dashboard_kind(user)
         # Cards that lead to every page the role works in, with today's figures (core/panels.py HOME).
