@@ -14,7 +14,6 @@ from django.db.models import (
     DateField,
     DateTimeField,
     DecimalField,
-    Exists,
     F,
     IntegerField,
     Max,
@@ -133,15 +132,21 @@ def owner_figures(user: User, now: datetime) -> OwnerFigures:
     as FILTERed counts: one scan instead of one per figure), one over the planned tasks due by the end of the day
     (overdue, today, due), one over the clients."""
     _, day_end = day_bounds(now)
-    planned = Activity.objects.filter(deal=OuterRef("pk"), due_at__isnull=False, done_at__isnull=True)
-    is_open, is_active = Q(stage__in=OPEN_STAGES), Q(stage__in=ACTIVE_STAGES)
-    deals = Deal.objects.visible_to(user).filter(stage__in=OPEN_STAGES | ACTIVE_STAGES)
+    # The deals with a planned task as an uncorrelated `id IN (...)`: PostgreSQL hashes it once (one read of the
+    # planned tasks' index) where an EXISTS inside a FILTER is probed for every deal.
+    planned = Activity.objects.filter(deal__isnull=False, due_at__isnull=False, done_at__isnull=True)
+    with_task = Q(pk__in=planned.values("deal_id"))
+    with_overdue_task = Q(pk__in=planned.filter(due_at__lt=now).values("deal_id"))
+    # The active stages hold the open ones (and the two after the payment): each FILTER tests the short list.
+    assert OPEN_STAGES <= ACTIVE_STAGES
+    is_open = ~Q(stage__in=sorted(ACTIVE_STAGES - OPEN_STAGES))
+    deals = Deal.objects.visible_to(user).filter(stage__in=ACTIVE_STAGES)
     deal_rows = _per_owner(
         deals,
         open_n=Count("pk", filter=is_open),
         total=Sum("amount", filter=is_open),
-        without_task=Count("pk", filter=is_active & ~Exists(planned)),
-        overdue=Count("pk", filter=is_active & Exists(planned.filter(due_at__lt=now))),
+        without_task=Count("pk", filter=~with_task),
+        overdue=Count("pk", filter=with_overdue_task),
     )
     due = Activity.objects.visible_to(user).planned().filter(due_at__lt=day_end)
     task_rows = _per_owner(

@@ -72,30 +72,36 @@ def managers_overview(user: User, now: datetime, figures: OwnerFigures | None = 
     return sellers
 
 
-def _labelled(rows: list[dict[str, Any]], field: str, choices: Any) -> list[dict[str, Any]]:
+def _labelled(counts: dict[str, int], choices: Any) -> list[dict[str, Any]]:
+    """The counts in the field's order (as ORDER BY the field did: the empty value first)."""
     labels = dict(choices)
-    return [{"label": labels.get(row[field]) or _("Not set"), "count": row["n"]} for row in rows]
+    return [{"label": labels.get(value) or _("Not set"), "count": counts[value]} for value in sorted(counts)]
 
 
 def clients_overview(user: User) -> dict[str, Any]:
-    """Client counts by category, source and status, and the gaps a base manager fills."""
-    clients = Client.objects.visible_to(user)
-    by = {
-        field: list(clients.order_by(field).values(field).annotate(n=Count("pk")))
-        for field in ("category", "source", "status")
-    }
-    totals = clients.aggregate(
-        total=Count("pk"),
-        without_owner=Count("pk", filter=Q(owner__isnull=True)),
-        without_contacts=Count("pk", filter=Q(phone="", email="")),
+    """Client counts by category, source and status, and the gaps a base manager fills: one GROUP BY over the three
+    fields (as many groups as the choices allow, whatever the clients) instead of four scans of the clients."""
+    rows = list(
+        Client.objects.visible_to(user)
+        .order_by()
+        .values("category", "source", "status")
+        .annotate(
+            n=Count("pk"),
+            without_owner=Count("pk", filter=Q(owner__isnull=True)),
+            without_contacts=Count("pk", filter=Q(phone="", email="")),
+        )
     )
+    by: dict[str, dict[str, int]] = {field: {} for field in ("category", "source", "status")}
+    for row in rows:
+        for field, counts in by.items():
+            counts[row[field]] = counts.get(row[field], 0) + row["n"]
     return {
-        "clients_total": totals["total"],
-        "clients_without_owner": totals["without_owner"],
-        "clients_without_contacts": totals["without_contacts"],
-        "by_category": _labelled(by["category"], "category", Client.Category.choices),
-        "by_source": _labelled(by["source"], "source", Client.Source.choices),
-        "by_status": _labelled(by["status"], "status", Client.Status.choices),
+        "clients_total": sum(row["n"] for row in rows),
+        "clients_without_owner": sum(row["without_owner"] for row in rows),
+        "clients_without_contacts": sum(row["without_contacts"] for row in rows),
+        "by_category": _labelled(by["category"], Client.Category.choices),
+        "by_source": _labelled(by["source"], Client.Source.choices),
+        "by_status": _labelled(by["status"], Client.Status.choices),
     }
 
 
