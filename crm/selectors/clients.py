@@ -14,6 +14,7 @@ from django.db.models import (
     DateField,
     DateTimeField,
     DecimalField,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -132,11 +133,16 @@ def owner_figures(user: User, now: datetime) -> OwnerFigures:
     as FILTERed counts: one scan instead of one per figure), one over the planned tasks due by the end of the day
     (overdue, today, due), one over the clients."""
     _, day_end = day_bounds(now)
-    # The deals with a planned task as an uncorrelated `id IN (...)`: PostgreSQL hashes it once (one read of the
-    # planned tasks' index) where an EXISTS inside a FILTER is probed for every deal.
+    # For the head and a team lead (tens of thousands of deals) the deals with a planned task as an uncorrelated
+    # `id IN (...)`: PostgreSQL hashes it once (one read of the planned tasks' index) where an EXISTS inside a FILTER
+    # is probed for every deal. A manager's few thousand deals are cheaper probed than hashing every planned task.
     planned = Activity.objects.filter(deal__isnull=False, due_at__isnull=False, done_at__isnull=True)
-    with_task = Q(pk__in=planned.values("deal_id"))
-    with_overdue_task = Q(pk__in=planned.filter(due_at__lt=now).values("deal_id"))
+    if user.sees_everything or user.is_team_lead:
+        with_task = Q(pk__in=planned.values("deal_id"))
+        with_overdue_task = Q(pk__in=planned.filter(due_at__lt=now).values("deal_id"))
+    else:
+        mine = planned.filter(deal=OuterRef("pk"))
+        with_task, with_overdue_task = Q(Exists(mine)), Q(Exists(mine.filter(due_at__lt=now)))
     # The active stages hold the open ones (and the two after the payment): each FILTER tests the short list.
     assert OPEN_STAGES <= ACTIVE_STAGES
     is_open = ~Q(stage__in=sorted(ACTIVE_STAGES - OPEN_STAGES))
