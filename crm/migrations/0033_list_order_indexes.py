@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("crm", "0031_saleline_client_date_cover"),
+        ("crm", "0032_client_index_review"),
     ]
 
     operations = [
