@@ -25,5 +25,9 @@ class OwnedQuerySet(models.QuerySet[M], Generic[M]):
         if user.sees_everything or user.role in self.sees_all_roles:
             return self
         if user.is_seller:
-            return self.filter(reduce(or_, (user.owner_q(path) for path in self.owner_paths)))
+            return self.filter(self.seller_q(user))
         return self.none()
+
+    def seller_q(self, user: User) -> models.Q:
+        """What a seller sees: the rows owned through any of `owner_paths`."""
+        return reduce(or_, (user.owner_q(path) for path in self.owner_paths))

@@ -22,7 +22,7 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
             return self
         if user.is_seller:
             # His own and every activity on his clients, whoever logged it (a colleague, the VIP head).
-            return self.filter(user.owner_q("owner") | user.owner_q("client__owner"))
+            return self.filter(user.owner_q("owner") | user.clients_q())
         if user.role in (Role.VIP_HEAD, Role.BASE_MANAGER):
             return self.filter(owner=user)
         return self.none()
@@ -84,6 +84,22 @@ class Activity(Versioned):
         indexes = [
             models.Index(fields=["deal", "due_at"], condition=Q(done_at__isnull=True), name="activity_deal_planned"),
             models.Index(fields=["owner", "due_at"], name="activity_owner_due"),
+            # The due tasks of the home, My day and the tasks list in their order, the first rows without a sort; their
+            # counts per owner read the index alone (owner and client included for the visibility test).
+            models.Index(
+                fields=["due_at", "id"],
+                include=["owner", "client"],
+                condition=Q(done_at__isnull=True, due_at__isnull=False),
+                name="activity_planned_due",
+            ),
+            # The tasks list's "done in the last 30 days", newest first, and its count (owner and client included:
+            # the visibility test reads the index alone).
+            models.Index(
+                fields=["-done_at", "-id"],
+                include=["owner", "client"],
+                condition=Q(done_at__isnull=False, due_at__isnull=False),
+                name="activity_done_recent",
+            ),
             # What a manager did on a day: cold-call progress, calls this week, last contact.
             models.Index(fields=["owner", "done_at"], name="activity_owner_done"),
             models.Index(fields=["client", "created_at"], name="activity_client_created"),

@@ -28,7 +28,10 @@ from crm.rules.stages import ACTIVE_STAGES, OPEN_STAGES, ORDER, Stage, move_targ
 from crm.selectors.pipeline import board_column_page, board_columns
 from crm.services.deals import MOVE_FIELDS, deal_lose, deal_move_stage
 
-CARDS_PER_COLUMN = 30
+# The first cards of each column (the most recently moved); the column's count and sums cover all its deals and
+# "show all" brings the next ones by htmx. Ten, not 30: the head's board rendered 450 cards (1.1 MB, 650 ms) at
+# 100 000 deals (docs/head-guide.md, bench/README.md "Pages and API at huge").
+CARDS_PER_COLUMN = 10
 
 
 class PipelineRequiredMixin(RoleRequiredMixin):

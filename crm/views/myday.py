@@ -28,7 +28,7 @@ from crm.forms.people import add_service_errors
 from crm.models import Activity, Client, Deal, DepartmentSettings, User
 from crm.models.validators import format_phone
 from crm.selectors.calendar import work_calendar
-from crm.selectors.clients import calls_due, my_day
+from crm.selectors.clients import OwnerFigures, calls_due, my_day
 from crm.selectors.hunting import cold_call_widget
 from crm.selectors.reassignments import near_rule_clients, near_rule_rows
 from crm.services.activities import activity_complete, call_log_with_next_task
@@ -46,11 +46,11 @@ def near_rule_widget(user: User, today: date) -> dict[str, Any]:
     return {"near_rule": near_rule_clients(rows[:NEAR_RULE_ROWS]), "near_rule_count": len(rows)}
 
 
-def my_day_context(request: HttpRequest, now: datetime) -> dict[str, Any]:
+def my_day_context(request: HttpRequest, now: datetime, figures: OwnerFigures | None = None) -> dict[str, Any]:
     """What the home page shows a sales manager or a team lead (the team lead sees the team's work)."""
     user = user_of(request)
     regular_only = request.GET.get("calls") == "regular"
-    day = my_day(user=user, now=now, rows=ROWS, regular_only=regular_only)
+    day = my_day(user=user, now=now, rows=ROWS, regular_only=regular_only, figures=figures)
     context: dict[str, Any] = {
         "kind": "my_day",
         "day": day,

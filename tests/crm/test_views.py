@@ -191,6 +191,22 @@ def test_the_head_home_shows_the_department_and_figures_per_manager(client, head
     assert "Иванов без задачи" in html and "Петров без задачи" in html
 
 
+def test_the_head_home_totals_are_the_sums_of_every_owner_group_ownerless_clients_included(client, head, manager):
+    now = timezone.now()
+    make_pipeline(manager, title_prefix="Иванов", now=now)
+    ClientFactory(owner=None)
+    logged_in(client, head)
+
+    ctx = client.get(reverse("home")).context
+
+    assert ctx["clients_count"] == 2 == ctx["clients_total"]
+    assert (ctx["open_deals_count"], ctx["without_task_count"], ctx["overdue_deals_count"]) == (2, 1, 1)
+    row = next(m for m in ctx["managers"] if m.pk == manager.pk)
+    assert ctx["overdue_tasks_count"] == row.overdue_tasks_count == 1
+    assert ctx["due_tasks_count"] == ctx["overdue_tasks_count"] + ctx["today_tasks_count"]
+    assert ctx["open_deals_amount"] == row.open_deals_amount
+
+
 def test_the_vip_head_home_counts_clients_by_category_and_source(client, vip_head, manager):
     ClientFactory.create_batch(2, owner=manager, category=Client.Category.VIP, source=Client.Source.WARM)
     ClientFactory(owner=manager, category=Client.Category.B, source=Client.Source.COLD)
@@ -256,7 +272,7 @@ def add_department_rows(n, now):
         make_pipeline(seller, title_prefix=f"Сделка {seller.username}", now=now)
 
 
-@pytest.mark.parametrize("viewer", ["head", "manager"])
+@pytest.mark.parametrize("viewer", ["head", "team_lead", "manager"])
 def test_the_home_page_query_count_does_not_grow_with_rows(client, request, viewer):
     user = request.getfixturevalue(viewer)
     now = timezone.now()

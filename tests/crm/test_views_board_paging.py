@@ -1,5 +1,6 @@
-"""The board's columns page through their cards (30 at a time, the count always right), keep the pages the user had
-opened when they reload after a move, and each card offers a "move to" menu that posts to the move endpoint."""
+"""The board's columns page through their cards (CARDS_PER_COLUMN, 10, at a time, the count always right), keep the
+pages the user had opened when they reload after a move, and each card offers a "move to" menu that posts to the move
+endpoint."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from crm.models import Deal
 from crm.rules.stages import PIPELINE, Stage, move_targets
+from crm.views.board import CARDS_PER_COLUMN as N
 from tests.crm.factories import ClientFactory, DealFactory
 
 PAGE = reverse("board_column_page")
@@ -40,49 +42,50 @@ def queries(client, url, params=None) -> tuple[int, object]:
     return len(captured), response
 
 
-def test_a_column_of_31_deals_shows_30_cards_and_show_all_31(client, manager):
-    deals = deals_at(manager, 31)
+def test_a_column_of_11_deals_shows_10_cards_and_show_all_11(client, manager):
+    assert N == 10
+    deals = deals_at(manager, N + 1)
     client.force_login(manager)
 
     response = client.get(reverse("board"))
 
     column = next(c for c in response.context["columns"] if c.stage == Stage.PROPOSAL)
-    assert column.count == 31
-    assert [d.pk for d in column.deals] == [d.pk for d in deals[:30]]
+    assert column.count == N + 1
+    assert [d.pk for d in column.deals] == [d.pk for d in deals[:N]]
     html = response.content.decode()
-    assert "Показать все 31" in html
+    assert "Показать все 11" in html
     assert f"{PAGE}?stage=proposal&amp;page=2" in html
 
 
-def test_the_second_page_brings_the_31st_card_and_removes_the_button(client, manager):
-    deals = deals_at(manager, 31)
+def test_the_second_page_brings_the_11th_card_and_removes_the_button(client, manager):
+    deals = deals_at(manager, N + 1)
     client.force_login(manager)
 
     response = client.get(PAGE, {"stage": Stage.PROPOSAL, "page": 2})
 
     page = response.context["page"]
-    assert (page.count, [d.pk for d in page.deals], page.has_next) == (31, [deals[30].pk], False)
+    assert (page.count, [d.pk for d in page.deals], page.has_next) == (N + 1, [deals[N].pk], False)
     html = response.content.decode()
-    assert f'data-testid="deal-{deals[30].pk}"' in html and f'data-testid="deal-{deals[0].pk}"' not in html
+    assert f'data-testid="deal-{deals[N].pk}"' in html and f'data-testid="deal-{deals[0].pk}"' not in html
     assert 'id="more-proposal"' in html and 'hx-swap-oob="true"' in html
     assert 'data-testid="show-all"' not in html
 
 
 def test_a_reload_keeps_the_opened_pages_open(client, manager):
-    deals = deals_at(manager, 65)
+    deals = deals_at(manager, 2 * N + 5)
     client.force_login(manager)
 
     response = client.get(reverse("board_columns"), {"open": "proposal:2"})
 
     column = next(c for c in response.context["columns"] if c.stage == Stage.PROPOSAL)
-    assert (column.count, column.pages, len(column.deals)) == (65, 2, 60)
+    assert (column.count, column.pages, len(column.deals)) == (2 * N + 5, 2, 2 * N)
     html = response.content.decode()
-    assert 'data-pages="2"' in html and "page=3" in html and "60 из 65" in html
-    assert column.deals[-1].pk == deals[59].pk
+    assert 'data-pages="2"' in html and "page=3" in html and "20 из 25" in html
+    assert column.deals[-1].pk == deals[2 * N - 1].pk
 
 
 def test_the_pages_follow_the_filters_and_visibility(client, manager, other_manager):
-    deals_at(other_manager, 40)
+    deals_at(other_manager, N + 10)
     own = deals_at(manager, 2)
     client.force_login(manager)
 
@@ -93,13 +96,13 @@ def test_the_pages_follow_the_filters_and_visibility(client, manager, other_mana
     assert client.get(PAGE, {"stage": "nonsense"}).status_code == 404
 
 
-def test_a_columns_page_runs_the_same_number_of_queries_for_2_and_30_cards(client, head, manager):
+def test_a_columns_page_runs_the_same_number_of_queries_for_2_and_a_full_page_of_cards(client, head, manager):
     deals_at(manager, 2)
     client.force_login(head)
     few, _ = queries(client, PAGE, {"stage": Stage.PROPOSAL, "page": 1})
-    deals_at(manager, 38)
+    deals_at(manager, N + 8)
     many, response = queries(client, PAGE, {"stage": Stage.PROPOSAL, "page": 1})
-    assert len(response.context["page"].deals) == 30
+    assert len(response.context["page"].deals) == N
     assert many == few
 
 
@@ -107,7 +110,7 @@ def test_the_board_with_opened_pages_runs_the_same_number_of_queries(client, hea
     deals_at(manager, 3)
     client.force_login(head)
     few, _ = queries(client, reverse("board"), {"open": "proposal:2"})
-    deals_at(manager, 60)
+    deals_at(manager, 3 * N)
     many, _ = queries(client, reverse("board"), {"open": "proposal:2"})
     assert many == few
 
@@ -149,15 +152,15 @@ def test_the_menu_posts_to_the_move_endpoint_and_the_gates_still_apply(client, m
 
 
 def test_the_pages_and_the_show_all_link_keep_the_boards_filters(client, manager):
-    deals = deals_at(manager, 35)
-    for deal in deals[:32]:
+    deals = deals_at(manager, N + 5)
+    for deal in deals[: N + 2]:
         Deal.objects.filter(pk=deal.pk).update(title=f"Камеры {deal.title}")
     client.force_login(manager)
 
     board = client.get(reverse("board"), {"q": "камеры"})
     column = next(c for c in board.context["columns"] if c.stage == Stage.PROPOSAL)
-    assert column.count == 32
+    assert column.count == N + 2
     assert "stage=proposal&amp;page=2&amp;q=%D0%BA%D0%B0%D0%BC%D0%B5%D1%80%D1%8B" in board.content.decode()
 
     page = client.get(PAGE, {"stage": Stage.PROPOSAL, "page": 2, "q": "камеры"}).context["page"]
-    assert (page.count, [d.pk for d in page.deals]) == (32, [deals[30].pk, deals[31].pk])
+    assert (page.count, [d.pk for d in page.deals]) == (N + 2, [deals[N].pk, deals[N + 1].pk])
