@@ -114,7 +114,6 @@ def _statuses_orm(as_of: date, window_start: date) -> dict[str, int]:
     return counts
 
 
-# A client's last sale up to the day, one backward probe of the (client, date) index per client.
 # Each client's last sale up to the day (one backward probe of the (client, date) index per client), the status
 # that follows, and whether the client leaves its owner (lost while he had it: owned since its last purchase or
 # before, or with no start recorded). Only the clients with something to write stay in the table.
@@ -135,7 +134,7 @@ NIGHTLY_CLIENT_SQL = (
     "SELECT id, owner_id, owned_since, last_sale FROM nightly_client WHERE freed",
 )
 # After the tombstones (they record whose the rows were): the status and the release in one write of each client
-# (crm_client carries 20 indexes, four of them trigram GIN: every row written costs them all). updated_at moves,
+# (crm_client carries 19 indexes, four of them trigram GIN: every row written costs them all). updated_at moves,
 # so mobile clients syncing with `updated_since` see the change; the revision counts each of the two changes.
 NIGHTLY_CLIENT_UPDATE_SQL = (
     "UPDATE {client} c SET status = n.new, "
@@ -165,7 +164,7 @@ def _statuses_and_release_sql(as_of: date, window_start: date) -> dict[str, int]
         cursor.execute("SELECT new, count(*) FROM nightly_client WHERE old <> new GROUP BY new")
         for status, count in cursor.fetchall():
             counts[f"became_{status}"] = count
-        counts["freed"] = lost_clients_release_table("nightly_freed", now=now, update_clients=False)
+        counts["freed"] = lost_clients_release_table("nightly_freed", now=now)
         cursor.execute(NIGHTLY_CLIENT_UPDATE_SQL.format(**tables), params)
         cursor.execute("DROP TABLE nightly_client, nightly_freed")
     return counts

@@ -210,10 +210,8 @@ def lost_clients_release(rows: Sequence[tuple[int, int, date | None, date]]) -> 
 
 
 # The nightly's PostgreSQL path: the clients to free are in a temporary table (id, owner_id, owned_since, last_sale),
-# and everything `lost_clients_release` writes is written from it by one statement per table, no model objects.
+# and what `lost_clients_release` writes besides the clients is written from it by one statement per table.
 RELEASE_SQL = (
-    "UPDATE {client} c SET owner_id = NULL, owned_since = NULL, updated_at = %(now)s, revision = c.revision + 1 "
-    "FROM {rows} r WHERE c.id = r.id",
     "INSERT INTO {change} (client_id, from_owner_id, to_owner_id, by_id, cause, reason, at) "
     "SELECT r.id, r.owner_id, NULL, NULL, %(cause)s, "
     "%(prefix)s || to_char(r.last_sale, 'DD.MM.YYYY') || %(suffix)s, %(now)s FROM {rows} r ORDER BY r.id",
@@ -225,11 +223,11 @@ RELEASE_SQL = (
 )
 
 
-def lost_clients_release_table(rows: str, *, now: datetime | None = None, update_clients: bool = True) -> int:
-    """`lost_clients_release` for the clients in the temporary table `rows` (PostgreSQL): the same rows written,
-    set-based (the tombstones by `clients_leaving`, one INSERT ... SELECT per resource). Without `update_clients`
-    the caller empties the owner of those clients afterwards, in its own write of them (the nightly's status job
-    writes each client once). Returns how many."""
+def lost_clients_release_table(rows: str, *, now: datetime) -> int:
+    """`lost_clients_release` for the clients in the temporary table `rows` (PostgreSQL), set-based: the tombstones
+    (`clients_leaving`, one INSERT ... SELECT per resource), the ownership records and the change log. The caller
+    then empties those clients' owner in its own write of them (the nightly's status job writes each client once,
+    status and owner together). Returns how many."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -237,15 +235,9 @@ def lost_clients_release_table(rows: str, *, now: datetime | None = None, update
         ids = [pk for (pk,) in cursor.fetchall()]
         if not ids:
             return 0
-        now = now or timezone.now()
         clients_leaving(ids, reason=Tombstone.Reason.REASSIGNED, now=now)
         prefix, _sep, suffix = (_("no purchase since %(date)s") % {"date": "\x00"}).partition("\x00")
-        tables = {
-            "client": Client._meta.db_table,
-            "change": OwnershipChange._meta.db_table,
-            "log": ChangeLog._meta.db_table,
-            "rows": rows,
-        }
+        tables = {"change": OwnershipChange._meta.db_table, "log": ChangeLog._meta.db_table, "rows": rows}
         params: dict[str, Any] = {
             "now": now,
             "cause": OwnershipChange.Cause.LOST,
@@ -254,6 +246,6 @@ def lost_clients_release_table(rows: str, *, now: datetime | None = None, update
             "client_type": ContentType.objects.get_for_model(Client).pk,
             "action": ChangeLog.Action.UPDATE,
         }
-        for statement in RELEASE_SQL if update_clients else RELEASE_SQL[1:]:
+        for statement in RELEASE_SQL:
             cursor.execute(statement.format(**tables), params)
     return len(ids)

@@ -109,19 +109,12 @@ def same_plan(plan: Plan, figures: PlanFigures) -> bool:
 
 
 def build_plan(
-    *,
-    manager_id: int,
-    month: date,
-    version: int,
-    figures: PlanFigures,
-    by: User | None,
-    window: int,
-    with_lines: bool = True,
-) -> tuple[Plan, list[PlanLine]]:
-    """An unsaved Plan and its lines (the caller saves: one plan or many in bulk; without `with_lines`, the lines
-    are the caller's to write from `figures.lines`)."""
+    *, manager_id: int, month: date, version: int, figures: PlanFigures, by: User | None, window: int
+) -> Plan:
+    """An unsaved Plan of `figures` (the caller saves it, one or many in bulk, then writes `figures.lines` with
+    `plan_lines_write`)."""
     start, end = window_bounds(month, window)
-    plan = Plan(
+    return Plan(
         manager_id=manager_id,
         month=month,
         version=version,
@@ -133,20 +126,6 @@ def build_plan(
         window_end=end,
         created_by=by,
         **{name: getattr(figures, name) for name in FIGURES},
-    )
-    lines = [plan_line(line, plan=plan) for line in (figures.lines if with_lines else ())]
-    return plan, lines
-
-
-def plan_line(line: LineFigures, **plan: Any) -> PlanLine:
-    """An unsaved plan line of `line`'s figures, for `plan=` a Plan or `plan_id=` its id."""
-    return PlanLine(
-        client_id=line.client_id,
-        months_with_purchases=line.months_with_purchases,
-        window_total=line.window_total,
-        monthly=[str(v) for v in line.monthly],
-        plan_amount=line.plan,
-        **plan,
     )
 
 
@@ -198,11 +177,11 @@ def plan_generate(
         return current
     versions.filter(status=Plan.Status.DRAFT).update(status=Plan.Status.SUPERSEDED, updated_at=timezone.now())
     latest = versions.aggregate(latest=Max("version"))["latest"] or 0
-    plan, lines = build_plan(
+    plan = build_plan(
         manager_id=manager.pk, month=month, version=latest + 1, figures=figures, by=by, window=numbers.window_months
     )
     plan.save()
-    PlanLine.objects.bulk_create(lines)
+    plan_lines_write((plan.pk, line) for line in figures.lines)
     changelog_record(obj=plan, by=by, action=ChangeLog.Action.CREATE)
     return plan
 
@@ -312,14 +291,8 @@ def plans_draft_for(*, month: date) -> dict[str, int]:
             active_existing_share=numbers.existing_share_min,
             numbers=numbers,
         )
-        plan, _none = build_plan(
-            manager_id=manager_id,
-            month=month,
-            version=1,
-            figures=figures,
-            by=None,
-            window=numbers.window_months,
-            with_lines=False,
+        plan = build_plan(
+            manager_id=manager_id, month=month, version=1, figures=figures, by=None, window=numbers.window_months
         )
         plans.append(plan)
         figures_of.append(figures)
@@ -341,8 +314,8 @@ def plans_draft_for(*, month: date) -> dict[str, int]:
 
 
 def plan_lines_write(lines: Iterable[tuple[int, LineFigures]]) -> int:
-    """Write `(plan id, line)` pairs as plan lines: one COPY on PostgreSQL (17 000 lines of a month's drafts at
-    100 000 clients, no model objects), bulk inserts elsewhere. Returns how many."""
+    """Write `(plan id, line)` pairs as plan lines, for one plan or a night's drafts: one COPY on PostgreSQL (17 000
+    lines of a month's drafts at 100 000 clients, no model objects), bulk inserts elsewhere. Returns how many."""
     table = PlanLine._meta.db_table
     columns = "plan_id, client_id, months_with_purchases, window_total, monthly, plan_amount"
     written = 0
@@ -354,6 +327,16 @@ def plan_lines_write(lines: Iterable[tuple[int, LineFigures]]) -> int:
                 copy.write_row(row)
                 written += 1
         return written
-    rows = [plan_line(line, plan_id=plan_id) for plan_id, line in lines]
+    rows = [
+        PlanLine(
+            plan_id=plan_id,
+            client_id=line.client_id,
+            months_with_purchases=line.months_with_purchases,
+            window_total=line.window_total,
+            monthly=[str(v) for v in line.monthly],
+            plan_amount=line.plan,
+        )
+        for plan_id, line in lines
+    ]
     PlanLine.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
